@@ -1,0 +1,105 @@
+"""Portal users and their memberships: each membership is one role on one organisation."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.models.organisations import County, TrainingOffice
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra) -> User:
+        if not email:
+            raise ValueError("A user needs an e-mail address")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person. The username is the e-mail address (R-A4); credentials are never shared."""
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    full_name = models.CharField(_("name"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(_("may use the admin site"), default=False)
+    date_joined = models.DateTimeField(_("created"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+
+class Role(models.TextChoices):
+    NATIONAL = "national", _("National administrator")
+    COUNTY = "county", _("County administrator")
+    OFFICE = "office", _("Training office administrator")
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    county = models.ForeignKey(
+        County, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships"
+    )
+    training_office = models.ForeignKey(
+        TrainingOffice, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.CheckConstraint(
+                name="membership_role_matches_organisation",
+                condition=(
+                    Q(role=Role.NATIONAL, county__isnull=True, training_office__isnull=True)
+                    | Q(role=Role.COUNTY, county__isnull=False, training_office__isnull=True)
+                    | Q(role=Role.OFFICE, county__isnull=True, training_office__isnull=False)
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(role=Role.NATIONAL), name="one_national_membership"
+            ),
+            models.UniqueConstraint(fields=["user", "county"], name="one_membership_per_county"),
+            models.UniqueConstraint(
+                fields=["user", "training_office"], name="one_membership_per_office"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} – {self.organisation_name}"
+
+    @property
+    def organisation_name(self) -> str:
+        if self.county is not None:
+            return str(self.county)
+        if self.training_office is not None:
+            return str(self.training_office)
+        return str(_("Directorate for Education and Training"))

@@ -1,0 +1,121 @@
+"""Counties, training offices and training companies: the organisations every app refers to."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from portal.validators import normalise_orgnr, validate_orgnr
+
+
+class CountyQuerySet(models.QuerySet["County"]):
+    def existing_on(self, day: date) -> CountyQuerySet:
+        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+        )
+
+    def existing_in(self, year: int) -> CountyQuerySet:
+        """The counties of year Y's structure (every change took effect on 1 January)."""
+        return self.existing_on(date(year, 1, 1))
+
+
+class County(models.Model):
+    code = models.CharField(_("county number"), max_length=2, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    predecessors = models.ManyToManyField(
+        "self", symmetrical=False, related_name="successors", blank=True
+    )
+
+    objects = CountyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("county")
+        verbose_name_plural = _("counties")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def exists_in(self, year: int) -> bool:
+        day = date(year, 1, 1)
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or self.valid_to >= day
+        )
+
+    def in_year(self, year: int) -> list[County]:
+        """What this county was part of, or made up of, in year Y: itself while it existed,
+        its successors after it ended and its predecessors before it began."""
+        if self.exists_in(year):
+            return [self]
+        if self.valid_to is not None and self.valid_to < date(year, 1, 1):
+            related: Iterable[County] = self.successors.all()
+        else:
+            related = self.predecessors.all()
+        found: dict[str, County] = {}
+        for county in related:
+            for match in county.in_year(year):
+                found[match.code] = match
+        return sorted(found.values(), key=lambda c: c.code)
+
+
+class TrainingOffice(models.Model):
+    orgnr = models.CharField(
+        _("organisation number"), max_length=9, unique=True, validators=[validate_orgnr]
+    )
+    name = models.CharField(_("name"), max_length=200)
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="training_offices", verbose_name=_("county")
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("training office")
+        verbose_name_plural = _("training offices")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.orgnr = normalise_orgnr(self.orgnr)
+        super().save(*args, **kwargs)
+
+
+class Company(models.Model):
+    orgnr = models.CharField(
+        _("organisation number"), max_length=9, unique=True, validators=[validate_orgnr]
+    )
+    name = models.CharField(_("name"), max_length=200)
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="companies", verbose_name=_("county")
+    )
+    municipality = models.CharField(_("municipality number"), max_length=4, blank=True)
+    training_office = models.ForeignKey(
+        TrainingOffice,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="member_companies",
+        verbose_name=_("training office"),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("training company")
+        verbose_name_plural = _("training companies")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.orgnr = normalise_orgnr(self.orgnr)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_independent(self) -> bool:
+        return self.training_office_id is None

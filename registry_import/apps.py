@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RegistryImportConfig(AppConfig):
+    name = "registry_import"
+    verbose_name = _("Register import")

@@ -1,0 +1,133 @@
+"""Fixtures shared by every test: the named personas and their organisations, and the real
+services (PostgreSQL, Redis, a Celery worker, Chromium) that some tests need."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+from django.conf import settings
+
+from portal.data.counties import load_counties
+from portal.demo import valid_orgnr
+from portal.models import Company, County, Membership, Role, TrainingOffice, User
+
+PASSWORD = "korrekt-hest-batteri-stift"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if settings.REQUIRE_SERVICES:
+        vendor = settings.DATABASES["default"]["ENGINE"]
+        if "postgresql" not in vendor:
+            raise pytest.UsageError("REQUIRE_SERVICES=1 but DATABASE_URL is not PostgreSQL")
+        if not settings.REDIS_URL:
+            raise pytest.UsageError("REQUIRE_SERVICES=1 but REDIS_URL is not set")
+
+
+def need(condition: bool, what: str) -> None:
+    """Skip when a service is missing on a developer's machine; fail under REQUIRE_SERVICES."""
+    if condition:
+        return
+    if settings.REQUIRE_SERVICES:
+        pytest.fail(f"{what} is required (REQUIRE_SERVICES=1) but not available")
+    pytest.skip(f"{what} is not available")
+
+
+@pytest.fixture
+def counties(db) -> None:
+    """The county table comes from a data migration, which a transactional test's flush empties."""
+    if not County.objects.exists():
+        load_counties(County)
+
+
+@pytest.fixture
+def county_a(counties) -> County:
+    return County.objects.get(code="46")  # Vestland
+
+
+@pytest.fixture
+def county_b(counties) -> County:
+    return County.objects.get(code="03")  # Oslo
+
+
+@pytest.fixture
+def office_a(county_a) -> TrainingOffice:
+    return TrainingOffice.objects.create(
+        orgnr=valid_orgnr(97000001), name="Opplæringskontoret Vest", county=county_a
+    )
+
+
+@pytest.fixture
+def office_b(county_b) -> TrainingOffice:
+    return TrainingOffice.objects.create(
+        orgnr=valid_orgnr(97000101), name="Opplæringskontoret Øst", county=county_b
+    )
+
+
+@pytest.fixture
+def company_a(county_a, office_a) -> Company:
+    return Company.objects.create(
+        orgnr=valid_orgnr(98000001),
+        name="Vestland Elektro AS",
+        county=county_a,
+        training_office=office_a,
+    )
+
+
+def _user(email: str, **membership) -> User:
+    user = User.objects.create_user(email, PASSWORD)
+    if membership:
+        Membership.objects.create(user=user, **membership)
+    return user
+
+
+@pytest.fixture
+def national_admin(db) -> User:
+    return _user("nasjonal@udir.test", role=Role.NATIONAL)
+
+
+@pytest.fixture
+def county_a_admin(county_a) -> User:
+    return _user("admin@vestland.test", role=Role.COUNTY, county=county_a)
+
+
+@pytest.fixture
+def county_b_admin(county_b) -> User:
+    return _user("admin@oslo.test", role=Role.COUNTY, county=county_b)
+
+
+@pytest.fixture
+def office_a_admin(office_a) -> User:
+    return _user("leder@okvest.test", role=Role.OFFICE, training_office=office_a)
+
+
+@pytest.fixture
+def outsider(db) -> User:
+    return _user("noen@annet.test")
+
+
+@pytest.fixture
+def redis_url() -> str:
+    need(bool(settings.REDIS_URL), "Redis (REDIS_URL)")
+    return settings.REDIS_URL
+
+
+@pytest.fixture
+def celery_worker_thread(redis_url, transactional_db):
+    """A real Celery worker consuming from Redis in a thread of this process."""
+    from celery.contrib.testing.worker import start_worker
+
+    from portal.celery import app
+
+    with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING") as worker:
+        yield worker
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    path = (
+        os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    )
+    need(path is not None, "Chromium")
+    return path  # type: ignore[return-value]
