@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.models.contact import ContactFields
 from portal.validators import normalise_orgnr, validate_orgnr
 
 
@@ -64,7 +65,10 @@ class County(models.Model):
         return sorted(found.values(), key=lambda c: c.code)
 
 
-class TrainingOffice(models.Model):
+class TrainingOffice(ContactFields):
+    """A training office. The contact fields are the managing director's (daglig leder), who
+    answers ÅR for the office (R-S3)."""
+
     orgnr = models.CharField(
         _("organisation number"), max_length=9, unique=True, validators=[validate_orgnr]
     )
@@ -72,6 +76,11 @@ class TrainingOffice(models.Model):
     county = models.ForeignKey(
         County, on_delete=models.PROTECT, related_name="training_offices", verbose_name=_("county")
     )
+    manager_name = models.CharField(_("managing director"), max_length=200, blank=True)
+    # False when NOR does not have the office registered correctly: left out of samples (R-S4).
+    nor_registered = models.BooleanField(_("registered in NOR"), default=True)
+    # False once a newer register extract no longer has the office; kept for history.
+    in_register = models.BooleanField(_("in the register"), default=True)
 
     class Meta:
         ordering = ["name"]
@@ -95,6 +104,9 @@ class Company(models.Model):
         County, on_delete=models.PROTECT, related_name="companies", verbose_name=_("county")
     )
     municipality = models.CharField(_("municipality number"), max_length=4, blank=True)
+    # False when NLR does not have the company registered correctly: left out of samples (R-S4).
+    nlr_registered = models.BooleanField(_("registered in NLR"), default=True)
+    in_register = models.BooleanField(_("in the register"), default=True)
     training_office = models.ForeignKey(
         TrainingOffice,
         on_delete=models.SET_NULL,
