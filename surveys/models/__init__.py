@@ -1,0 +1,32 @@
+from surveys.models.questionnaires import (
+    Index,
+    Question,
+    Questionnaire,
+    QuestionType,
+    Section,
+    SectionPart,
+    SurveyKind,
+)
+from surveys.models.responses import AnonymousResponse, Draft, IdentifiedResponse, RespondentLink
+from surveys.models.rounds import Round, RoundCounty
+from surveys.models.samples import Exclusion, ExclusionReason, Respondent, RespondentRole
+
+__all__ = [
+    "AnonymousResponse",
+    "Draft",
+    "Exclusion",
+    "ExclusionReason",
+    "IdentifiedResponse",
+    "Index",
+    "Question",
+    "QuestionType",
+    "Questionnaire",
+    "Respondent",
+    "RespondentLink",
+    "RespondentRole",
+    "Round",
+    "RoundCounty",
+    "Section",
+    "SectionPart",
+    "SurveyKind",
+]

@@ -1,0 +1,87 @@
+"""Links, drafts and answers.
+
+LU and LBU answers become anonymous when submitted: an AnonymousResponse has a random id, no
+time and no reference to the respondent, only the dimensions reports need (R-L7). ÅR answers
+are identified by law (R-L3) and visible only to the county and office concerned (R-L6)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from portal.models import Company, County, TrainingOffice
+from registry_import.models import Trade
+from surveys.models.questionnaires import SectionPart
+from surveys.models.rounds import Round
+from surveys.models.samples import Respondent
+
+
+class RespondentLink(models.Model):
+    """A personal link. Only the SHA-256 of the token is stored; every message carries a fresh
+    token, and all of a respondent's tokens lead to the same answers."""
+
+    respondent = models.ForeignKey(Respondent, on_delete=models.CASCADE, related_name="links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"link {self.pk} for respondent {self.respondent_id}"
+
+
+class Draft(models.Model):
+    """Answers saved page by page until the respondent submits."""
+
+    respondent = models.OneToOneField(Respondent, on_delete=models.CASCADE, related_name="draft")
+    answers = models.JSONField(default=dict)
+    page = models.PositiveSmallIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"draft of respondent {self.respondent_id}"
+
+
+class AnonymousResponse(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="anonymous_responses")
+    county = models.ForeignKey(County, on_delete=models.PROTECT)
+    training_office = models.ForeignKey(
+        TrainingOffice, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    company = models.ForeignKey(Company, on_delete=models.SET_NULL, null=True, blank=True)
+    trade = models.ForeignKey(Trade, on_delete=models.SET_NULL, null=True, blank=True)
+    apprentice_kind = models.CharField(max_length=20, blank=True)
+    answers = models.JSONField(default=dict)
+
+    def __str__(self) -> str:
+        return f"anonymous answer {self.pk}"
+
+
+class IdentifiedResponse(models.Model):
+    """One part of an ÅR answer, kept identified (R-L3)."""
+
+    respondent = models.ForeignKey(
+        Respondent, on_delete=models.PROTECT, related_name="identified_responses"
+    )
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="identified_responses")
+    county = models.ForeignKey(County, on_delete=models.PROTECT)
+    training_office = models.ForeignKey(
+        TrainingOffice, on_delete=models.PROTECT, null=True, blank=True
+    )
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, null=True, blank=True)
+    part = models.CharField(max_length=20, choices=SectionPart.choices)
+    answers = models.JSONField(default=dict)
+    submitted_at = models.DateTimeField()
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["respondent", "part"], name="one_answer_per_part")
+        ]
+
+    def __str__(self) -> str:
+        return f"ÅR {self.part} answer of respondent {self.respondent_id}"
