@@ -27,7 +27,7 @@ messages: install
 
 demo: messages
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput -v0
-	$(DEMO_ENV) $(BIN)/python manage.py load_demo
+	$(DEMO_ENV) $(BIN)/python manage.py load_demo --base-url http://127.0.0.1:$(PORT)
 	@echo "The portal is at http://127.0.0.1:$(PORT)/  (stop with Ctrl-C)"
 	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 

@@ -1,15 +1,25 @@
-"""The demo organisations and users. Kept in one place so the demo command and the tests that
-check the demo's logins agree."""
+"""The demo: a synthetic register extract of Vestland imported through the real importer, and
+users for each role on organisations from it. Kept in one place so the demo command and the
+tests that check the demo's logins agree."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
+from django.conf import settings
+from django.db.models import Count, Q
 from stdnum.no import orgnr as stdnum_orgnr
 
-from portal.models import Company, County, Membership, Role, TrainingOffice, User
+from portal.models import County, Membership, Role, TrainingOffice, User
+from registry_import.demo_extract import write_demo_extract
+from registry_import.models import ContractStatus, ImportRun
+from registry_import.services import import_extract
 
 DEMO_PASSWORD = "demo-passord-2026"  # noqa: S105 - printed to the person trying the demo
+DEMO_COUNTY = "46"  # Vestland
+DEMO_OLD_COUNTIES = ("12", "14")  # Hordaland and Sogn og Fjordane, merged into Vestland (R-A5)
+DEMO_SEED = 1
 
 
 @dataclass(frozen=True)
@@ -24,7 +34,9 @@ DEMO_LOGINS = [
         "fylke@demo.no",
         "County administrator of Vestland and the old Hordaland and Sogn og Fjordane",
     ),
-    DemoLogin("kontor@demo.no", "Administrator of Opplæringskontoret for elektrofag Vestland"),
+    DemoLogin(
+        "kontor@demo.no", "Administrator of the Vestland training office with most contracts"
+    ),
 ]
 
 
@@ -38,56 +50,39 @@ def valid_orgnr(base: int) -> str:
         base += 1
 
 
-OFFICES = [
-    # (base, name, county)
-    (91000001, "Opplæringskontoret for elektrofag Vestland", "46"),
-    (91000101, "Bygg og anlegg Opplæringskontor Bergen", "46"),
-    (91000201, "Oslo Opplæringskontor for helsefag", "03"),
-]
-
-COMPANIES = [
-    # (base, name, county, municipality, office base or None)
-    (92000001, "Fjordkraft Elektro AS", "46", "4601", 91000001),
-    (92000101, "Vossa Installasjon AS", "46", "4621", 91000001),
-    (92000201, "Bergen Tømrer og Bygg AS", "46", "4601", 91000101),
-    (92000301, "Sunnfjord Mekaniske AS", "46", "4647", None),
-    (92000401, "Oslo Sykehjem og Omsorg AS", "03", "0301", 91000201),
-    (92000501, "Grünerløkka Frisør AS", "03", "0301", None),
-]
+def demo_extract_dir() -> Path:
+    return Path(settings.VAR_DIR) / "demo-extract"
 
 
-def load_demo_organisations() -> None:
-    counties = {c.code: c for c in County.objects.all()}
-    offices: dict[int, TrainingOffice] = {}
-    for base, name, county in OFFICES:
-        offices[base], _ = TrainingOffice.objects.update_or_create(
-            orgnr=valid_orgnr(base), defaults={"name": name, "county": counties[county]}
-        )
-    for base, name, county, municipality, office in COMPANIES:
-        Company.objects.update_or_create(
-            orgnr=valid_orgnr(base),
-            defaults={
-                "name": name,
-                "county": counties[county],
-                "municipality": municipality,
-                "training_office": offices.get(office) if office else None,
-            },
-        )
+def load_demo_register(*, scale: str = "county") -> ImportRun:
+    """Writes the synthetic extract of Vestland into var/demo-extract/ and imports it with the
+    real importer. The files are the same on every run within a survey year (fixed seed, the
+    latest 1 October as the extract's date), so a second run finds nothing to change."""
+    folder = demo_extract_dir()
+    write_demo_extract(folder, scale=scale, seed=DEMO_SEED)
+    return import_extract([folder], source="command")
 
 
-def load_demo_users() -> None:
+def demo_office() -> TrainingOffice | None:
+    """The training office in Vestland with the most running contracts (ties: lowest number)."""
+    return (
+        TrainingOffice.objects.filter(county__code=DEMO_COUNTY, in_register=True)
+        .annotate(running=Count("contracts", filter=Q(contracts__status=ContractStatus.RUNNING)))
+        .order_by("-running", "orgnr")
+        .first()
+    )
+
+
+def load_demo_users(office: TrainingOffice) -> None:
+    """The demo users with the demo password and exactly their demo memberships (an office
+    membership from an earlier demo register is removed)."""
     memberships = {
         "nasjonal@demo.no": [{"role": Role.NATIONAL}],
         "fylke@demo.no": [
             {"role": Role.COUNTY, "county": County.objects.get(code=code)}
-            for code in ("46", "12", "14")
+            for code in (DEMO_COUNTY, *DEMO_OLD_COUNTIES)
         ],
-        "kontor@demo.no": [
-            {
-                "role": Role.OFFICE,
-                "training_office": TrainingOffice.objects.get(orgnr=valid_orgnr(91000001)),
-            }
-        ],
+        "kontor@demo.no": [{"role": Role.OFFICE, "training_office": office}],
     }
     for login in DEMO_LOGINS:
         user = User.objects.filter(email=login.email).first()
@@ -96,5 +91,8 @@ def load_demo_users() -> None:
         else:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
-        for fields in memberships[login.email]:
-            Membership.objects.get_or_create(user=user, **fields)
+        kept = [
+            Membership.objects.get_or_create(user=user, **fields)[0].pk
+            for fields in memberships[login.email]
+        ]
+        user.memberships.exclude(pk__in=kept).delete()

@@ -7,6 +7,7 @@ import logging
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -119,6 +120,31 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Europe/Oslo"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# Samples are frozen on their reference date (R-C3). Late in the evening, so the extract taken
+# that day has normally been imported and is what the frozen sample is built from.
+CELERY_BEAT_SCHEDULE = {
+    "freeze-due-samples": {
+        "task": "surveys.tasks.freeze_due_samples",
+        "schedule": crontab(hour=23, minute=30),
+    },
+    # Retention of personal data (surveys/services/retention.py), at night.
+    "purge-personal-data": {
+        "task": "surveys.tasks.purge_personal_data",
+        "schedule": crontab(hour=3, minute=15),
+    },
+    # Anonymous answers of open rounds re-written in random order (surveys/services/answering.py).
+    "mix-anonymous-answers": {
+        "task": "surveys.tasks.mix_anonymous_answers",
+        "schedule": crontab(hour=2, minute=45),
+    },
+}
+
+# --- Retention of personal data -------------------------------------------------------------
+# Respondents' names, contact data, links and drafts go this many days after a round closes;
+# identified ÅR answers (R-L3) this many years after. Anonymous answers and counts stay.
+RETENTION_DAYS_AFTER_CLOSE = envint("RETENTION_DAYS_AFTER_CLOSE", 60)
+IDENTIFIED_ANSWER_RETENTION_YEARS = envint("IDENTIFIED_ANSWER_RETENTION_YEARS", 5)
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "portal.User"
@@ -266,6 +292,11 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
     }
 }
+
+# --- Register import ------------------------------------------------------------------------
+# Synthetic identity numbers (test persons, birth month + 80) are accepted only where there are
+# no real people: in demo mode and the tests, never by default in production.
+ALLOW_SYNTHETIC_IDS = envbool("ALLOW_SYNTHETIC_IDS", DEMO_MODE)
 
 # --- Services the test suite must find ------------------------------------------------------
 # Under REQUIRE_SERVICES=1 (CI) a missing PostgreSQL, Redis or Chromium fails the tests.

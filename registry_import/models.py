@@ -121,8 +121,9 @@ class ImportRun(models.Model):
     """One attempt to import an extract: who, when, which files, what it found and did.
 
     `files` is a list of {"name", "sha256", "rows"}; `counts` maps each file to
-    {"new", "changed", "unchanged", "gone", "skipped"}; `warnings` and `errors` are lists of
-    {"file", "line", "column", "value", "message"}. No identity number is ever put in any of them."""
+    {"new", "changed", "unchanged", "gone", "skipped", "invalid_email", "invalid_mobile"};
+    `warnings` and `errors` are lists of {"file", "line", "column", "value", "message"}. No
+    identity number is ever put in any of them."""
 
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)

@@ -113,6 +113,17 @@ def redis_url() -> str:
     return settings.REDIS_URL
 
 
+@pytest.fixture(autouse=True)
+def tasks_run_in_process():
+    """Tasks run in the test's own process and transaction unless the test starts a real
+    worker, so no test leaves messages on the broker for a later test's worker to take."""
+    from portal.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+
+
 @pytest.fixture
 def celery_worker_thread(redis_url, transactional_db):
     """A real Celery worker consuming from Redis in a thread of this process."""
@@ -120,6 +131,8 @@ def celery_worker_thread(redis_url, transactional_db):
 
     from portal.celery import app
 
+    app.conf.task_always_eager = False
+    app.control.purge()
     with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING") as worker:
         yield worker
 

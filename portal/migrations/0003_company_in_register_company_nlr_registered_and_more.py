@@ -4,55 +4,54 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('portal', '0002_load_counties'),
+        ("portal", "0002_load_counties"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='company',
-            name='in_register',
-            field=models.BooleanField(default=True, verbose_name='in the register'),
+            model_name="company",
+            name="in_register",
+            field=models.BooleanField(default=True, verbose_name="in the register"),
         ),
         migrations.AddField(
-            model_name='company',
-            name='nlr_registered',
-            field=models.BooleanField(default=True, verbose_name='registered in NLR'),
+            model_name="company",
+            name="nlr_registered",
+            field=models.BooleanField(default=True, verbose_name="registered in NLR"),
         ),
         migrations.AddField(
-            model_name='trainingoffice',
-            name='email',
-            field=models.CharField(blank=True, max_length=254, verbose_name='e-mail'),
+            model_name="trainingoffice",
+            name="email",
+            field=models.CharField(blank=True, max_length=254, verbose_name="e-mail"),
         ),
         migrations.AddField(
-            model_name='trainingoffice',
-            name='email_valid',
-            field=models.BooleanField(default=False, verbose_name='e-mail is valid'),
+            model_name="trainingoffice",
+            name="email_valid",
+            field=models.BooleanField(default=False, verbose_name="e-mail is valid"),
         ),
         migrations.AddField(
-            model_name='trainingoffice',
-            name='in_register',
-            field=models.BooleanField(default=True, verbose_name='in the register'),
+            model_name="trainingoffice",
+            name="in_register",
+            field=models.BooleanField(default=True, verbose_name="in the register"),
         ),
         migrations.AddField(
-            model_name='trainingoffice',
-            name='manager_name',
-            field=models.CharField(blank=True, max_length=200, verbose_name='managing director'),
+            model_name="trainingoffice",
+            name="manager_name",
+            field=models.CharField(blank=True, max_length=200, verbose_name="managing director"),
         ),
         migrations.AddField(
-            model_name='trainingoffice',
-            name='mobile',
-            field=models.CharField(blank=True, max_length=32, verbose_name='mobile'),
+            model_name="trainingoffice",
+            name="mobile",
+            field=models.CharField(blank=True, max_length=32, verbose_name="mobile"),
         ),
         migrations.AddField(
-            model_name='trainingoffice',
-            name='mobile_valid',
-            field=models.BooleanField(default=False, verbose_name='mobile is valid'),
+            model_name="trainingoffice",
+            name="mobile_valid",
+            field=models.BooleanField(default=False, verbose_name="mobile is valid"),
         ),
         migrations.AddField(
-            model_name='trainingoffice',
-            name='nor_registered',
-            field=models.BooleanField(default=True, verbose_name='registered in NOR'),
+            model_name="trainingoffice",
+            name="nor_registered",
+            field=models.BooleanField(default=True, verbose_name="registered in NOR"),
         ),
     ]

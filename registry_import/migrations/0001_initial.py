@@ -6,109 +6,250 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('portal', '0003_company_in_register_company_nlr_registered_and_more'),
+        ("portal", "0003_company_in_register_company_nlr_registered_and_more"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Apprentice',
+            name="Apprentice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.CharField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('email_valid', models.BooleanField(default=False, verbose_name='e-mail is valid')),
-                ('mobile', models.CharField(blank=True, max_length=32, verbose_name='mobile')),
-                ('mobile_valid', models.BooleanField(default=False, verbose_name='mobile is valid')),
-                ('pseudonym', models.CharField(max_length=64, unique=True)),
-                ('first_name', models.CharField(max_length=100, verbose_name='first name')),
-                ('last_name', models.CharField(max_length=100, verbose_name='last name')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.CharField(blank=True, max_length=254, verbose_name="e-mail")),
+                ("email_valid", models.BooleanField(default=False, verbose_name="e-mail is valid")),
+                ("mobile", models.CharField(blank=True, max_length=32, verbose_name="mobile")),
+                (
+                    "mobile_valid",
+                    models.BooleanField(default=False, verbose_name="mobile is valid"),
+                ),
+                ("pseudonym", models.CharField(max_length=64, unique=True)),
+                ("first_name", models.CharField(max_length=100, verbose_name="first name")),
+                ("last_name", models.CharField(max_length=100, verbose_name="last name")),
             ],
             options={
-                'verbose_name': 'apprentice',
-                'verbose_name_plural': 'apprentices',
+                "verbose_name": "apprentice",
+                "verbose_name_plural": "apprentices",
             },
         ),
         migrations.CreateModel(
-            name='Trade',
+            name="Trade",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=10, unique=True, verbose_name='trade code')),
-                ('name', models.CharField(max_length=200, verbose_name='trade')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=10, unique=True, verbose_name="trade code")),
+                ("name", models.CharField(max_length=200, verbose_name="trade")),
             ],
             options={
-                'verbose_name': 'trade',
-                'verbose_name_plural': 'trades',
-                'ordering': ['name'],
+                "verbose_name": "trade",
+                "verbose_name_plural": "trades",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='ImportRun',
+            name="ImportRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('source', models.CharField(default='command', max_length=20)),
-                ('dry_run', models.BooleanField(default=False)),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('succeeded', 'Imported'), ('unchanged', 'Unchanged: same extract as before'), ('dry_run', 'Checked (dry run), nothing saved'), ('refused', 'Refused'), ('failed', 'Failed')], default='queued', max_length=20)),
-                ('extract_sha256', models.CharField(blank=True, max_length=64)),
-                ('files', models.JSONField(default=list)),
-                ('counts', models.JSONField(default=dict)),
-                ('warnings', models.JSONField(default=list)),
-                ('errors', models.JSONField(default=list)),
-                ('message', models.TextField(blank=True)),
-                ('started_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("source", models.CharField(default="command", max_length=20)),
+                ("dry_run", models.BooleanField(default=False)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("running", "Running"),
+                            ("succeeded", "Imported"),
+                            ("unchanged", "Unchanged: same extract as before"),
+                            ("dry_run", "Checked (dry run), nothing saved"),
+                            ("refused", "Refused"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=20,
+                    ),
+                ),
+                ("extract_sha256", models.CharField(blank=True, max_length=64)),
+                ("files", models.JSONField(default=list)),
+                ("counts", models.JSONField(default=dict)),
+                ("warnings", models.JSONField(default=list)),
+                ("errors", models.JSONField(default=list)),
+                ("message", models.TextField(blank=True)),
+                (
+                    "started_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'import',
-                'verbose_name_plural': 'imports',
-                'ordering': ['-created_at'],
+                "verbose_name": "import",
+                "verbose_name_plural": "imports",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='ProfessionalLeader',
+            name="ProfessionalLeader",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.CharField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('email_valid', models.BooleanField(default=False, verbose_name='e-mail is valid')),
-                ('mobile', models.CharField(blank=True, max_length=32, verbose_name='mobile')),
-                ('mobile_valid', models.BooleanField(default=False, verbose_name='mobile is valid')),
-                ('register_id', models.CharField(max_length=64, unique=True, verbose_name='register id')),
-                ('first_name', models.CharField(max_length=100, verbose_name='first name')),
-                ('last_name', models.CharField(max_length=100, verbose_name='last name')),
-                ('in_register', models.BooleanField(default=True, verbose_name='in the register')),
-                ('company', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='professional_leaders', to='portal.company')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.CharField(blank=True, max_length=254, verbose_name="e-mail")),
+                ("email_valid", models.BooleanField(default=False, verbose_name="e-mail is valid")),
+                ("mobile", models.CharField(blank=True, max_length=32, verbose_name="mobile")),
+                (
+                    "mobile_valid",
+                    models.BooleanField(default=False, verbose_name="mobile is valid"),
+                ),
+                (
+                    "register_id",
+                    models.CharField(max_length=64, unique=True, verbose_name="register id"),
+                ),
+                ("first_name", models.CharField(max_length=100, verbose_name="first name")),
+                ("last_name", models.CharField(max_length=100, verbose_name="last name")),
+                ("in_register", models.BooleanField(default=True, verbose_name="in the register")),
+                (
+                    "company",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="professional_leaders",
+                        to="portal.company",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'professional leader',
-                'verbose_name_plural': 'professional leaders',
+                "verbose_name": "professional leader",
+                "verbose_name_plural": "professional leaders",
             },
         ),
         migrations.CreateModel(
-            name='Contract',
+            name="Contract",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('register_id', models.CharField(max_length=64, unique=True, verbose_name='contract id')),
-                ('kind', models.CharField(choices=[('apprentice', 'Apprentice (lærekontrakt)'), ('candidate', 'Training candidate (opplæringskontrakt)')], max_length=20, verbose_name='kind')),
-                ('status', models.CharField(choices=[('running', 'Running'), ('completed', 'Completed'), ('terminated', 'Terminated')], max_length=20, verbose_name='status')),
-                ('start_date', models.DateField(verbose_name='start')),
-                ('end_date', models.DateField(verbose_name='end')),
-                ('in_register', models.BooleanField(default=True, verbose_name='in the register')),
-                ('apprentice', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contracts', to='registry_import.apprentice')),
-                ('company', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='contracts', to='portal.company')),
-                ('county', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='contracts', to='portal.county', verbose_name='county')),
-                ('training_office', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='contracts', to='portal.trainingoffice')),
-                ('professional_leader', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='contracts', to='registry_import.professionalleader')),
-                ('trade', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='contracts', to='registry_import.trade')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "register_id",
+                    models.CharField(max_length=64, unique=True, verbose_name="contract id"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("apprentice", "Apprentice (lærekontrakt)"),
+                            ("candidate", "Training candidate (opplæringskontrakt)"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("running", "Running"),
+                            ("completed", "Completed"),
+                            ("terminated", "Terminated"),
+                        ],
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("start_date", models.DateField(verbose_name="start")),
+                ("end_date", models.DateField(verbose_name="end")),
+                ("in_register", models.BooleanField(default=True, verbose_name="in the register")),
+                (
+                    "apprentice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contracts",
+                        to="registry_import.apprentice",
+                    ),
+                ),
+                (
+                    "company",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="contracts",
+                        to="portal.company",
+                    ),
+                ),
+                (
+                    "county",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="contracts",
+                        to="portal.county",
+                        verbose_name="county",
+                    ),
+                ),
+                (
+                    "training_office",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="contracts",
+                        to="portal.trainingoffice",
+                    ),
+                ),
+                (
+                    "professional_leader",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="contracts",
+                        to="registry_import.professionalleader",
+                    ),
+                ),
+                (
+                    "trade",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="contracts",
+                        to="registry_import.trade",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'contract',
-                'verbose_name_plural': 'contracts',
-                'indexes': [models.Index(fields=['county', 'status'], name='registry_im_county__8ce812_idx'), models.Index(fields=['company', 'status'], name='registry_im_company_a6b5ea_idx')],
+                "verbose_name": "contract",
+                "verbose_name_plural": "contracts",
+                "indexes": [
+                    models.Index(
+                        fields=["county", "status"], name="registry_im_county__8ce812_idx"
+                    ),
+                    models.Index(
+                        fields=["company", "status"], name="registry_im_company_a6b5ea_idx"
+                    ),
+                ],
             },
         ),
     ]

@@ -14,16 +14,32 @@ class SurveyKind(models.TextChoices):
     AR = "AR", _("Årlig rapportering")
 
 
+class ScaleStep(models.IntegerChoices):
+    """The five steps of every scale question; an index is the mean of these values."""
+
+    NOT_AT_ALL = 1, _("Not at all")
+    SMALL = 2, _("To a small extent")
+    SOME = 3, _("To some extent")
+    LARGE = 4, _("To a large extent")
+    VERY_LARGE = 5, _("To a very large extent")
+
+
+# Offered on scale questions with allow_dont_know; never part of a mean.
+DONT_KNOW_LABEL = _("Don't know / not applicable")
+
+
 class Questionnaire(models.Model):
     kind = models.CharField(_("survey"), max_length=3, choices=SurveyKind.choices)
     version = models.PositiveSmallIntegerField(_("version"))  # the year it was introduced
-    title = models.JSONField(default=dict)
-    information_letter = models.JSONField(default=dict)  # R-L9, per language
-    source_file = models.CharField(max_length=200)
-    source_sha256 = models.CharField(max_length=64)
+    title = models.JSONField(_("title"), default=dict)
+    information_letter = models.JSONField(_("information letter"), default=dict)  # R-L9
+    source_file = models.CharField(_("source file"), max_length=200)
+    source_sha256 = models.CharField(_("SHA-256 of the source file"), max_length=64)
 
     class Meta:
         ordering = ["kind", "version"]
+        verbose_name = _("questionnaire")
+        verbose_name_plural = _("questionnaires")
         constraints = [
             models.UniqueConstraint(fields=["kind", "version"], name="one_questionnaire_version")
         ]
@@ -35,23 +51,36 @@ class Questionnaire(models.Model):
     def localized_title(self) -> str:
         return localized(self.title)
 
+    @property
+    def localized_information_letter(self) -> str:
+        return localized(self.information_letter)
+
 
 class Index(models.Model):
     """An index is the mean of its items on the 1–5 scale."""
 
     questionnaire = models.ForeignKey(
-        Questionnaire, on_delete=models.CASCADE, related_name="indexes"
+        Questionnaire,
+        on_delete=models.CASCADE,
+        related_name="indexes",
+        verbose_name=_("questionnaire"),
     )
-    code = models.CharField(max_length=50)
-    name = models.JSONField(default=dict)
+    code = models.CharField(_("code"), max_length=50)
+    name = models.JSONField(_("name"), default=dict)
 
     class Meta:
+        verbose_name = _("index")
+        verbose_name_plural = _("indexes")
         constraints = [
             models.UniqueConstraint(fields=["questionnaire", "code"], name="unique_index_code")
         ]
 
     def __str__(self) -> str:
         return self.code
+
+    @property
+    def localized_name(self) -> str:
+        return localized(self.name)
 
 
 class SectionPart(models.TextChoices):
@@ -64,21 +93,30 @@ class SectionPart(models.TextChoices):
 
 class Section(models.Model):
     questionnaire = models.ForeignKey(
-        Questionnaire, on_delete=models.CASCADE, related_name="sections"
+        Questionnaire,
+        on_delete=models.CASCADE,
+        related_name="sections",
+        verbose_name=_("questionnaire"),
     )
-    position = models.PositiveSmallIntegerField()
-    code = models.CharField(max_length=50)
-    title = models.JSONField(default=dict)
-    part = models.CharField(max_length=20, choices=SectionPart.choices, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"))
+    code = models.CharField(_("code"), max_length=50)
+    title = models.JSONField(_("title"), default=dict)
+    part = models.CharField(_("part"), max_length=20, choices=SectionPart.choices, blank=True)
 
     class Meta:
         ordering = ["questionnaire", "position"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
         constraints = [
             models.UniqueConstraint(fields=["questionnaire", "code"], name="unique_section_code")
         ]
 
     def __str__(self) -> str:
         return f"{self.questionnaire} {self.code}"
+
+    @property
+    def localized_title(self) -> str:
+        return localized(self.title)
 
 
 class QuestionType(models.TextChoices):
@@ -92,36 +130,55 @@ class QuestionType(models.TextChoices):
 
 class Question(models.Model):
     questionnaire = models.ForeignKey(
-        Questionnaire, on_delete=models.CASCADE, related_name="questions"
+        Questionnaire,
+        on_delete=models.CASCADE,
+        related_name="questions",
+        verbose_name=_("questionnaire"),
     )
-    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")
-    position = models.PositiveSmallIntegerField()
-    code = models.CharField(max_length=50)  # stable across versions where the series continues
-    text = models.JSONField(default=dict)
-    help_text = models.JSONField(default=dict, blank=True)
-    type = models.CharField(max_length=20, choices=QuestionType.choices)
-    required = models.BooleanField(default=False)
+    section = models.ForeignKey(
+        Section, on_delete=models.CASCADE, related_name="questions", verbose_name=_("section")
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    # Stable across versions where the series continues; answers refer to questions by code.
+    code = models.CharField(_("code"), max_length=50)
+    text = models.JSONField(_("text"), default=dict)
+    help_text = models.JSONField(_("help text"), default=dict, blank=True)
+    type = models.CharField(_("type"), max_length=20, choices=QuestionType.choices)
+    required = models.BooleanField(_("required"), default=False)
     # Scale questions may offer "vet ikke / ikke aktuelt", which is not part of any mean.
-    allow_dont_know = models.BooleanField(default=False)
+    allow_dont_know = models.BooleanField(_("offers “don't know”"), default=False)
     # [{"code": "...", "text": {"nb": ..., "nn": ..., "en": ...}}] for single and multiple choice.
-    choices = models.JSONField(default=list, blank=True)
-    min_value = models.IntegerField(null=True, blank=True)
-    max_value = models.IntegerField(null=True, blank=True)
+    choices = models.JSONField(_("choices"), default=list, blank=True)
+    min_value = models.IntegerField(_("smallest number"), null=True, blank=True)
+    max_value = models.IntegerField(_("largest number"), null=True, blank=True)
     index = models.ForeignKey(
-        Index, on_delete=models.SET_NULL, null=True, blank=True, related_name="items"
+        Index,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="items",
+        verbose_name=_("index"),
     )
-    # A follow-up signal (bullying, harassment): an answer here needs attention (R-P6).
-    follow_up = models.BooleanField(default=False)
+    # A follow-up signal (bullying, harassment, discrimination): a "yes" here needs attention
+    # (R-P6).
+    follow_up = models.BooleanField(_("needs follow-up"), default=False)
     # The question it continues in the previous version, or a break in the series (R-P3).
     continues = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="continued_by"
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="continued_by",
+        verbose_name=_("continues"),
     )
-    series_break = models.BooleanField(default=False)
+    series_break = models.BooleanField(_("breaks the series"), default=False)
     # ÅR reporting questions: the documentation questions whose answers they summarise (R-L4).
-    summarises = models.JSONField(default=list, blank=True)
+    summarises = models.JSONField(_("summarises"), default=list, blank=True)
 
     class Meta:
         ordering = ["section__position", "position"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
         constraints = [
             models.UniqueConstraint(fields=["questionnaire", "code"], name="unique_question_code")
         ]

@@ -44,6 +44,11 @@ class Draft(models.Model):
 
 
 class AnonymousResponse(models.Model):
+    """A submitted LU or LBU answer (R-L7): a random id, the dimensions reports need and the
+    answers; no time, no counter, no reference to the respondent. Nothing may refer to it
+    either: each submission re-writes it with other answers of its round in random order
+    (surveys/services/answering.py), so its place in the table tells nothing."""
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="anonymous_responses")
     county = models.ForeignKey(County, on_delete=models.PROTECT)

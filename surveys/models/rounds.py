@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import County
@@ -23,6 +27,8 @@ class Round(models.Model):
     separate_lbu_from = models.DateField(
         _("LBU may be sent separately from"), null=True, blank=True
     )
+    # The last build of the sample (preliminary until frozen); empty before the first build.
+    sample_built_at = models.DateTimeField(_("sample built"), null=True, blank=True)
     sample_frozen_at = models.DateTimeField(_("sample frozen"), null=True, blank=True)
 
     class Meta:
@@ -31,6 +37,16 @@ class Round(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.year}"
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.sample_frozen_at is not None
+
+    @property
+    def last_answer_day(self) -> date:
+        """The last day answers are taken, in Norway: closes_at is the first moment after it."""
+        local = timezone.localtime(self.closes_at, ZoneInfo("Europe/Oslo"))
+        return (local - timedelta(microseconds=1)).date()
 
 
 class RoundCounty(models.Model):

@@ -1,15 +1,23 @@
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import Count, Q
 from django.test import override_settings
 
 from portal.demo import DEMO_LOGINS, DEMO_PASSWORD
-from portal.models import Membership, Role, User
+from portal.models import Membership, Role, TrainingOffice, User
+from registry_import.models import Contract, ContractStatus, ImportRun, ImportStatus
 
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_data_gives_working_logins_for_each_role(client, capsys):
-    call_command("load_demo")
+@pytest.fixture
+def demo_var(tmp_path, settings):
+    settings.VAR_DIR = tmp_path
+    return tmp_path
+
+
+def test_demo_data_gives_working_logins_for_each_role(client, capsys, demo_var):
+    call_command("load_demo", "--scale", "tiny")
     out = capsys.readouterr().out
     for login in DEMO_LOGINS:
         assert login.email in out
@@ -18,15 +26,60 @@ def test_demo_data_gives_working_logins_for_each_role(client, capsys):
         client.logout()
     roles = set(Membership.objects.values_list("role", flat=True))
     assert roles == {Role.NATIONAL, Role.COUNTY, Role.OFFICE}
-    call_command("load_demo")  # a second run changes nothing and does not fail
+    county_codes = Membership.objects.filter(user__email="fylke@demo.no").values_list(
+        "county__code", flat=True
+    )
+    assert sorted(county_codes) == ["12", "14", "46"]
+
+
+def test_demo_register_is_a_synthetic_extract_imported_by_the_real_importer(capsys, demo_var):
+    call_command("load_demo", "--scale", "tiny")
+    assert sorted(p.name for p in (demo_var / "demo-extract").iterdir()) == [
+        "faglige_ledere.csv",
+        "kontrakter.csv",
+        "laerebedrifter.csv",
+        "opplaeringskontor.csv",
+    ]
+    run = ImportRun.objects.get()
+    assert run.status == ImportStatus.SUCCEEDED
+    assert run.errors  # the extract's deliberately dirty rows are reported, not fatal
+    assert Contract.objects.filter(county__code="46", status=ContractStatus.RUNNING).count() > 200
+    # The office user administers the Vestland office with the most running contracts.
+    busiest = (
+        TrainingOffice.objects.filter(county__code="46")
+        .annotate(n=Count("contracts", filter=Q(contracts__status=ContractStatus.RUNNING)))
+        .order_by("-n", "orgnr")
+        .first()
+    )
+    assert Membership.objects.get(user__email="kontor@demo.no").training_office == busiest
+    assert busiest.name in capsys.readouterr().out
+
+
+def test_a_second_demo_load_finds_the_register_unchanged(capsys, demo_var):
+    call_command("load_demo", "--scale", "tiny")
+    memberships = Membership.objects.count()
+    call_command("load_demo", "--scale", "tiny")  # changes nothing and does not fail
+    assert "Ingen endringer" in capsys.readouterr().out
+    assert ImportRun.objects.latest("created_at").status == ImportStatus.UNCHANGED
     assert User.objects.filter(email__endswith="@demo.no").count() == len(DEMO_LOGINS)
+    assert Membership.objects.count() == memberships
+
+
+def test_the_demo_office_user_loses_an_office_from_an_earlier_demo(office_a, demo_var):
+    user = User.objects.create_user("kontor@demo.no", "x")
+    Membership.objects.create(user=user, role=Role.OFFICE, training_office=office_a)
+    call_command("load_demo", "--scale", "tiny")
+    office = user.memberships.get().training_office
+    assert office != office_a
+    assert office.county.code == "46"
 
 
 @override_settings(DEMO_MODE=False)
-def test_demo_data_is_refused_outside_demo_mode():
+def test_demo_data_is_refused_outside_demo_mode(demo_var):
     with pytest.raises(CommandError, match="refused outside demo mode"):
         call_command("load_demo")
     assert not User.objects.exists()
+    assert not ImportRun.objects.exists()
 
 
 def test_grant_access_creates_the_user_without_a_usable_password(county_a):

@@ -1,0 +1,157 @@
+"""Read-only questions about the register, shared by the quality report and the samples.
+
+The LU rule (R-S1) is written here once: `lu_eligible_contracts` is what the LU sample is built
+from, and the county's quality report checks the contact data of exactly those apprentices
+(R-S5), so the two can never disagree about who is in the sample."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Protocol
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import Q, QuerySet
+
+from portal.models import County
+from registry_import.models import Contract, ContractStatus
+
+# R-S1: "more than 11 months" in training on the reference date.
+LU_MONTHS_IN_TRAINING = 11
+
+
+class Period(Protocol):
+    """Anything with the dates of a contract (a Contract, or a lighter row of one)."""
+
+    @property
+    def start_date(self) -> date: ...
+
+    @property
+    def end_date(self) -> date: ...
+
+
+def reference_date_of(survey_year: int) -> date:
+    """The reference date of every sample of survey year Y: 1 October (R-C3)."""
+    return date(survey_year, 10, 1)
+
+
+def lu_threshold_date(reference_date: date) -> date:
+    """Eleven calendar months before the reference date: training that started on this day has
+    lasted exactly 11 months on the reference date, which is not "more than" 11 months."""
+    return reference_date - relativedelta(months=LU_MONTHS_IN_TRAINING)
+
+
+def days_in_training(contracts: Iterable[Period], reference_date: date) -> int:
+    """Days in training up to the reference date over the given contracts.
+
+    Each contract counts from its start date up to (not including) the earlier of its end date
+    and the reference date; days covered by more than one contract count once, so a change of
+    company with overlapping contracts does not count double."""
+    return _days_in_periods([(c.start_date, c.end_date) for c in contracts], reference_date)
+
+
+def _days_in_periods(periods: list[tuple[date, date]], reference_date: date) -> int:
+    if not periods:
+        return 0
+    if len(periods) == 1:  # the common case, without sorting and merging
+        start, end = periods[0]
+        return max((min(end, reference_date) - start).days, 0)
+    spans = sorted((start, min(end, reference_date)) for start, end in periods)
+    total = 0
+    current_start, current_end = spans[0]
+    for start, end in spans[1:]:
+        if start > current_end:
+            total += max((current_end - current_start).days, 0)
+            current_start, current_end = start, end
+        elif end > current_end:
+            current_end = end
+    return total + max((current_end - current_start).days, 0)
+
+
+def _threshold_days(reference_date: date) -> int:
+    return (reference_date - lu_threshold_date(reference_date)).days
+
+
+def months_in_training_exceeds_11(
+    contracts_in_same_trade: Iterable[Period], reference_date: date
+) -> bool:
+    """R-S1's test for one apprentice in one trade: more than 11 months in training on the
+    reference date.
+
+    Pass every contract of the apprentice in that trade, whatever its status: time in earlier
+    completed or terminated contracts of the trade counts (see `days_in_training`). "More than
+    11 months" means more days than from 11 calendar months before the reference date up to it,
+    so with reference date 2026-10-01 training since 2025-11-01 is not enough and training since
+    2025-10-31 is."""
+    return days_in_training(contracts_in_same_trade, reference_date) > _threshold_days(
+        reference_date
+    )
+
+
+def running_contracts(reference_date: date, county: County | None = None) -> QuerySet[Contract]:
+    """Contracts in the register that are running on the reference date.
+
+    The register's status is what says a contract is running (a running contract past its
+    planned end date is still running: the apprentice has not finished); a contract that starts
+    after the reference date is not running on it. `county` is the county responsible for the
+    contract (Contract.county), not where the company is located."""
+    contracts = Contract.objects.filter(
+        in_register=True, status=ContractStatus.RUNNING, start_date__lte=reference_date
+    )
+    if county is not None:
+        contracts = contracts.filter(county=county)
+    return contracts
+
+
+def lu_eligible_contracts(reference_date: date, county: County | None = None) -> QuerySet[Contract]:
+    """The running contracts whose apprentice or candidate is in the LU sample (R-S1).
+
+    An apprentice is in the sample when, on the reference date (1 October of the survey year),
+    they have a running contract with an NLR-registered company (R-S4) and have been in training
+    for more than 11 months in that contract's trade (`months_in_training_exceeds_11`): time in
+    earlier contracts of the same trade counts, with any company or county, whether completed or
+    terminated; contracts in other trades do not. Only contracts still in the register count.
+
+    The result is one row per eligible running contract (an apprentice with running contracts in
+    two trades may appear twice), restricted to contracts of `county` when given.
+
+    Cost: one query here plus the returned queryset. Most eligible contracts are recognised in
+    SQL (a running contract that alone spans the threshold); only running contracts that
+    started within the last 11 months, or whose planned end lies before the reference date, need
+    their history, which is read in one query and summed in Python."""
+    threshold_start = lu_threshold_date(reference_date)
+    base = running_contracts(reference_date, county).filter(company__nlr_registered=True)
+    # A running contract started before the threshold and not ending before the reference
+    # date is more than 11 months of training on its own.
+    alone = Q(start_date__lt=threshold_start, end_date__gte=reference_date)
+    undecided = base.exclude(alone)
+    history = (
+        Contract.objects.filter(
+            in_register=True,
+            start_date__lte=reference_date,
+            apprentice_id__in=undecided.values("apprentice_id"),
+        )
+        .values_list("id", "apprentice_id", "trade_id", "status", "start_date", "end_date")
+        .order_by()
+    )
+    # Grouped by (apprentice, trade): (ids of running contracts, periods of all contracts).
+    by_trade: dict[tuple[int, int], tuple[list[int], list[tuple[date, date]]]] = {}
+    running_status = str(ContractStatus.RUNNING)
+    for pk, apprentice_id, trade_id, status, start, end in history:
+        group = by_trade.get((apprentice_id, trade_id))
+        if group is None:
+            group = by_trade[(apprentice_id, trade_id)] = ([], [])
+        if status == running_status:
+            group[0].append(pk)
+        group[1].append((start, end))
+
+    # The same test as months_in_training_exceeds_11, on plain tuples: this loop runs for
+    # tens of thousands of apprentices nationally.
+    threshold = _threshold_days(reference_date)
+    eligible_ids: list[int] = []
+    for running_ids, periods in by_trade.values():
+        if running_ids and _days_in_periods(periods, reference_date) > threshold:
+            eligible_ids.extend(running_ids)
+    # The history spans every county and company; filtering on `base` again keeps only this
+    # county's running contracts with registered companies.
+    return base.filter(alone | Q(pk__in=eligible_ids))

@@ -1,0 +1,56 @@
+"""Background work of the register import."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from registry_import.models import ImportRun, ImportStatus
+from registry_import.uploads import (
+    ProgressRecorder,
+    import_progress_clear,
+    upload_discard,
+    upload_paths,
+)
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task
+def run_import(run_id: int) -> None:
+    """Imports an extract uploaded in the portal through `import_extract`, the same code the
+    `import` command runs. Takes the run's id, not the run: the worker reads the run as
+    committed."""
+    from registry_import.services import import_extract
+
+    run = ImportRun.objects.select_related("started_by").filter(pk=run_id).first()
+    if run is None or run.status != ImportStatus.QUEUED:
+        # Deleted, or already taken by a worker (a message delivered twice).
+        return
+    try:
+        import_extract(
+            upload_paths(run_id),
+            dry_run=run.dry_run,
+            user=run.started_by,
+            source="upload",
+            run=run,
+            progress=ProgressRecorder(run_id),
+        )
+    except Exception:
+        # The importer records what it finds wrong in the extract itself; this is for what it
+        # did not expect. The details go to the log, which may hold personal data the page must
+        # not show.
+        logger.exception("Import %s stopped on an unexpected error", run_id)
+        ImportRun.objects.filter(
+            pk=run_id, status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING]
+        ).update(
+            status=ImportStatus.FAILED,
+            finished_at=timezone.now(),
+            message=_("The import stopped on an unexpected error. Nothing was saved."),
+        )
+    finally:
+        upload_discard(run_id)
+        import_progress_clear(run_id)

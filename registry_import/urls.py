@@ -1,0 +1,24 @@
+from django.urls import path
+
+from registry_import import views
+
+urlpatterns = [
+    path("nasjonalt/registerimport/", views.import_list, name="import_list"),
+    path("nasjonalt/registerimport/<int:run_id>/", views.import_run, name="import_run"),
+    path(
+        "nasjonalt/registerimport/<int:run_id>/avvik.csv",
+        views.import_run_issues_csv,
+        name="import_run_issues_csv",
+    ),
+    path("fylke/<str:code>/kvalitet/", views.quality_report, name="county_quality"),
+    path(
+        "fylke/<str:code>/kvalitet/kvalitetsrapport.xlsx",
+        views.quality_report_xlsx,
+        name="county_quality_xlsx",
+    ),
+    path(
+        "fylke/<str:code>/kvalitet/<slug:category>.csv",
+        views.quality_report_csv,
+        name="county_quality_csv",
+    ),
+]

@@ -1,0 +1,223 @@
+"""Pages of the register import (national administrators) and the county's quality report."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from portal.access import county_view, national_view
+from portal.models import County
+from registry_import.forms import ExtractUploadForm
+from registry_import.models import ImportRun, ImportStatus
+from registry_import.quality import (
+    Category,
+    category_csv,
+    deadline_countdown,
+    quality_categories,
+    quality_workbook,
+)
+from registry_import.selectors import reference_date_of
+from registry_import.uploads import import_progress_read, import_run_upload
+
+RECENT_RUNS = 20
+ISSUES_SHOWN = 100  # per list on the page; the CSV download has them all
+QUALITY_PAGE_SIZE = 100
+COUNT_KINDS = ["new", "changed", "unchanged", "gone", "skipped"]
+# Per file the importer also counts the contact data it found invalid (kept, flagged).
+FILE_COUNT_KINDS = [*COUNT_KINDS, "invalid_email", "invalid_mobile"]
+FINISHED = {
+    ImportStatus.SUCCEEDED,
+    ImportStatus.UNCHANGED,
+    ImportStatus.DRY_RUN,
+    ImportStatus.REFUSED,
+    ImportStatus.FAILED,
+}
+# htmx stops polling when a poll is answered with this status.
+HTMX_STOP_POLLING = 286
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def page_or_fragment(
+    request: HttpRequest, page: str, fragment: str, context: dict[str, Any]
+) -> HttpResponse:
+    """The whole page, or only the part htmx asked to refresh."""
+    return render(request, fragment if request.htmx else page, context)
+
+
+def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- The register import --------------------------------------------------------------------
+
+
+def _count_totals(
+    counts: dict[str, dict[str, int]], kinds: list[str] = COUNT_KINDS
+) -> dict[str, int]:
+    return {kind: sum(c.get(kind, 0) for c in counts.values()) for kind in kinds}
+
+
+@national_view
+@require_http_methods(["GET", "POST"])
+def import_list(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = ExtractUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            run = import_run_upload(
+                form.cleaned_data["files"],
+                dry_run=form.cleaned_data["dry_run"],
+                user=request.user,  # type: ignore[arg-type]
+            )
+            return redirect("import_run", run.pk)
+    else:
+        form = ExtractUploadForm()
+    runs = list(ImportRun.objects.select_related("started_by")[:RECENT_RUNS])
+    for run in runs:
+        run.totals = _count_totals(run.counts or {})  # type: ignore[attr-defined]
+    return render(request, "registry_import/import_list.html", {"form": form, "runs": runs})
+
+
+def _run_context(run: ImportRun) -> dict[str, Any]:
+    finished = run.status in FINISHED
+    rows_by_file = {f.get("name"): f.get("rows") for f in run.files or []}
+    names = list(dict.fromkeys([*rows_by_file, *(run.counts or {})]))
+    per_file = [
+        {
+            "name": name,
+            "rows": rows_by_file.get(name),
+            "counts": [(run.counts or {}).get(name, {}).get(kind, 0) for kind in FILE_COUNT_KINDS],
+        }
+        for name in names
+    ]
+    return {
+        "run": run,
+        "finished": finished,
+        "progress": None if finished else import_progress_read(run.pk),
+        "per_file": per_file,
+        "totals": list(_count_totals(run.counts or {}, FILE_COUNT_KINDS).values()),
+        "errors": (run.errors or [])[:ISSUES_SHOWN],
+        "warnings": (run.warnings or [])[:ISSUES_SHOWN],
+        "issues_shown": ISSUES_SHOWN,
+    }
+
+
+@national_view
+@require_GET
+def import_run(request: HttpRequest, run_id: int) -> HttpResponse:
+    """Progress while the import runs, the import's report once it has finished."""
+    run = get_object_or_404(ImportRun.objects.select_related("started_by"), pk=run_id)
+    context = _run_context(run)
+    response = page_or_fragment(
+        request,
+        "registry_import/import_run.html",
+        "registry_import/_import_run_status.html",
+        context,
+    )
+    if request.htmx and context["finished"]:
+        response.status_code = HTMX_STOP_POLLING
+    return response
+
+
+@national_view
+@require_GET
+def import_run_issues_csv(request: HttpRequest, run_id: int) -> HttpResponse:
+    """Every error and warning of an import, which the page shows only the first of."""
+    run = get_object_or_404(ImportRun, pk=run_id)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow([_("Kind"), _("File"), _("Line"), _("Column"), _("Value"), _("Message")])
+    for kind, issues in [(_("Error"), run.errors or []), (_("Warning"), run.warnings or [])]:
+        for issue in issues:
+            writer.writerow(
+                [kind, *(issue.get(k, "") for k in ["file", "line", "column", "value", "message"])]
+            )
+    return _download(
+        ("\ufeff" + buffer.getvalue()).encode("utf-8"),
+        "text/csv; charset=utf-8",
+        f"import-{run.pk}-avvik.csv",
+    )
+
+
+# --- The county's quality report ------------------------------------------------------------
+
+
+def _survey_year() -> int:
+    return timezone.localdate().year
+
+
+def _section(request: HttpRequest, category: Category) -> dict[str, Any]:
+    page = Paginator(category.rows, QUALITY_PAGE_SIZE).get_page(request.GET.get(category.key))
+
+    def url(number: int) -> str:
+        query = request.GET.copy()
+        query[category.key] = str(number)
+        return f"?{urlencode(sorted(query.items()))}#{category.key}"
+
+    return {
+        "category": category,
+        "page": page,
+        "rows": [category.cells(row) for row in page.object_list],
+        "previous_url": url(page.previous_page_number()) if page.has_previous() else None,
+        "next_url": url(page.next_page_number()) if page.has_next() else None,
+    }
+
+
+@county_view
+@require_GET
+def quality_report(request: HttpRequest, county: County) -> HttpResponse:
+    countdown = deadline_countdown(timezone.now())
+    context: dict[str, Any] = {"county": county, "countdown": countdown}
+    if not request.htmx:  # htmx only refreshes the countdown
+        year = _survey_year()
+        sections = [
+            _section(request, c) for c in quality_categories(county, reference_date_of(year))
+        ]
+        context.update(
+            year=year,
+            reference_date=reference_date_of(year),
+            sections=sections,
+            xlsx_url=reverse("county_quality_xlsx", args=[county.code]),
+        )
+    return page_or_fragment(
+        request, "registry_import/quality.html", "registry_import/_deadline.html", context
+    )
+
+
+@county_view
+@require_GET
+def quality_report_csv(request: HttpRequest, county: County, category: str) -> HttpResponse:
+    year = _survey_year()
+    for candidate in quality_categories(county, reference_date_of(year)):
+        if candidate.key == category:
+            return _download(
+                category_csv(candidate),
+                "text/csv; charset=utf-8",
+                f"kvalitet-{county.code}-{year}-{category}.csv",
+            )
+    raise Http404
+
+
+@county_view
+@require_GET
+def quality_report_xlsx(request: HttpRequest, county: County) -> HttpResponse:
+    year = _survey_year()
+    reference_date = reference_date_of(year)
+    content = quality_workbook(
+        county,
+        reference_date,
+        quality_categories(county, reference_date),
+        deadline_countdown(timezone.now()),
+    )
+    return _download(content, XLSX_TYPE, f"kvalitet-{county.code}-{year}.xlsx")

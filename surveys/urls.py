@@ -1,0 +1,24 @@
+from django.urls import path
+
+from surveys.views import rounds, samples
+
+urlpatterns = [
+    path("nasjonalt/runder/", rounds.national_rounds, name="national_rounds"),
+    path(
+        "nasjonalt/runder/<int:year>/<str:kind>/",
+        rounds.national_round_edit,
+        name="national_round_edit",
+    ),
+    path(
+        "fylke/<str:code>/runder/<int:year>/lbu/",
+        rounds.county_lbu_choice,
+        name="county_lbu_choice",
+    ),
+    path("fylke/<str:code>/utvalg/", samples.county_samples_latest, name="county_samples_latest"),
+    path("fylke/<str:code>/utvalg/<int:year>/", samples.county_samples_year, name="county_samples"),
+    path(
+        "fylke/<str:code>/utvalg/<int:year>/<str:kind>/utelatt/",
+        samples.county_exclusions_page,
+        name="county_exclusions",
+    ),
+]

@@ -1,0 +1,21 @@
+"""Public pages of the respondents, at short addresses for SMS (/s/<token>/), and the training
+office's own ÅR in the portal."""
+
+from django.urls import path
+
+from surveys.views import office_report, respond
+
+urlpatterns = [
+    path("s/kode/", respond.respond_code, name="respond_code"),
+    path("s/<str:token>/", respond.respond_entry, name="respond_entry"),
+    path("s/<str:token>/start/", respond.respond_start, name="respond_start"),
+    path("s/<str:token>/del/<int:number>/", respond.respond_section, name="respond_section"),
+    path("s/<str:token>/send-inn/", respond.respond_send, name="respond_send"),
+    path("s/<str:token>/lagret/", respond.respond_saved, name="respond_saved"),
+    path("s/<str:token>/uten-samtykke/", respond.respond_no_consent, name="respond_no_consent"),
+    path(
+        "kontor/<str:orgnr>/arlig-rapportering/",
+        office_report.office_annual_report,
+        name="office_annual_report",
+    ),
+]

@@ -1,0 +1,349 @@
+"""The respondent's pages, reached through a personal link without logging in.
+
+Every page works without JavaScript: plain forms, POST-redirect-GET, one section per page.
+Every page saves what it holds, whichever button is pressed, so nothing is lost going back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from surveys.answer_forms import AnswerForm, field_anchor
+from surveys.i18n import localized
+from surveys.models import RespondentLink, SurveyKind
+from surveys.services.answering import (
+    MissingAnswers,
+    NotAllowed,
+    State,
+    Survey,
+    answers_missing,
+    answers_submit,
+    consent_give,
+    consent_refuse,
+    draft_of,
+    draft_save,
+    landing_page,
+    office_member_summaries,
+    respondent_current,
+    respondent_state,
+    survey_load,
+)
+from surveys.services.links import (
+    code_normalise,
+    link_find,
+    miss_record,
+    misses_exceeded,
+)
+
+# --- Reaching a respondent through the link --------------------------------------------------
+
+
+class Visit:
+    """One request through a link: the token as given, and the respondent it leads to now."""
+
+    def __init__(self, token: str, link: RespondentLink) -> None:
+        self.token = token
+        self.link = link
+        self.respondent = respondent_current(link.respondent)
+
+    def url(self, name: str, *args: Any) -> str:
+        return reverse(name, args=[self.token, *args])
+
+    @property
+    def url_entry(self) -> str:
+        return self.url("respond_entry")
+
+    @property
+    def url_start(self) -> str:
+        return self.url("respond_start")
+
+
+RespondentView = Callable[..., HttpResponse]
+
+
+def _rate_limited(request: HttpRequest, retry_after: int) -> HttpResponse:
+    response = render(
+        request,
+        "surveys/respond/rate_limited.html",
+        {"minutes": max(1, (retry_after + 59) // 60)},
+        status=429,
+    )
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+def respondent_page(view: RespondentView) -> RespondentView:
+    """Finds the link (a plain 404 for a wrong one, counted towards the rate limit) and shows
+    the page that tells the respondent what to do when the survey cannot be answered now."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, token: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        retry_after = misses_exceeded(request)
+        if retry_after is not None:
+            return _rate_limited(request, retry_after)
+        link = link_find(token)
+        if link is None:
+            miss_record(request)
+            raise Http404
+        visit = Visit(token, link)
+        state = respondent_state(visit.respondent, link)
+        if state != State.OPEN:
+            response = _state_page(request, visit, state)
+        else:
+            response = view(request, visit, *args, **kwargs)
+        add_never_cache_headers(response)
+        response["X-Robots-Tag"] = "noindex"
+        return response
+
+    return wrapper
+
+
+def _state_page(request: HttpRequest, visit: Visit, state: State) -> HttpResponse:
+    respondent = visit.respondent
+    return render(
+        request,
+        "surveys/respond/state.html",
+        {
+            "state": state,
+            "round": respondent.round,
+            "title": respondent.round.questionnaire.localized_title,
+            "anonymous": respondent.round.kind != SurveyKind.AR,
+            "visit": visit,
+        },
+        status=410 if state == State.EXPIRED else 200,
+    )
+
+
+def _page_url(visit: Visit, survey: Survey, page: int) -> str:
+    if page <= 0:
+        return visit.url("respond_start")
+    if page > survey.page_count:
+        return visit.url("respond_send")
+    return visit.url("respond_section", page)
+
+
+def _context(visit: Visit, survey: Survey, **extra: Any) -> dict[str, Any]:
+    return {
+        "visit": visit,
+        "survey": survey,
+        "title": survey.questionnaire.localized_title,
+        "round": survey.respondent.round,
+        **extra,
+    }
+
+
+# --- The pages -------------------------------------------------------------------------------
+
+
+@respondent_page
+def respond_entry(request: HttpRequest, visit: Visit) -> HttpResponse:
+    """Where the link leads: the start, or the page the respondent left."""
+    survey = survey_load(visit.respondent)
+    return redirect(_page_url(visit, survey, landing_page(survey)))
+
+
+class ConsentForm(forms.Form):
+    consent = forms.ChoiceField(
+        label=gettext_lazy("Do you agree to take part in Lærebedriftsundersøkelsen?"),
+        choices=[
+            ("yes", gettext_lazy("Yes, I agree")),
+            ("no", gettext_lazy("No, I do not want to take part")),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": gettext_lazy("Choose whether you want to take part.")},
+    )
+
+
+@respondent_page
+def respond_start(request: HttpRequest, visit: Visit) -> HttpResponse:
+    """The information letter (R-L9); for LBU with the consent question (R-L5)."""
+    survey = survey_load(visit.respondent)
+    respondent = visit.respondent
+    form = None
+    if survey.kind == SurveyKind.LBU:
+        initial = {"consent": "yes"} if respondent.consent_given_at else {}
+        form = ConsentForm(request.POST if request.method == "POST" else None, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            if form.cleaned_data["consent"] == "yes":
+                consent_give(respondent)
+                return redirect(_page_url(visit, survey, max(1, landing_page(survey))))
+            consent_refuse(respondent)
+            return redirect(visit.url("respond_no_consent"))
+    elif not survey.has_intro:
+        return redirect(_page_url(visit, survey, 1))
+    return render(
+        request,
+        "surveys/respond/start.html",
+        _context(
+            visit,
+            survey,
+            form=form,
+            letter=localized(survey.questionnaire.information_letter),
+            first_page=_page_url(visit, survey, 1),
+        ),
+    )
+
+
+@respondent_page
+def respond_no_consent(request: HttpRequest, visit: Visit) -> HttpResponse:
+    """After saying no to LBU: nothing was stored, and the link still works to change one's
+    mind."""
+    survey = survey_load(visit.respondent)
+    if survey.kind != SurveyKind.LBU or not survey.needs_consent:
+        return redirect(visit.url("respond_entry"))
+    return render(request, "surveys/respond/no_consent.html", _context(visit, survey))
+
+
+@respondent_page
+def respond_section(request: HttpRequest, visit: Visit, number: int) -> HttpResponse:
+    survey = survey_load(visit.respondent)
+    if survey.needs_consent:
+        return redirect(visit.url("respond_start"))
+    if not 1 <= number <= survey.page_count:
+        return redirect(visit.url("respond_entry"))
+    section = survey.sections[number - 1]
+    draft = draft_of(visit.respondent)
+    saved = draft.answers if draft is not None else {}
+    if request.method == "POST":
+        if request.POST.get("kind") != survey.kind:
+            # A page of the previous survey in the same link (ÅR before LBU), sent again.
+            return redirect(visit.url("respond_entry"))
+        action = request.POST.get("action", "next")
+        form = AnswerForm(
+            section.questions,
+            kind=survey.kind,
+            require=action == "next",
+            answers=saved,
+            data=request.POST,
+        )
+        if form.is_valid():
+            target = {"next": number + 1, "back": number - 1}.get(action, number)
+            draft_save(
+                visit.respondent,
+                form.answers(),
+                codes=[q.code for q in section.questions],
+                page=max(1, target),
+            )
+            if action == "later":
+                return redirect(visit.url("respond_saved"))
+            if target < 1 and not survey.has_intro:
+                target = 1
+            return redirect(_page_url(visit, survey, target))
+    else:
+        form = AnswerForm(section.questions, kind=survey.kind, answers=saved)
+    summaries = office_member_summaries(visit.respondent, section.questions)
+    return render(
+        request,
+        "surveys/respond/section.html",
+        _context(visit, survey, section=section, form=form, entries=form.entries(summaries)),
+    )
+
+
+@respondent_page
+def respond_saved(request: HttpRequest, visit: Visit) -> HttpResponse:
+    survey = survey_load(visit.respondent)
+    return render(request, "surveys/respond/saved.html", _context(visit, survey))
+
+
+@respondent_page
+def respond_send(request: HttpRequest, visit: Visit) -> HttpResponse:
+    """The last page: what has been answered, what is missing, and whether the answers will be
+    anonymous (LU, LBU) or not (ÅR)."""
+    survey = survey_load(visit.respondent)
+    if survey.needs_consent:
+        return redirect(visit.url("respond_start"))
+    draft = draft_of(visit.respondent)
+    saved = draft.answers if draft is not None else {}
+    missing = answers_missing(survey, saved)
+    if request.method == "POST" and request.POST.get("kind") == survey.kind:
+        try:
+            answers_submit(survey)
+        except MissingAnswers as exc:
+            missing = exc.questions
+        except NotAllowed:
+            return redirect(visit.url("respond_entry"))
+        else:
+            if survey.kind == SurveyKind.AR and visit.respondent.continues_to_id:
+                messages.success(
+                    request,
+                    _(
+                        "Thank you. Årlig rapportering has been submitted. Next comes "
+                        "Lærebedriftsundersøkelsen."
+                    ),
+                )
+            return redirect(visit.url("respond_entry"))
+    elif request.method == "POST":
+        return redirect(visit.url("respond_entry"))
+    sections = [
+        {
+            "section": s,
+            "answered": sum(1 for q in s.questions if q.code in saved),
+            "total": len(s.questions),
+            "missing": [
+                (q, f"{_page_url(visit, survey, s.number)}#{field_anchor(q)}")
+                for q in missing
+                if q.section_id == s.section.pk
+            ],
+        }
+        for s in survey.sections
+    ]
+    return render(
+        request,
+        "surveys/respond/send.html",
+        _context(
+            visit,
+            survey,
+            sections=sections,
+            missing=missing,
+            posted=request.method == "POST",
+            last_page=_page_url(visit, survey, survey.page_count),
+        ),
+    )
+
+
+# --- The personal code typed from a sheet or letter -----------------------------------------
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=gettext_lazy("Personal code"),
+        help_text=gettext_lazy(
+            "The code is printed on your letter or sheet. Letters and numbers; spaces and "
+            "hyphens do not matter."
+        ),
+        max_length=64,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+        error_messages={"required": gettext_lazy("Type the code from your letter.")},
+    )
+
+
+def respond_code(request: HttpRequest) -> HttpResponse:
+    """A public page to type the personal code; wrong codes count towards the rate limit."""
+    form = CodeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        retry_after = misses_exceeded(request)
+        if retry_after is not None:
+            return _rate_limited(request, retry_after)
+        if form.is_valid():
+            token = code_normalise(form.cleaned_data["code"])
+            if link_find(token) is not None:
+                return redirect("respond_entry", token)
+            miss_record(request)
+            form.add_error(
+                "code", _("We found no survey with that code. Check the code and try again.")
+            )
+    response = render(request, "surveys/respond/code.html", {"form": form})
+    add_never_cache_headers(response)
+    return response

@@ -1,0 +1,130 @@
+"""Register rows built with the ORM for the sample tests: small helpers with the defaults a
+test does not care about, so each test shows only what its rule depends on."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+
+from portal.demo import valid_orgnr
+from portal.models import Company, County, TrainingOffice
+from registry_import.models import (
+    Apprentice,
+    Contract,
+    ContractKind,
+    ContractStatus,
+    ProfessionalLeader,
+    Trade,
+)
+from surveys.models import Questionnaire, Round, SurveyKind
+from surveys.services.rounds import round_create
+
+YEAR = 2025
+REFERENCE = date(YEAR, 10, 1)
+# Training since this day is exactly 11 months on the reference date (not in LU);
+# one day earlier is 11 months and a day (in LU).
+EXACTLY_11_MONTHS = date(YEAR - 1, 11, 1)
+MORE_THAN_11_MONTHS = date(YEAR - 1, 10, 31)
+LONG_AGO = date(YEAR - 2, 8, 15)
+PLANNED_END = date(YEAR + 1, 8, 15)
+
+_numbers = itertools.count(1)
+
+
+def questionnaires(version: int = 2020) -> None:
+    for kind in SurveyKind:
+        Questionnaire.objects.get_or_create(
+            kind=kind, version=version, defaults={"source_file": f"{kind}.toml"}
+        )
+
+
+def rounds(year: int = YEAR) -> dict[str, Round]:
+    questionnaires()
+    return {kind: round_create(year=year, kind=kind) for kind in SurveyKind}
+
+
+def office(county: County, *, nor: bool = True, name: str = "") -> TrainingOffice:
+    n = next(_numbers)
+    return TrainingOffice.objects.create(
+        orgnr=valid_orgnr(93000000 + n * 10),
+        name=name or f"Opplæringskontor {n}",
+        county=county,
+        manager_name=f"Daglig Leder {n}",
+        email=f"kontor{n}@example.test",
+        email_valid=True,
+        nor_registered=nor,
+    )
+
+
+def company(
+    county: County, *, office: TrainingOffice | None = None, nlr: bool = True, name: str = ""
+) -> Company:
+    n = next(_numbers)
+    return Company.objects.create(
+        orgnr=valid_orgnr(94000000 + n * 10),
+        name=name or f"Bedrift {n} AS",
+        county=county,
+        training_office=office,
+        nlr_registered=nlr,
+    )
+
+
+def leader(company: Company, register_id: str = "", **fields) -> ProfessionalLeader:
+    n = next(_numbers)
+    defaults = {
+        "first_name": "Faglig",
+        "last_name": f"Leder {n}",
+        "email": f"leder{n}@example.test",
+        "email_valid": True,
+    }
+    return ProfessionalLeader.objects.create(
+        register_id=register_id or f"FL{n:05d}", company=company, **(defaults | fields)
+    )
+
+
+def apprentice(**fields) -> Apprentice:
+    n = next(_numbers)
+    defaults = {
+        "first_name": "Lærling",
+        "last_name": f"Nummer {n}",
+        "email": f"laerling{n}@example.test",
+        "email_valid": True,
+        "mobile": f"+47400{n:05d}",
+        "mobile_valid": True,
+    }
+    return Apprentice.objects.create(pseudonym=f"p{n:08d}", **(defaults | fields))
+
+
+def trade(code: str = "ELELE3----", name: str = "Elektrikerfaget") -> Trade:
+    return Trade.objects.get_or_create(code=code, defaults={"name": name})[0]
+
+
+def contract(
+    person: Apprentice,
+    company: Company,
+    *,
+    start: date = LONG_AGO,
+    end: date = PLANNED_END,
+    status: str = ContractStatus.RUNNING,
+    trade_: Trade | None = None,
+    leader: ProfessionalLeader | None = None,
+    county: County | None = None,
+    office: TrainingOffice | None = None,
+    kind: str = ContractKind.APPRENTICE,
+    in_register: bool = True,
+) -> Contract:
+    n = next(_numbers)
+    return Contract.objects.create(
+        register_id=f"K{n:06d}",
+        apprentice=person,
+        kind=kind,
+        status=status,
+        start_date=start,
+        end_date=end,
+        trade=trade_ or trade(),
+        company=company,
+        training_office=office if office is not None else company.training_office,
+        professional_leader=leader,
+        county=county or company.county,
+        in_register=in_register,
+    )
