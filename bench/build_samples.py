@@ -27,7 +27,6 @@ Options: --scale national|county|tiny (default national), --seed N, --database N
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 import time
@@ -35,10 +34,8 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from _setup import bench_database, bench_environment, django_setup, drop_database, recreate_database
 
 BUILD_SECONDS = 5
 
@@ -51,44 +48,26 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the bench database afterwards")
     args = parser.parse_args()
 
-    url = os.environ.get("DATABASE_URL", "")
-    if urlsplit(url).scheme not in {"postgres", "postgresql", "pgsql"}:
-        print(
-            "This benchmark needs PostgreSQL, where the national samples are built in "
-            "production.\nRun it as: DATABASE_URL=postgres://user@host:5432/portal "
-            ".venv/bin/python bench/build_samples.py",
-            file=sys.stderr,
-        )
-        return 2
-    parts = urlsplit(url)
-    name = args.database or f"{parts.path.lstrip('/') or 'portal'}_bench_samples"
-    bench_url = urlunsplit(parts._replace(path=f"/{name}"))
-    maintenance_url = urlunsplit(parts._replace(path="/postgres"))
-    recreate_database(maintenance_url, name)
-
-    os.environ.update(
-        {
-            "DATABASE_URL": bench_url,
-            "DJANGO_SETTINGS_MODULE": "portal.settings",
-            "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-secret-key-" + "b" * 40),
-            "DEBUG": "0",  # with DEBUG on Django keeps every query in memory
-            "DEMO_MODE": "1",  # synthetic identity numbers are accepted
-            "LOG_LEVEL": "WARNING",
-        }
+    db = bench_database(
+        args.database,
+        "bench_samples",
+        "This benchmark needs PostgreSQL, where the national samples are built in "
+        "production.\nRun it as: DATABASE_URL=postgres://user@host:5432/portal "
+        ".venv/bin/python bench/build_samples.py",
     )
-    os.environ.pop("REDIS_URL", None)  # everything runs in this process
-
-    import django
-
-    django.setup()
+    if db is None:
+        return 2
+    recreate_database(db.maintenance_url, db.name)
+    bench_environment(db.url)
+    django_setup()
     from django.db import connections
 
     try:
-        return run(args, name)
+        return run(args, db.name)
     finally:
         connections.close_all()
         if not args.keep:
-            drop_database(maintenance_url, name)
+            drop_database(db.maintenance_url, db.name)
 
 
 def run(args: argparse.Namespace, name: str) -> int:
@@ -208,27 +187,6 @@ def print_step(label: str, seconds: float, queries: int, summaries) -> None:
             f"  {s.kind:<4} {s.seconds:6.2f} s  {s.respondents:>7,} respondents "
             f"({s.added:,} added, {s.changed:,} changed, {s.removed:,} removed){linked}; "
             f"left out {s.excluded:,} ({reasons})"
-        )
-
-
-def recreate_database(maintenance_url: str, name: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    with psycopg.connect(maintenance_url, autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
-def drop_database(maintenance_url: str, name: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    with psycopg.connect(maintenance_url, autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
         )
 
 

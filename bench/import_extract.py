@@ -32,7 +32,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
 import resource
 import subprocess
 import sys
@@ -40,10 +39,15 @@ import tempfile
 import time
 from datetime import date, datetime
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from _setup import (
+    ROOT,
+    bench_database,
+    bench_environment,
+    django_setup,
+    drop_database,
+    recreate_database,
+)
 
 FIRST_IMPORT_SECONDS = 20
 COPY_RATIO = 4
@@ -64,37 +68,20 @@ def main() -> int:
     if args.child:
         return child(Path(args.child[0]), args.child[1])
 
-    url = os.environ.get("DATABASE_URL", "")
-    if urlsplit(url).scheme not in {"postgres", "postgresql", "pgsql"}:
-        print(
-            "This benchmark needs PostgreSQL: it compares the import with PostgreSQL's own COPY "
-            "and would measure nothing useful on SQLite.\n"
-            "Run it as: DATABASE_URL=postgres://user@host:5432/portal "
-            ".venv/bin/python bench/import_extract.py",
-            file=sys.stderr,
-        )
+    db = bench_database(
+        args.database,
+        "bench",
+        "This benchmark needs PostgreSQL: it compares the import with PostgreSQL's own COPY "
+        "and would measure nothing useful on SQLite.\n"
+        "Run it as: DATABASE_URL=postgres://user@host:5432/portal "
+        ".venv/bin/python bench/import_extract.py",
+    )
+    if db is None:
         return 2
-    parts = urlsplit(url)
-    name = args.database or f"{parts.path.lstrip('/') or 'portal'}_bench"
-    bench_url = urlunsplit(parts._replace(path=f"/{name}"))
-    maintenance_url = urlunsplit(parts._replace(path="/postgres"))
+    name, bench_url, maintenance_url = db
     recreate_database(maintenance_url, name)
-
-    env = os.environ | {
-        "DATABASE_URL": bench_url,
-        "DJANGO_SETTINGS_MODULE": "portal.settings",
-        "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-secret-key-" + "b" * 40),
-        "DEBUG": "0",  # with DEBUG on Django keeps every query in memory
-        "DEMO_MODE": "1",  # synthetic identity numbers are accepted
-        "LOG_LEVEL": "WARNING",
-    }
-    env.pop("REDIS_URL", None)  # the import runs in-process; no broker needed
-    os.environ.update(env)
-    os.environ.pop("REDIS_URL", None)
-
-    import django
-
-    django.setup()
+    env = bench_environment(bench_url)
+    django_setup()
     from django.core.management import call_command
     from django.db import connections
 
@@ -168,30 +155,6 @@ def main() -> int:
 def count_rows(path: Path) -> int:
     with path.open("rb") as handle:
         return sum(1 for _line in handle) - 1
-
-
-# --- The bench database ---------------------------------------------------------------------
-
-
-def recreate_database(maintenance_url: str, name: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    with psycopg.connect(maintenance_url, autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
-def drop_database(maintenance_url: str, name: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    with psycopg.connect(maintenance_url, autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
 
 
 # --- The COPY baseline ----------------------------------------------------------------------
@@ -326,9 +289,7 @@ def run_child(folder: Path, mode: str, env: dict[str, str]) -> dict:
 
 
 def child(folder: Path, mode: str) -> int:
-    import django
-
-    django.setup()
+    django_setup()
     from registry_import.services import import_extract
 
     if mode == "change":

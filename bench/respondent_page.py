@@ -15,17 +15,18 @@ import re
 import statistics
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-for name, value in {"DEBUG": "0", "HTTPS": "0", "STATIC_MANIFEST": "0"}.items():
-    os.environ.setdefault(name, value)
-os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
+from _setup import django_setup
 
-import django  # noqa: E402
-
-django.setup()
+django_setup(
+    {
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "DEBUG": "0",
+        "HTTPS": "0",
+        "STATIC_MANIFEST": "0",
+        "SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
+    }
+)
 
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402

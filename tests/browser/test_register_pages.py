@@ -9,9 +9,9 @@ from django.utils import timezone
 from portal.celery import app
 from registry_import.models import ContractStatus, ImportRun, ImportStatus
 from registry_import.selectors import reference_date_of
+from tests import register_rows as rows
 from tests.browser.conftest import axe_violations, log_in
 from tests.conftest import PASSWORD
-from tests.registry_import import register_rows as rows
 from tests.registry_import.conftest import ExtractBuilder
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -5,9 +5,9 @@ import pytest
 
 from surveys.models import Round, RoundCounty
 from surveys.services.samples import samples_build
+from tests import register_rows as reg
 from tests.browser.conftest import axe_violations, log_in
 from tests.conftest import PASSWORD
-from tests.surveys import register_rows as reg
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

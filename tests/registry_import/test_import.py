@@ -12,7 +12,7 @@ from django.db import connection
 from django.test import override_settings
 
 from portal.models import Company, TrainingOffice
-from registry_import import services
+from registry_import.importing import sync
 from registry_import.models import (
     Apprentice,
     Contract,
@@ -464,7 +464,7 @@ def newer(extract: ExtractBuilder) -> ExtractBuilder:
 def test_an_error_halfway_leaves_the_register_as_it_was(extract, tmp_path, counties, monkeypatch):
     import_extract([extract.write(tmp_path / "first")])
     before = snapshot()
-    real_sync = services._sync
+    real_sync = sync._sync
 
     def failing_sync(model, *args, **kwargs):
         outcome = real_sync(model, *args, **kwargs)
@@ -472,7 +472,7 @@ def test_an_error_halfway_leaves_the_register_as_it_was(extract, tmp_path, count
             raise RuntimeError("disk full")
         return outcome
 
-    monkeypatch.setattr(services, "_sync", failing_sync)
+    monkeypatch.setattr(sync, "_sync", failing_sync)
     run = import_extract([newer(extract).write(tmp_path / "second")])
     assert run.status == ImportStatus.FAILED
     assert run.message == (
@@ -492,7 +492,7 @@ def test_an_interrupt_leaves_the_register_as_it_was_and_is_recorded(
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(services, "_update_rows", interrupted)
+    monkeypatch.setattr(sync, "_update_rows", interrupted)
     with pytest.raises(KeyboardInterrupt):
         import_extract([newer(extract).write(tmp_path / "second")])
     run = ImportRun.objects.order_by("-pk").first()

@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from registry_import.models import ContractStatus
 from registry_import.quality import deadline_countdown
 from registry_import.selectors import reference_date_of
-from tests.registry_import import register_rows as rows
+from tests import register_rows as rows
 
 pytestmark = pytest.mark.django_db
 
@@ -179,8 +179,8 @@ class TestProfessionalLeaders:
     def test_a_leader_named_on_a_contract_counts_the_contracts_led(self, client_a, county_a):
         company = rows.company(county_a)
         leader = rows.leader(company, email_valid=False, mobile_valid=False)
-        running(rows.apprentice(), company, professional_leader=leader)
-        running(rows.apprentice(), company, professional_leader=leader)
+        running(rows.apprentice(), company, leader=leader)
+        running(rows.apprentice(), company, leader=leader)
         running(rows.apprentice(), company)
         [row] = csv_rows(client_a, county_a, "faglige-ledere")[1:]
         assert row[0] == str(leader)
@@ -224,7 +224,7 @@ class TestCompaniesWithoutLeader:
         rows.leader(registered)
         named = rows.company(county_a)
         elsewhere = rows.leader(rows.company(county_a))
-        running(rows.apprentice(), named, professional_leader=elsewhere)
+        running(rows.apprentice(), named, leader=elsewhere)
         assert listed(client_a, county_a, "bedrifter-uten-faglig-leder") == []
 
     def test_a_company_without_running_contracts_is_not_listed(self, client_a, county_a):
@@ -263,7 +263,7 @@ class TestUnregisteredUnits:
 
     def test_offices_not_in_nor_are_listed_by_their_contracts_and_members(self, client_a, county_a):
         following = rows.office(county_a, name="Følger opp OK", nor=False)
-        running(rows.apprentice(), rows.company(county_a), training_office=following)
+        running(rows.apprentice(), rows.company(county_a), office=following)
         member_of = rows.office(county_a, name="Har medlem OK", nor=False)
         running(rows.apprentice(), rows.company(county_a, office=member_of))
         assert listed(client_a, county_a, "kontor-utenfor-nor") == [
@@ -370,7 +370,12 @@ def test_the_workbook_has_an_overview_and_a_sheet_per_category_with_norwegian_he
 
 
 def test_a_value_that_looks_like_a_formula_is_never_run_as_one(client_a, county_a):
-    person = rows.apprentice(last_name="Formel", email='=HYPERLINK("http://x")', email_valid=False)
+    person = rows.apprentice(
+        last_name="Formel",
+        email='=HYPERLINK("http://x")',
+        email_valid=False,
+        mobile="+4798765432",
+    )
     running(person, rows.company(county_a))
     [row] = csv_rows(client_a, county_a, "laerlinger")[1:]
     assert row[6] == '\'=HYPERLINK("http://x")'

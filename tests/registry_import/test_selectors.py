@@ -11,7 +11,7 @@ from registry_import.selectors import (
     lu_threshold_date,
     months_in_training_exceeds_11,
 )
-from tests.registry_import import register_rows as rows
+from tests import register_rows as rows
 
 REFERENCE = date(2026, 10, 1)
 FAR_END = date(2028, 6, 30)
@@ -100,7 +100,7 @@ class TestTheSelector:
             start=date(2024, 8, 1),
             end=date(2025, 12, 1),
             status=ContractStatus.COMPLETED,
-            of_trade=rows.trade("BUTMB3----", "Tømrerfaget"),
+            trade_=rows.trade("BUTMB3----", "Tømrerfaget"),
         )
         rows.contract(person, nlr_company, start=date(2026, 1, 1), end=FAR_END)
         assert eligible_ids() == set()

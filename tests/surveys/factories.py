@@ -8,8 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from portal.demo import valid_orgnr
-from portal.models import Company, County, TrainingOffice
+from portal.models import County
 from surveys.models import (
     Question,
     Questionnaire,
@@ -164,12 +163,3 @@ def respondent_make(round_: Round, county: County, **fields: Any) -> Respondent:
     fields.setdefault("mobile", "+4791234567")
     fields.setdefault("mobile_valid", True)
     return Respondent.objects.create(round=round_, county=county, **fields)
-
-
-def company_make(county: County, number: int, office: TrainingOffice | None = None) -> Company:
-    return Company.objects.create(
-        orgnr=valid_orgnr(98100000 + number * 10),
-        name=f"Bedrift {number} AS",
-        county=county,
-        training_office=office,
-    )

@@ -6,9 +6,9 @@ from django.urls import reverse
 
 from surveys.models import AnonymousResponse, Draft, IdentifiedResponse, RespondentRole
 from surveys.services.links import link_issue, link_path
+from tests import register_rows as rows
 from tests.surveys.factories import (
     ar_questionnaire,
-    company_make,
     lbu_questionnaire,
     lu_questionnaire,
     respondent_make,
@@ -282,7 +282,7 @@ def ar_round(counties):
 def test_member_companies_see_documentation_questions_and_the_others_reporting(
     client, ar_round, county_a, office_a, company_a
 ):
-    independent = company_make(county_a, 1)
+    independent = rows.company(county_a)
     cases = [
         (dict(role=RespondentRole.LEADER, company=company_a, training_office=office_a), "dok"),
         (dict(role=RespondentRole.LEADER, company=independent), "rap"),

@@ -22,7 +22,7 @@ from surveys.services.samples import (
     samples_refresh_contacts,
 )
 from surveys.tasks import freeze_due_samples, samples_after_register_import
-from tests.surveys import register_rows as reg
+from tests import register_rows as reg
 
 pytestmark = pytest.mark.django_db
 

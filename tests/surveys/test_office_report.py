@@ -4,10 +4,10 @@ from django.utils import timezone
 
 from surveys.models import IdentifiedResponse, RespondentRole
 from surveys.services.links import link_issue, link_path
+from tests import register_rows as rows
 from tests.conftest import PASSWORD
 from tests.surveys.factories import (
     ar_questionnaire,
-    company_make,
     respondent_make,
     round_make,
 )
@@ -29,8 +29,8 @@ def office_respondent(ar_round, county_a, office_a):
 
 def member_answers(ar_round, county_a, office_a, answers: list[dict | None]):
     """One member company per entry; None for a company that has not answered."""
-    for number, given in enumerate(answers, start=1):
-        company = company_make(county_a, number, office=office_a)
+    for given in answers:
+        company = rows.company(county_a, office=office_a)
         member = respondent_make(
             ar_round,
             county_a,

@@ -13,7 +13,7 @@ from django.urls import reverse
 from surveys.models import Exclusion, Questionnaire, Round, RoundCounty
 from surveys.services.rounds import OSLO, round_county_set_lbu, round_create
 from surveys.services.samples import samples_build
-from tests.surveys import register_rows as reg
+from tests import register_rows as reg
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from django.core.management import call_command
 from registry_import.models import ContractKind, ContractStatus
 from surveys.models import Exclusion, ExclusionReason, Respondent, RespondentRole, RoundCounty
 from surveys.services.samples import samples_build
-from tests.surveys import register_rows as reg
-from tests.surveys.register_rows import (
+from tests import register_rows as reg
+from tests.register_rows import (
     EXACTLY_11_MONTHS,
     LONG_AGO,
     MORE_THAN_11_MONTHS,

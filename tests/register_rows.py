@@ -1,10 +1,12 @@
-"""Register rows built with the ORM for the sample tests: small helpers with the defaults a
-test does not care about, so each test shows only what its rule depends on."""
+"""Register rows built directly with the ORM, for tests that must not depend on the importer:
+small helpers with the defaults a test does not care about, so each test shows only what its
+rule depends on. Every row gets its own register id, organisation number and contact details."""
 
 from __future__ import annotations
 
 import itertools
 from datetime import date
+from typing import Any
 
 from portal.demo import valid_orgnr
 from portal.models import Company, County, TrainingOffice
@@ -43,21 +45,33 @@ def rounds(year: int = YEAR) -> dict[str, Round]:
     return {kind: round_create(year=year, kind=kind) for kind in SurveyKind}
 
 
-def office(county: County, *, nor: bool = True, name: str = "") -> TrainingOffice:
+def trade(code: str = "ELELE3----", name: str = "Elektrikerfaget") -> Trade:
+    return Trade.objects.get_or_create(code=code, defaults={"name": name})[0]
+
+
+def office(county: County, *, name: str = "", nor: bool = True, **fields: Any) -> TrainingOffice:
     n = next(_numbers)
+    defaults = {
+        "manager_name": f"Daglig Leder {n}",
+        "email": f"kontor{n}@example.test",
+        "email_valid": True,
+    }
     return TrainingOffice.objects.create(
         orgnr=valid_orgnr(93000000 + n * 10),
         name=name or f"Opplæringskontor {n}",
         county=county,
-        manager_name=f"Daglig Leder {n}",
-        email=f"kontor{n}@example.test",
-        email_valid=True,
         nor_registered=nor,
+        **(defaults | fields),
     )
 
 
 def company(
-    county: County, *, office: TrainingOffice | None = None, nlr: bool = True, name: str = ""
+    county: County,
+    *,
+    name: str = "",
+    nlr: bool = True,
+    office: TrainingOffice | None = None,
+    **fields: Any,
 ) -> Company:
     n = next(_numbers)
     return Company.objects.create(
@@ -66,23 +80,26 @@ def company(
         county=county,
         training_office=office,
         nlr_registered=nlr,
+        **fields,
     )
 
 
-def leader(company: Company, register_id: str = "", **fields) -> ProfessionalLeader:
+def leader(company: Company, register_id: str = "", **fields: Any) -> ProfessionalLeader:
     n = next(_numbers)
     defaults = {
         "first_name": "Faglig",
         "last_name": f"Leder {n}",
         "email": f"leder{n}@example.test",
         "email_valid": True,
+        "mobile": f"+47410{n:05d}",
+        "mobile_valid": True,
     }
     return ProfessionalLeader.objects.create(
         register_id=register_id or f"FL{n:05d}", company=company, **(defaults | fields)
     )
 
 
-def apprentice(**fields) -> Apprentice:
+def apprentice(**fields: Any) -> Apprentice:
     n = next(_numbers)
     defaults = {
         "first_name": "Lærling",
@@ -93,10 +110,6 @@ def apprentice(**fields) -> Apprentice:
         "mobile_valid": True,
     }
     return Apprentice.objects.create(pseudonym=f"p{n:08d}", **(defaults | fields))
-
-
-def trade(code: str = "ELELE3----", name: str = "Elektrikerfaget") -> Trade:
-    return Trade.objects.get_or_create(code=code, defaults={"name": name})[0]
 
 
 def contract(
@@ -113,6 +126,8 @@ def contract(
     kind: str = ContractKind.APPRENTICE,
     in_register: bool = True,
 ) -> Contract:
+    """A contract, by default running since long before the reference date, through the
+    company's own training office."""
     n = next(_numbers)
     return Contract.objects.create(
         register_id=f"K{n:06d}",

@@ -1,0 +1,3 @@
+"""The register import: `run` orchestrates one import (reading, checking, recording the run),
+`sync` writes the differences, `report` formats the outcome. registry_import.services is the
+entry point the rest of the portal uses."""
