@@ -1,6 +1,6 @@
 from django.urls import path
 
-from surveys.views import rounds, samples
+from surveys.views import office_report, rounds, samples
 
 urlpatterns = [
     path("nasjonalt/runder/", rounds.national_rounds, name="national_rounds"),
@@ -20,5 +20,10 @@ urlpatterns = [
         "fylke/<str:code>/utvalg/<int:year>/<str:kind>/utelatt/",
         samples.county_exclusions_page,
         name="county_exclusions",
+    ),
+    path(
+        "kontor/<str:orgnr>/arlig-rapportering/",
+        office_report.office_annual_report,
+        name="office_annual_report",
     ),
 ]

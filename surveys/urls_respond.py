@@ -1,9 +1,8 @@
-"""Public pages of the respondents, at short addresses for SMS (/s/<token>/), and the training
-office's own ÅR in the portal."""
+"""Public pages of the respondents, at short addresses for SMS (/s/<token>/)."""
 
 from django.urls import path
 
-from surveys.views import office_report, respond
+from surveys.views import respond
 
 urlpatterns = [
     path("s/kode/", respond.respond_code, name="respond_code"),
@@ -13,9 +12,4 @@ urlpatterns = [
     path("s/<str:token>/send-inn/", respond.respond_send, name="respond_send"),
     path("s/<str:token>/lagret/", respond.respond_saved, name="respond_saved"),
     path("s/<str:token>/uten-samtykke/", respond.respond_no_consent, name="respond_no_consent"),
-    path(
-        "kontor/<str:orgnr>/arlig-rapportering/",
-        office_report.office_annual_report,
-        name="office_annual_report",
-    ),
 ]

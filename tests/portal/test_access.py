@@ -117,3 +117,9 @@ class TestMergedCountyAdmin:
 
 def test_login_with_the_persona_password_works(client, county_a_admin):
     assert client.login(email=county_a_admin.email, password=PASSWORD)
+
+
+def test_the_office_page_links_to_its_own_annual_report(client, office_a_admin, office_a):
+    client.force_login(office_a_admin)
+    body = client.get(reverse("office_dashboard", args=[office_a.orgnr])).content.decode()
+    assert reverse("office_annual_report", args=[office_a.orgnr]) in body
