@@ -108,3 +108,21 @@ def test_grant_access_explains_a_bad_target(args, message):
     with pytest.raises(CommandError, match=message):
         call_command("grant_access", "x@y.test", *args)
     assert not User.objects.exists()
+
+
+def test_the_demo_opens_the_surveys_and_prints_three_links_that_work(client, capsys, demo_var):
+    import re
+
+    from surveys.models import Round
+
+    call_command("load_demo", "--scale", "tiny", "--base-url", "http://demo.test")
+    out = capsys.readouterr().out
+    links = re.findall(r"http://demo\.test(/s/\w+/)", out)
+    assert len(links) == 3
+    assert "LU:" in out and "ÅR and then LBU" in out and "ÅR of the training office" in out
+    for path in links:
+        page = client.get(path, follow=True)
+        assert page.status_code == 200
+        assert "Start" in page.content.decode() or "Del 1" in page.content.decode()
+    assert all(r.is_frozen for r in Round.objects.all())
+    assert Round.objects.count() == 3
