@@ -6,17 +6,16 @@ import csv
 import io
 from typing import Any
 
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.access import county_view, national_view
 from portal.models import County
+from portal.paging import paged_list
 from registry_import.forms import ExtractUploadForm
 from registry_import.models import ImportRun, ImportStatus
 from registry_import.quality import (
@@ -158,19 +157,12 @@ def _survey_year() -> int:
 
 
 def _section(request: HttpRequest, category: Category) -> dict[str, Any]:
-    page = Paginator(category.rows, QUALITY_PAGE_SIZE).get_page(request.GET.get(category.key))
-
-    def url(number: int) -> str:
-        query = request.GET.copy()
-        query[category.key] = str(number)
-        return f"?{urlencode(sorted(query.items()))}#{category.key}"
-
+    paged = paged_list(request, category.rows, category.key, QUALITY_PAGE_SIZE)
     return {
         "category": category,
-        "page": page,
-        "rows": [category.cells(row) for row in page.object_list],
-        "previous_url": url(page.previous_page_number()) if page.has_previous() else None,
-        "next_url": url(page.next_page_number()) if page.has_next() else None,
+        "paged": paged,
+        "page": paged.page,
+        "rows": [category.cells(row) for row in paged.page.object_list],
     }
 
 

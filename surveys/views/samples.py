@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from portal.access import county_view
 from portal.models import County
+from portal.paging import paged_list
 from surveys.models import Round
 from surveys.selectors import (
     county_exclusions,
@@ -50,7 +51,7 @@ def county_exclusions_page(
     context = {
         "county": county,
         "round": round_,
-        "groups": groups,
+        "groups": [(group, paged_list(request, group.rows, group.reason)) for group in groups],
         "total": sum(group.count for group in groups),
     }
     return render(request, "surveys/samples/county_exclusions.html", context)

@@ -313,3 +313,24 @@ def test_an_unknown_survey_in_the_address_is_not_found(
     client.force_login(county_a_admin)
     url = reverse("county_exclusions", args=[county_a.code, 2025, "xyz"])
     assert client.get(url).status_code == 404
+
+
+def test_a_long_list_of_exclusions_is_paged_per_reason(
+    client, two_counties_excluded, county_a, county_a_admin
+):
+    round_ = two_counties_excluded["AR"]
+    Exclusion.objects.bulk_create(
+        Exclusion(round=round_, county=county_a, reason="no_leader", company=c)
+        for c in [reg.company(county_a, name=f"Bedrift {n:03d} AS") for n in range(150)]
+    )
+    client.force_login(county_a_admin)
+    url = reverse("county_exclusions", args=[county_a.code, 2025, "ar"])
+
+    first = client.get(url).content.decode()
+    assert "Rader 1–100 av 151" in first
+    assert "Side 1 av 2" in first
+    assert "Uregistrert Vest AS" in first  # the other reason's list is whole on page 1
+
+    second = client.get(url, {"no_leader": 2}).content.decode()
+    assert "Rader 101–151 av 151" in second
+    assert "Bedrift 149 AS" in second and "Bedrift 000 AS" not in second
