@@ -73,11 +73,12 @@ def main() -> int:
 def run(args: argparse.Namespace, name: str) -> int:
     from django.core.management import call_command
 
+    from portal.oslo import OSLO
     from registry_import.demo_extract import write_demo_extract
     from registry_import.services import import_extract
     from surveys.models import Round, SurveyKind
     from surveys.services.questionnaires import questionnaires_load
-    from surveys.services.rounds import OSLO, rounds_create_year
+    from surveys.services.rounds import rounds_create_year
     from surveys.services.samples import samples_build, samples_freeze, samples_refresh_contacts
 
     started = time.perf_counter()

@@ -8,13 +8,11 @@ contract of county B is B's concern for that contract. Every category is built f
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.utils.formats import date_format
@@ -25,19 +23,27 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from portal.downloads import excel_csv
 from portal.models import Company, County, TrainingOffice
+from portal.oslo import OSLO
 from registry_import.models import Contract, ProfessionalLeader
 from registry_import.selectors import lu_eligible_contracts, running_contracts
-
-OSLO = ZoneInfo("Europe/Oslo")
-
 
 # --- The deadline (R-C2) --------------------------------------------------------------------
 
 
 def correction_deadline(survey_year: int) -> datetime:
-    """Corrections must be in VIGO by 30 September 12:00 Oslo time of the survey year."""
-    return datetime(survey_year, 9, 30, 12, 0, tzinfo=OSLO)
+    """The deadline for corrections in VIGO of the survey year (R-C2): the LU round's, which the
+    national administrator may have moved, or the national default of 30 September 12:00."""
+    from surveys.models import Round, SurveyKind
+    from surveys.services.rounds import default_calendar
+
+    deadline = (
+        Round.objects.filter(year=survey_year, kind=SurveyKind.LU)
+        .values_list("correction_deadline", flat=True)
+        .first()
+    )
+    return deadline or default_calendar(survey_year, SurveyKind.LU).correction_deadline
 
 
 @dataclass(frozen=True)
@@ -339,28 +345,10 @@ def quality_categories(county: County, reference_date: date) -> list[Category]:
 
 # --- Downloads ------------------------------------------------------------------------------
 
-# A value starting with one of these is run as a formula by a spreadsheet (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_safe(value: Any) -> Any:
-    """Text that a spreadsheet will show, never run: a register value such as "=HYPERLINK(...)"
-    gets a leading apostrophe. Phone numbers like +4791234567 are left as they are."""
-    if not isinstance(value, str) or not value.startswith(_FORMULA_START):
-        return value
-    if value[0] in "+-" and value[1:].replace(" ", "").isdigit():
-        return value
-    return "'" + value
-
 
 def category_csv(category: Category) -> bytes:
-    """The whole category as CSV the way Excel in Norway opens it: semicolons, UTF-8 with BOM."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([str(h) for h in category.headers])
-    for cells in category.all_cells():
-        writer.writerow([_csv_safe(c) for c in cells])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    """The whole category as CSV the way Excel in Norway opens it."""
+    return excel_csv(category.headers, category.all_cells())
 
 
 def _text_cell(sheet: Any, value: Any, bold: bool = False) -> WriteOnlyCell:

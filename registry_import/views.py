@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.access import county_view, national_view
+from portal.downloads import attachment, excel_csv
 from portal.models import County
 from portal.paging import paged_list
 from registry_import.forms import ExtractUploadForm
@@ -51,12 +50,6 @@ def page_or_fragment(
 ) -> HttpResponse:
     """The whole page, or only the part htmx asked to refresh."""
     return render(request, fragment if request.htmx else page, context)
-
-
-def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 # --- The register import --------------------------------------------------------------------
@@ -134,18 +127,14 @@ def import_run(request: HttpRequest, run_id: int) -> HttpResponse:
 def import_run_issues_csv(request: HttpRequest, run_id: int) -> HttpResponse:
     """Every error and warning of an import, which the page shows only the first of."""
     run = get_object_or_404(ImportRun, pk=run_id)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([_("Kind"), _("File"), _("Line"), _("Column"), _("Value"), _("Message")])
-    for kind, issues in [(_("Error"), run.errors or []), (_("Warning"), run.warnings or [])]:
-        for issue in issues:
-            writer.writerow(
-                [kind, *(issue.get(k, "") for k in ["file", "line", "column", "value", "message"])]
-            )
-    return _download(
-        ("\ufeff" + buffer.getvalue()).encode("utf-8"),
-        "text/csv; charset=utf-8",
-        f"import-{run.pk}-avvik.csv",
+    headers = [_("Kind"), _("File"), _("Line"), _("Column"), _("Value"), _("Message")]
+    rows = [
+        [kind, *(issue.get(k, "") for k in ["file", "line", "column", "value", "message"])]
+        for kind, issues in [(_("Error"), run.errors or []), (_("Warning"), run.warnings or [])]
+        for issue in issues
+    ]
+    return attachment(
+        excel_csv(headers, rows), "text/csv; charset=utf-8", f"import-{run.pk}-avvik.csv"
     )
 
 
@@ -193,7 +182,7 @@ def quality_report_csv(request: HttpRequest, county: County, category: str) -> H
     year = _survey_year()
     for candidate in quality_categories(county, reference_date_of(year)):
         if candidate.key == category:
-            return _download(
+            return attachment(
                 category_csv(candidate),
                 "text/csv; charset=utf-8",
                 f"kvalitet-{county.code}-{year}-{category}.csv",
@@ -212,4 +201,4 @@ def quality_report_xlsx(request: HttpRequest, county: County) -> HttpResponse:
         quality_categories(county, reference_date),
         deadline_countdown(timezone.now()),
     )
-    return _download(content, XLSX_TYPE, f"kvalitet-{county.code}-{year}.xlsx")
+    return attachment(content, XLSX_TYPE, f"kvalitet-{county.code}-{year}.xlsx")

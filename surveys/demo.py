@@ -12,10 +12,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.models import TrainingOffice
+from portal.oslo import OSLO
 from surveys.models import Respondent, RespondentRole, Round, SurveyKind
 from surveys.services.links import link_issue, link_path
 from surveys.services.questionnaires import questionnaires_load
-from surveys.services.rounds import OSLO, rounds_create_year
+from surveys.services.rounds import rounds_create_year
 from surveys.services.samples import samples_freeze
 
 DEMO_COUNTY = "46"

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import County
+from portal.oslo import last_day_before
 from surveys.models.questionnaires import Questionnaire, SurveyKind
 
 
@@ -45,8 +44,7 @@ class Round(models.Model):
     @property
     def last_answer_day(self) -> date:
         """The last day answers are taken, in Norway: closes_at is the first moment after it."""
-        local = timezone.localtime(self.closes_at, ZoneInfo("Europe/Oslo"))
-        return (local - timedelta(microseconds=1)).date()
+        return last_day_before(self.closes_at)
 
 
 class RoundCounty(models.Model):

@@ -4,8 +4,7 @@ version it uses and, for LBU, which counties run it this year (R-L2)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, time
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -13,15 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.models import County
+from portal.oslo import OSLO, last_day_before, oslo_datetime
 from surveys.models import Questionnaire, Round, RoundCounty, SurveyKind
 from surveys.services.questionnaires import questionnaire_for
-
-OSLO = ZoneInfo("Europe/Oslo")
-
-
-def oslo_datetime(day: date, at: time = time(0, 0)) -> datetime:
-    """A wall-clock time in Norway, whatever the server's time zone (summer time included)."""
-    return datetime.combine(day, at, tzinfo=OSLO)
 
 
 @dataclass(frozen=True)
@@ -38,12 +31,7 @@ class RoundCalendar:
 
     @property
     def last_answer_day(self) -> date:
-        return last_answer_day(self.closes_at)
-
-
-def last_answer_day(closes_at: datetime) -> date:
-    """The last calendar day (in Norway) on which answers are taken."""
-    return (timezone.localtime(closes_at, OSLO) - timedelta(microseconds=1)).date()
+        return last_day_before(self.closes_at)
 
 
 def default_calendar(year: int, kind: str) -> RoundCalendar:
@@ -86,7 +74,7 @@ def validate_calendar(calendar: RoundCalendar, *, year: int) -> None:
     if calendar.closes_at <= calendar.opens_at:
         errors.append(ValidationError(_("The last day to answer must come after the opening.")))
     if calendar.separate_lbu_from is not None and not (
-        local["opens"] <= calendar.separate_lbu_from <= last_answer_day(calendar.closes_at)
+        local["opens"] <= calendar.separate_lbu_from <= last_day_before(calendar.closes_at)
     ):
         errors.append(
             ValidationError(_("LBU can only be sent separately while the survey is open."))

@@ -48,6 +48,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.models import Company, TrainingOffice
+from portal.oslo import OSLO
 from registry_import.models import ProfessionalLeader
 from registry_import.selectors import lu_eligible_contracts, running_contracts
 from surveys.models import (
@@ -59,7 +60,6 @@ from surveys.models import (
     RoundCounty,
     SurveyKind,
 )
-from surveys.services.rounds import OSLO
 
 logger = logging.getLogger(__name__)
 

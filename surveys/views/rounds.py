@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from portal.access import county_view, national_view
 from portal.models import County
+from portal.oslo import OSLO, last_day_before, oslo_datetime
 from surveys.models import Questionnaire, Round, SurveyKind
 from surveys.selectors import (
     kind_from_slug,
@@ -26,11 +27,8 @@ from surveys.selectors import (
     rounds_of_year,
 )
 from surveys.services.rounds import (
-    OSLO,
     RoundCalendar,
-    last_answer_day,
     lbu_choice_open,
-    oslo_datetime,
     round_county_set_lbu,
     round_update,
     rounds_create_year,
@@ -93,7 +91,7 @@ class RoundForm(forms.Form):
             "correction_deadline_time": timezone.localtime(round_.correction_deadline, OSLO),
             "reference_date": round_.reference_date,
             "opens_on": timezone.localtime(round_.opens_at, OSLO).date(),
-            "last_day": last_answer_day(round_.closes_at),
+            "last_day": last_day_before(round_.closes_at),
             "separate_lbu_from": round_.separate_lbu_from,
         }
 

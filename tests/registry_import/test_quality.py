@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from portal.oslo import OSLO
 from registry_import.models import ContractStatus
 from registry_import.quality import deadline_countdown
 from registry_import.selectors import reference_date_of
@@ -17,7 +18,6 @@ from tests import register_rows as rows
 
 pytestmark = pytest.mark.django_db
 
-OSLO = ZoneInfo("Europe/Oslo")
 REF = reference_date_of(timezone.localdate().year)
 LONG_AGO = REF.replace(year=REF.year - 2)  # more than 11 months before the reference date
 LATELY = REF.replace(month=8)  # two months before it
@@ -476,3 +476,13 @@ def test_the_page_shows_the_countdown_and_htmx_gets_only_the_countdown(client_a,
 
 def test_the_page_names_the_reference_date(client_a, county_a):
     assert f"1. oktober {REF.year}" in page(client_a, county_a)
+
+
+def test_the_countdown_follows_a_deadline_moved_in_the_round_calendar(counties):
+    rounds = rows.rounds(2026)
+    moved = datetime(2026, 9, 25, 15, 0, tzinfo=OSLO)
+    rounds["LU"].correction_deadline = moved
+    rounds["LU"].save()
+    countdown = deadline_countdown(datetime(2026, 9, 24, 15, 0, tzinfo=OSLO))
+    assert countdown.deadline == moved
+    assert (countdown.days, countdown.hours) == (1, 0)

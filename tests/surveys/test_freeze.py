@@ -10,9 +10,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
+from portal.oslo import OSLO
 from registry_import.models import ContractStatus
 from surveys.models import Respondent, RespondentRole, Round
-from surveys.services.rounds import OSLO
 from surveys.services.samples import (
     SampleFrozen,
     samples_after_import,
