@@ -146,6 +146,13 @@ CELERY_BEAT_SCHEDULE = {
 RETENTION_DAYS_AFTER_CLOSE = envint("RETENTION_DAYS_AFTER_CLOSE", 60)
 IDENTIFIED_ANSWER_RETENTION_YEARS = envint("IDENTIFIED_ANSWER_RETENTION_YEARS", 5)
 
+# --- Results and response rates -------------------------------------------------------------
+# The smallest group whose LU or LBU figures are shown or stored in a form that tells one group
+# from another (R-L7): results, response rates and the report classes of anonymous answers.
+REPORTING_THRESHOLD = envint("REPORTING_THRESHOLD", 5)
+if REPORTING_THRESHOLD < 2:
+    raise ImproperlyConfigured("REPORTING_THRESHOLD must be at least 2")
+
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [

@@ -10,6 +10,7 @@ from surveys.models.questionnaires import (
 from surveys.models.responses import AnonymousResponse, Draft, IdentifiedResponse, RespondentLink
 from surveys.models.rounds import Round, RoundCounty
 from surveys.models.samples import Exclusion, ExclusionReason, Respondent, RespondentRole
+from surveys.models.tallies import ResponseTally, ResponseTallyDay
 
 __all__ = [
     "AnonymousResponse",
@@ -24,6 +25,8 @@ __all__ = [
     "Respondent",
     "RespondentLink",
     "RespondentRole",
+    "ResponseTally",
+    "ResponseTallyDay",
     "Round",
     "RoundCounty",
     "Section",

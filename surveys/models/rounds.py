@@ -29,6 +29,9 @@ class Round(models.Model):
     # The last build of the sample (preliminary until frozen); empty before the first build.
     sample_built_at = models.DateTimeField(_("sample built"), null=True, blank=True)
     sample_frozen_at = models.DateTimeField(_("sample frozen"), null=True, blank=True)
+    # When the close step ran (LU and LBU): answers given their report classes, response counts
+    # kept as tallies, respondents removed. Empty while the round is open.
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
 
     class Meta:
         ordering = ["-year", "kind"]

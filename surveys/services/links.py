@@ -16,11 +16,11 @@ import secrets
 import time
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.urls import reverse
 
+from portal.client import client_address
 from surveys.models import Respondent, RespondentLink
 
 logger = logging.getLogger(__name__)
@@ -108,15 +108,6 @@ def link_find(token: str) -> RespondentLink | None:
 
 
 # --- Rate limit on wrong links and codes ----------------------------------------------------
-
-
-def client_address(request: HttpRequest) -> str:
-    """The client's address: behind the TLS proxy it is the last hop the proxy added."""
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = request.headers.get("X-Forwarded-For", "")
-        if forwarded:
-            return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def _miss_key(request: HttpRequest) -> tuple[str, int]:

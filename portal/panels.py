@@ -1,0 +1,91 @@
+"""What other apps contribute to the portal's pages: panels on an organisation's front page and
+entries in its navigation.
+
+`portal` imports no app above it. An app that has something to show registers it in its
+`AppConfig.ready()`; the front page and the navigation just render what is registered, in
+order of priority (lower first), for the roles each entry is for. A panel's `context` returns
+None when it has nothing to show for that organisation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.functional import Promise
+from django.utils.safestring import SafeString
+
+from portal.access import Scope
+from portal.models import Role
+
+ALL_ROLES = frozenset({Role.NATIONAL, Role.COUNTY, Role.OFFICE})
+
+
+@dataclass(frozen=True)
+class Panel:
+    key: str
+    template: str
+    context: Callable[[HttpRequest, Scope], dict[str, Any] | None]
+    roles: frozenset[str] = ALL_ROLES
+    priority: int = 50
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    key: str
+    label: str | Promise
+    url: Callable[[Scope], str]
+    roles: frozenset[str] = ALL_ROLES
+    priority: int = 50
+
+
+@dataclass(frozen=True)
+class RenderedPanel:
+    key: str
+    html: SafeString
+
+
+@dataclass
+class _Registry:
+    panels: dict[str, Panel] = field(default_factory=dict)
+    nav: dict[str, NavEntry] = field(default_factory=dict)
+
+
+_registry = _Registry()
+
+
+def panel_register(panel: Panel) -> None:
+    """Adds (or, with the same key, replaces) a panel; call from AppConfig.ready()."""
+    _registry.panels[panel.key] = panel
+
+
+def nav_register(entry: NavEntry) -> None:
+    """Adds (or, with the same key, replaces) a navigation entry; call from AppConfig.ready()."""
+    _registry.nav[entry.key] = entry
+
+
+def _ordered(items: dict[str, Any], role: str) -> list[Any]:
+    chosen = [item for item in items.values() if role in item.roles]
+    return sorted(chosen, key=lambda item: (item.priority, item.key))
+
+
+def panels_for(request: HttpRequest, scope: Scope) -> list[RenderedPanel]:
+    """The front page's panels for the organisation, rendered in order."""
+    rendered = []
+    for panel in _ordered(_registry.panels, scope.role):
+        context = panel.context(request, scope)
+        if context is None:
+            continue
+        html = render_to_string(panel.template, {"scope": scope, **context}, request=request)
+        rendered.append(RenderedPanel(panel.key, SafeString(html)))
+    return rendered
+
+
+def nav_for(scope: Scope) -> list[tuple[str, str, str]]:
+    """(key, label, url) of the navigation entries for the organisation, in order."""
+    return [
+        (entry.key, str(entry.label), entry.url(scope))
+        for entry in _ordered(_registry.nav, scope.role)
+    ]

@@ -1,0 +1,54 @@
+"""Response counts of a closed LU or LBU round, kept when the respondents are removed.
+
+After its close step (Round.anonymised_at set) a round's LU and LBU respondents no longer
+exist; what response rates need is kept here, per report class: the same county, training
+office, company, trade and apprentice kind that the round's anonymous answers carry (a
+dimension left empty was generalised away because its group was too small to keep). A tally
+therefore never tells more about who answered than the answers themselves do."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import Company, County, TrainingOffice
+from registry_import.models import Trade
+from surveys.models.rounds import Round
+
+
+class ResponseTally(models.Model):
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="tallies")
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    training_office = models.ForeignKey(
+        TrainingOffice, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    company = models.ForeignKey(
+        Company, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    trade = models.ForeignKey(Trade, on_delete=models.SET_NULL, null=True, blank=True)
+    apprentice_kind = models.CharField(max_length=20, blank=True)
+    sampled = models.PositiveIntegerField(_("sampled"))
+    answered = models.PositiveIntegerField(_("answered"))
+
+    class Meta:
+        indexes = [models.Index(fields=["round", "county"])]
+        verbose_name = _("response tally")
+        verbose_name_plural = _("response tallies")
+
+    def __str__(self) -> str:
+        return f"{self.round} {self.answered}/{self.sampled}"
+
+
+class ResponseTallyDay(models.Model):
+    """Answers per day of one tally, for the curves of the front page and the reminder
+    planner."""
+
+    tally = models.ForeignKey(ResponseTally, on_delete=models.CASCADE, related_name="days")
+    day = models.DateField()
+    answered = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["tally", "day"], name="one_tally_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.tally_id} {self.day}: {self.answered}"

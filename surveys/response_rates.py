@@ -1,0 +1,117 @@
+"""How many were asked and how many have answered: the one place response rates are read from.
+
+While a round is open (and for ÅR always) the counts come from the respondents themselves.
+Once an LU or LBU round has been through its close step the respondents are gone and the
+counts come from the tallies kept in that step (surveys.models.tallies), at the level of the
+report classes: a dimension that was generalised away is empty there, so such a round's counts
+by company or trade cover only the groups large enough to have been kept.
+
+`county` is the county responsible (the contract's county for LU, the company's or office's
+county for LBU and ÅR); `office` the training office the respondent belongs to, whatever the
+county. Which groups may be shown to whom is the caller's business (REPORTING_THRESHOLD)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
+
+from portal.models import County, TrainingOffice
+from portal.oslo import OSLO
+from surveys.models import Respondent, ResponseTally, ResponseTallyDay, Round
+
+DIMENSIONS = ("county_id", "training_office_id", "company_id", "trade_id", "apprentice_kind")
+
+
+@dataclass(frozen=True)
+class ResponseCount:
+    """Sampled and answered in one group of respondents."""
+
+    county_id: int
+    training_office_id: int | None
+    company_id: int | None
+    trade_id: int | None
+    apprentice_kind: str
+    sampled: int
+    answered: int
+
+
+def _scoped(queryset: QuerySet, county: County | None, office: TrainingOffice | None) -> QuerySet:
+    if county is not None:
+        queryset = queryset.filter(county=county)
+    if office is not None:
+        queryset = queryset.filter(training_office=office)
+    return queryset
+
+
+def _from_tallies(round_: Round) -> bool:
+    return round_.anonymised_at is not None
+
+
+def response_counts(
+    round_: Round, *, county: County | None = None, office: TrainingOffice | None = None
+) -> list[ResponseCount]:
+    """The round's counts grouped by county, office, company, trade and apprentice kind."""
+    if _from_tallies(round_):
+        rows = _scoped(ResponseTally.objects.filter(round=round_), county, office).values_list(
+            *DIMENSIONS, "sampled", "answered"
+        )
+        merged: dict[tuple, list[int]] = {}
+        for *key, sampled, answered in rows.order_by():
+            totals = merged.setdefault(tuple(key), [0, 0])
+            totals[0] += sampled
+            totals[1] += answered
+        return [ResponseCount(*key, *totals) for key, totals in merged.items()]
+    rows = (
+        _scoped(Respondent.objects.filter(round=round_), county, office)
+        .values_list(*DIMENSIONS)
+        .annotate(
+            sampled=Count("id"), answered=Count("id", filter=Q(answered_at__isnull=False))
+        )
+        .order_by()
+    )
+    return [ResponseCount(*row) for row in rows]
+
+
+def response_totals(
+    round_: Round, *, county: County | None = None, office: TrainingOffice | None = None
+) -> tuple[int, int]:
+    """(sampled, answered) of the whole round, the county's or the office's share of it."""
+    if _from_tallies(round_):
+        totals = _scoped(ResponseTally.objects.filter(round=round_), county, office).aggregate(
+            sampled=Sum("sampled"), answered=Sum("answered")
+        )
+    else:
+        totals = _scoped(Respondent.objects.filter(round=round_), county, office).aggregate(
+            sampled=Count("id"), answered=Count("id", filter=Q(answered_at__isnull=False))
+        )
+    return totals["sampled"] or 0, totals["answered"] or 0
+
+
+def answers_per_day(
+    round_: Round, *, county: County | None = None, office: TrainingOffice | None = None
+) -> dict[date, int]:
+    """Answers per day in Norway ({day: count}, days without answers left out)."""
+    if _from_tallies(round_):
+        days = ResponseTallyDay.objects.filter(tally__round=round_)
+        if county is not None:
+            days = days.filter(tally__county=county)
+        if office is not None:
+            days = days.filter(tally__training_office=office)
+        rows = days.values_list("day").annotate(n=Sum("answered"))
+    else:
+        rows = (
+            _scoped(Respondent.objects.filter(round=round_), county, office)
+            .filter(answered_at__isnull=False)
+            .annotate(day=TruncDate("answered_at", tzinfo=OSLO))
+            .values_list("day")
+            .annotate(n=Count("id"))
+        )
+    return {day: n for day, n in rows.order_by("day")}
+
+
+def answered_by(per_day: dict[date, int], day: date) -> int:
+    """How many had answered by the end of `day`, from answers_per_day."""
+    return sum(n for d, n in per_day.items() if d <= day)

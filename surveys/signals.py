@@ -1,0 +1,15 @@
+"""What the surveys announce to the apps above them (dispatch, reporting), which subscribe in
+their AppConfig.ready(). A signal only announces; each receiver calls its own service."""
+
+from django.dispatch import Signal
+
+# Sent by the close step of an LU or LBU round, inside its transaction, after the answers have
+# been given their report classes and the response counts have been kept as tallies, and before
+# the respondents are removed. Receivers delete whatever of theirs still ties a respondent of
+# the round to it (messages sent, opt-outs by respondent, ...): if a receiver fails, nothing of
+# the step is kept. Arguments: round (surveys.models.Round).
+round_closing = Signal()
+
+# Sent once the close step has been committed. Receivers start work that reads what the step
+# left: the anonymous answers and the tallies (reporting publishes results). Arguments: round_id.
+round_closed = Signal()
