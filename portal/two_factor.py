@@ -1,0 +1,33 @@
+"""Who must log in with two factors: national and county administrators, who reach personal
+data of many people, and staff (the Django admin shows every table). Everyone else may."""
+
+from __future__ import annotations
+
+from allauth.mfa.models import Authenticator
+from django.http import HttpRequest
+
+from portal.access import user_scopes
+from portal.models import Role, User
+
+# The second factors that count; recovery codes only stand in for a lost one.
+STRONG_TYPES = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
+REQUIRED_FOR_ROLES = frozenset({Role.NATIONAL, Role.COUNTY})
+
+
+def two_factor_required_for(request: HttpRequest) -> bool:
+    """Whether the signed-in user's roles or staff status require a second factor."""
+    user = request.user
+    if not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return True
+    return any(scope.role in REQUIRED_FOR_ROLES for scope in user_scopes(request))
+
+
+def user_requires_two_factor(user: User) -> bool:
+    """The same rule for a user without a request (the MFA adapter's checks)."""
+    return user.is_staff or user.memberships.filter(role__in=REQUIRED_FOR_ROLES).exists()
+
+
+def user_has_two_factor(user: User) -> bool:
+    return Authenticator.objects.filter(user_id=user.pk, type__in=STRONG_TYPES).exists()
