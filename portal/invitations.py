@@ -11,6 +11,7 @@ from allauth.account import app_settings as allauth_settings
 from allauth.account.adapter import get_adapter
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -21,6 +22,10 @@ def base_url_of(request: HttpRequest | None) -> str:
     """Where links in e-mails point: the request's own address, else PORTAL_BASE_URL."""
     if request is not None:
         return request.build_absolute_uri("/").rstrip("/")
+    if not settings.PORTAL_BASE_URL:
+        raise ImproperlyConfigured(
+            "PORTAL_BASE_URL must be set to put links in e-mails sent outside a request"
+        )
     return settings.PORTAL_BASE_URL
 
 

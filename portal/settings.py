@@ -201,7 +201,11 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 # Where the portal is reached from outside, for links in e-mails sent without a request (the
 # activation e-mail sent when a county sends ÅR from a background task). Within a request the
 # request's own address is used.
-PORTAL_BASE_URL = envstr("PORTAL_BASE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+# Defaults to https:// and the first of ALLOWED_HOSTS.
+PORTAL_BASE_URL = envstr(
+    "PORTAL_BASE_URL",
+    "http://127.0.0.1:8000" if DEBUG else (f"https://{ALLOWED_HOSTS[0]}" if ALLOWED_HOSTS else ""),
+).rstrip("/")
 
 # --- Two-factor login (allauth.mfa) -----------------------------------------------------------
 # An authenticator app (TOTP) with recovery codes, or a security key/passkey (WebAuthn). Required
