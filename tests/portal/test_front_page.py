@@ -61,7 +61,7 @@ def test_in_september_the_county_is_told_to_check_the_quality_report(rounds, cou
     assert (rows["invite"].state, rows["invite"].days_left) == ("later", 25)
     assert rows["lbu_separately"].step.starts == date(YEAR, 11, 15)
     assert rows["results"].step.starts == date(YEAR, 12, 21)
-    assert list(rows)[0] == "quality"
+    assert next(iter(rows)) == "quality"
 
 
 def test_in_november_sending_and_reminding_are_now(rounds, county_a):
