@@ -162,3 +162,14 @@ def test_views_of_identified_data_write_an_entry_per_view(client, county_a_admin
     views = AuditEntry.objects.filter(action=AuditAction.VIEW_IDENTIFIED)
     assert views.count() == 2
     assert all(e.county == county_a and e.user == county_a_admin for e in views)
+
+
+def test_opening_and_downloading_the_quality_report_are_logged(client, county_a_admin, county_a):
+    client.force_login(county_a_admin)
+    client.get(reverse("county_quality", args=[county_a.code]))
+    client.get(reverse("county_quality_xlsx", args=[county_a.code]))
+    logged = AuditEntry.objects.exclude(action=AuditAction.LOGIN).order_by("pk")
+    assert [(e.action, e.county) for e in logged] == [
+        (AuditAction.VIEW_IDENTIFIED, county_a),
+        (AuditAction.DOWNLOAD, county_a),
+    ]
