@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
-from portal.two_factor import two_factor_required_for, user_has_two_factor
+from portal.two_factor import session_has_two_factor, two_factor_required_for
 
 SUPPORTED = {code for code, _name in settings.LANGUAGES}
 
@@ -56,7 +56,7 @@ class TwoFactorRequiredMiddleware:
             and not path.startswith(TWO_FACTOR_EXEMPT_PREFIXES)
             and path not in TWO_FACTOR_EXEMPT_PATHS
             and two_factor_required_for(request)
-            and not user_has_two_factor(request.user)
+            and not session_has_two_factor(request)
         ):
             target = reverse("mfa_index")
             if getattr(request, "htmx", False):

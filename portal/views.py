@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,7 +18,7 @@ from portal.access import (
     scope_by_key,
     user_scopes,
 )
-from portal.models import County, TrainingOffice
+from portal.models import Company, County, TrainingOffice
 from portal.panels import panels_for
 
 
@@ -38,12 +39,19 @@ def switch_organisation(request: HttpRequest) -> HttpResponse:
     return redirect(scope_by_key(request, request.GET.get("til", "")).url)
 
 
+def _count_of(model) -> Coalesce:
+    rows = model.objects.filter(county=OuterRef("pk")).order_by().values("county")
+    counted = Subquery(rows.annotate(n=Count("pk")).values("n"), output_field=IntegerField())
+    return Coalesce(counted, 0)
+
+
 @national_view
 def national_dashboard(request: HttpRequest) -> HttpResponse:
     year = timezone.localdate().year
+    # Counted in subqueries: joining both would multiply offices by companies.
     counties = County.objects.existing_in(year).annotate(
-        office_count=Count("training_offices", distinct=True),
-        company_count=Count("companies", distinct=True),
+        office_count=_count_of(TrainingOffice),
+        company_count=_count_of(Company),
     )
     return render(
         request,

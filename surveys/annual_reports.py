@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, When
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -41,7 +42,7 @@ def ar_rounds() -> list[Round]:
 def ar_units(
     round_: Round, *, county: County | None = None, office: TrainingOffice | None = None
 ) -> QuerySet[Respondent]:
-    """The round's ÅR respondents the county or the office may see, with their answers."""
+    """The round's ÅR respondents the county or the office may see, by name."""
     respondents = Respondent.objects.filter(round=round_)
     if county is not None:
         respondents = respondents.filter(
@@ -54,9 +55,21 @@ def ar_units(
         )
     else:
         return Respondent.objects.none()
-    return respondents.select_related(
-        "company", "training_office", "round__questionnaire"
-    ).prefetch_related(
+    return (
+        respondents.select_related("company", "training_office", "round__questionnaire")
+        .annotate(
+            unit_name=Case(
+                When(role=RespondentRole.OFFICE, then=F("training_office__name")),
+                default=F("company__name"),
+            )
+        )
+        .order_by(Lower("unit_name"), "pk")
+    )
+
+
+def with_answers(units: QuerySet[Respondent]) -> QuerySet[Respondent]:
+    """The units with their submitted answers (`respondent.answers`, a list)."""
+    return units.prefetch_related(
         Prefetch(
             "identified_responses",
             IdentifiedResponse.objects.select_related("submitted_by"),
@@ -90,23 +103,35 @@ class UnitRow:
     orgnr: str
     type: str
     office_name: str
-    answer: IdentifiedResponse | None
+    answer: IdentifiedResponse | None  # when the answers were loaded (with_answers)
 
     @property
     def type_label(self) -> str:
         return str(UNIT_TYPES[self.type])
 
 
-def unit_rows(
+def unit_row(respondent: Respondent) -> UnitRow:
+    answers = getattr(respondent, "answers", None)
+    return UnitRow(
+        respondent=respondent,
+        name=unit_name(respondent),
+        orgnr=unit_orgnr(respondent),
+        type=unit_type(respondent),
+        office_name=respondent.training_office.name if respondent.training_office else "",
+        answer=answers[0] if answers else None,
+    )
+
+
+def units_filtered(
     units: QuerySet[Respondent],
     *,
     status: str = "",
     type_: str = "",
     office_id: int | None = None,
     search: str = "",
-) -> list[UnitRow]:
-    """The units as rows, filtered: status "answered"/"missing", type office/member/
-    independent, one training office's units, or a name or organisation number."""
+) -> QuerySet[Respondent]:
+    """Filtered by status "answered"/"missing", type office/member/independent, one training
+    office's units, or a name or organisation number."""
     if status == "answered":
         units = units.filter(answered_at__isnull=False)
     elif status == "missing":
@@ -122,23 +147,19 @@ def unit_rows(
     search = search.strip()
     if search:
         units = units.filter(
-            Q(company__name__icontains=search)
+            Q(unit_name__icontains=search)
             | Q(company__orgnr=search)
-            | Q(role=RespondentRole.OFFICE, training_office__name__icontains=search)
             | Q(role=RespondentRole.OFFICE, training_office__orgnr=search)
         )
-    rows = [
-        UnitRow(
-            respondent=r,
-            name=unit_name(r),
-            orgnr=unit_orgnr(r),
-            type=unit_type(r),
-            office_name=r.training_office.name if r.training_office else "",
-            answer=r.answers[0] if r.answers else None,  # type: ignore[attr-defined]
-        )
-        for r in units
-    ]
-    return sorted(rows, key=lambda row: (row.name.casefold(), row.orgnr))
+    return units
+
+
+def units_answered(units: QuerySet[Respondent]) -> tuple[int, int]:
+    """(units, answered) of the filtered units, in one query."""
+    counts = units.order_by().aggregate(
+        total=Count("pk"), answered=Count("pk", filter=Q(answered_at__isnull=False))
+    )
+    return counts["total"], counts["answered"]
 
 
 @dataclass
@@ -150,26 +171,19 @@ class AnswerSheet:
 
 def answer_sheet(respondent: Respondent) -> AnswerSheet:
     """One unit's questions (the part it answers, R-L4) with its answers as people read them."""
-    answers: dict[str, Any] = {}
-    submitted = respondent.answers[0] if respondent.answers else None  # type: ignore[attr-defined]
-    if submitted is not None:
-        answers = submitted.answers
+    row = unit_row(respondent)
+    answers: dict[str, Any] = row.answer.answers if row.answer is not None else {}
     survey = survey_load(respondent)
     lines = [(q, answer_label(q, answers.get(q.code))) for q in survey.questions]
-    row = UnitRow(
-        respondent=respondent,
-        name=unit_name(respondent),
-        orgnr=unit_orgnr(respondent),
-        type=unit_type(respondent),
-        office_name=respondent.training_office.name if respondent.training_office else "",
-        answer=submitted,
-    )
     return AnswerSheet(row=row, round=respondent.round, lines=lines)
 
 
-def answers_table(round_: Round, rows: list[UnitRow]) -> tuple[list[str], list[list[Any]]]:
+def answers_table(
+    round_: Round, units: QuerySet[Respondent]
+) -> tuple[list[str], list[list[Any]]]:
     """Every unit's answers in one table: the unit, then one column per question of the round's
     questionnaire (a question outside a unit's part is left empty)."""
+    rows = [unit_row(r) for r in with_answers(units)]
     questions = list(
         Question.objects.filter(questionnaire_id=round_.questionnaire_id)
         .select_related("section")

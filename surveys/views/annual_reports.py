@@ -23,7 +23,10 @@ from surveys.annual_reports import (
     answers_table,
     ar_rounds,
     ar_units,
-    unit_rows,
+    unit_row,
+    units_answered,
+    units_filtered,
+    with_answers,
 )
 from surveys.models import Round
 
@@ -60,15 +63,15 @@ def _list(
     base_url: str,
 ) -> HttpResponse:
     round_, rounds = _round(request)
-    units = ar_units(round_, county=county, office=office)
-    filters = _filters(request)
-    rows = unit_rows(units, **filters)
-    answered = sum(1 for row in rows if row.answer is not None)
+    units = units_filtered(ar_units(round_, county=county, office=office), **_filters(request))
+    count, answered = units_answered(units)
+    paged = paged_list(request, units, "side")
+    paged.page.object_list = [unit_row(r) for r in paged.page.object_list]
     audit_record(
         AuditAction.VIEW_IDENTIFIED,
         request=request,
         target=_("%(round)s: list of units") % {"round": round_},
-        detail={"round_id": round_.pk, "rows": len(rows)},
+        detail={"round_id": round_.pk, "rows": len(paged.page.object_list)},
     )
     offices = (
         TrainingOffice.objects.filter(county=county).order_by("name").values_list("pk", "name")
@@ -82,10 +85,10 @@ def _list(
             "organisation": organisation,
             "round": round_,
             "rounds": rounds,
-            "paged": paged_list(request, rows, "side"),
-            "count": len(rows),
+            "paged": paged,
+            "count": count,
             "answered": answered,
-            "missing": len(rows) - answered,
+            "missing": count - answered,
             "filters": request.GET,
             "offices": offices,
             "unit_types": UNIT_TYPES if county is not None else {},
@@ -96,7 +99,8 @@ def _list(
 
 
 def _unit(round_: Round, respondent_id: int, county, office):
-    respondent = ar_units(round_, county=county, office=office).filter(pk=respondent_id).first()
+    units = with_answers(ar_units(round_, county=county, office=office))
+    respondent = units.filter(pk=respondent_id).first()
     if respondent is None:
         raise Http404
     return answer_sheet(respondent)
@@ -139,8 +143,8 @@ def _download(request, fmt: str, *, county, office, name: str) -> HttpResponse:
     if fmt not in ("csv", "xlsx"):
         raise Http404
     round_, _rounds = _round(request)
-    rows = unit_rows(ar_units(round_, county=county, office=office), **_filters(request))
-    headers, table = answers_table(round_, rows)
+    units = units_filtered(ar_units(round_, county=county, office=office), **_filters(request))
+    headers, table = answers_table(round_, units)
     audit_record(
         AuditAction.DOWNLOAD,
         request=request,

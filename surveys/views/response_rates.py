@@ -19,6 +19,7 @@ from portal.access import county_view, office_view
 from portal.audit import audit_record
 from portal.downloads import table_download
 from portal.models import AuditAction, County, TrainingOffice
+from portal.paging import paged_list
 from surveys.models import Round, SurveyKind
 from surveys.rates import (
     SORT_KEYS,
@@ -115,7 +116,7 @@ def _page(
         "organisation": organisation,
         "choice": choice,
         "rates": rates,
-        "rows": rows,
+        "paged": paged_list(request, rows, "side"),
         "chart": chart_context(rates),
         "protected": is_protected(choice.round.kind),
         "threshold": settings.REPORTING_THRESHOLD,
