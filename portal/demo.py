@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from allauth.mfa.adapter import get_adapter as get_mfa_adapter
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
@@ -123,6 +124,6 @@ def load_demo_two_factor(write: Callable[[str], object]) -> dict[str, str]:
         codes = RecoveryCodes.activate(user).get_unused_codes()
         secrets[email] = secret
         write(f"  {email:<20} key {secret}")
-        write(f"  {'':<20} otpauth://totp/{settings.MFA_TOTP_ISSUER}:{email}?secret={secret}")
+        write(f"  {'':<20} {get_mfa_adapter().build_totp_url(user, secret)}")
         write(f"  {'':<20} recovery codes: {' '.join(codes[:5])}")
     return secrets
