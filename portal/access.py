@@ -89,7 +89,9 @@ def active_scope(request: HttpRequest) -> Scope | None:
 
 def _activate(request: HttpRequest, scope: Scope) -> None:
     request.scope = scope  # type: ignore[attr-defined]
-    request.session[ACTIVE_SCOPE_SESSION_KEY] = scope.key
+    # Written only when it changes: an unchanged session is not saved again on every page.
+    if request.session.get(ACTIVE_SCOPE_SESSION_KEY) != scope.key:
+        request.session[ACTIVE_SCOPE_SESSION_KEY] = scope.key
 
 
 def get_county_or_404(request: HttpRequest, code: str) -> County:

@@ -12,5 +12,7 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self) -> None:
+        from portal import audit_signals, navigation  # noqa: F401 - connects and registers
+
         if settings.CELERY_TASK_ALWAYS_EAGER:
             logger.info("REDIS_URL is not set: background tasks run in-process, no worker needed")

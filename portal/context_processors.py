@@ -4,15 +4,25 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 from portal.access import active_scope, user_scopes
+from portal.panels import nav_for
+from portal.two_factor import two_factor_required_for, user_has_two_factor
 
 
 def portal(request: HttpRequest) -> dict[str, Any]:
-    """What the header needs on every page: the languages, each named in itself, and the
-    organisations the user can switch between."""
+    """What the header needs on every page: the languages, each named in itself, the
+    organisations the user can switch between and the pages of the one in use."""
     context: dict[str, Any] = {"portal_languages": settings.LANGUAGES}
     if getattr(request, "user", None) and request.user.is_authenticated:
         context["scopes"] = user_scopes(request)
-        context["active_scope"] = getattr(request, "scope", None) or active_scope(request)
+        scope = getattr(request, "scope", None) or active_scope(request)
+        context["active_scope"] = scope
+        if scope is not None:
+            # The organisation's pages, registered by the apps that own them (portal.panels).
+            context["nav_entries"] = SimpleLazyObject(lambda: nav_for(scope))
+        context["two_factor_missing"] = SimpleLazyObject(
+            lambda: two_factor_required_for(request) and not user_has_two_factor(request.user)
+        )
     return context

@@ -4,9 +4,14 @@ tests that check the demo's logins agree."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from allauth.mfa.adapter import get_adapter as get_mfa_adapter
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.conf import settings
 from django.db.models import Count, Q
 from stdnum.no import orgnr as stdnum_orgnr
@@ -96,3 +101,29 @@ def load_demo_users(office: TrainingOffice) -> None:
             for fields in memberships[login.email]
         ]
         user.memberships.exclude(pk__in=kept).delete()
+
+
+# Demo users whose role requires two-factor login (portal.two_factor) get an authenticator.
+DEMO_TWO_FACTOR_LOGINS = ("nasjonal@demo.no", "fylke@demo.no")
+
+
+def load_demo_two_factor(write: Callable[[str], object]) -> dict[str, str]:
+    """A fresh TOTP authenticator and recovery codes for the demo's national and county
+    administrators, printed with `write`, so a person can log in with an authenticator app (or
+    a recovery code). Returns {e-mail: TOTP secret}."""
+    secrets: dict[str, str] = {}
+    write(
+        "Two-factor login (required for these users): add the key to an authenticator app, "
+        "or log in with one of the recovery codes."
+    )
+    for email in DEMO_TWO_FACTOR_LOGINS:
+        user = User.objects.get(email=email)
+        Authenticator.objects.filter(user=user).delete()
+        secret = generate_totp_secret()
+        TOTP.activate(user, secret)
+        codes = RecoveryCodes.activate(user).get_unused_codes()
+        secrets[email] = secret
+        write(f"  {email:<20} key {secret}")
+        write(f"  {'':<20} {get_mfa_adapter().build_totp_url(user, secret)}")
+        write(f"  {'':<20} recovery codes: {' '.join(codes[:5])}")
+    return secrets

@@ -1,9 +1,12 @@
-"""allauth's account forms with the portal's own labels, so every language we offer (allauth
-ships no nynorsk) reads the same."""
+"""allauth's account and two-factor forms with the portal's own labels, so every language we
+offer (allauth ships no nynorsk) reads the same."""
 
 from __future__ import annotations
 
 from allauth.account import forms as allauth_forms
+from allauth.mfa.base import forms as mfa_forms
+from allauth.mfa.totp import forms as totp_forms
+from allauth.mfa.webauthn import forms as webauthn_forms
 from django.utils.translation import gettext_lazy as _
 
 
@@ -44,3 +47,43 @@ class ChangePasswordForm(allauth_forms.ChangePasswordForm):
                 "password2": _("New password again"),
             },
         )
+
+
+class ReauthenticateForm(allauth_forms.ReauthenticateForm):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _relabel(self, {"password": _("Password")})
+
+
+# --- Two-factor login (allauth.mfa) ----------------------------------------------------------
+
+
+class MFAAuthenticateForm(mfa_forms.AuthenticateForm):
+    """The code at login: from the authenticator app, or one of the recovery codes."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _relabel(self, {"code": _("Code from the authenticator app, or a recovery code")})
+        self.fields["code"].widget.attrs.update({"autocomplete": "one-time-code"})
+
+
+class MFAReauthenticateForm(mfa_forms.ReauthenticateForm):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _relabel(self, {"code": _("Code from the authenticator app, or a recovery code")})
+        self.fields["code"].widget.attrs.update({"autocomplete": "one-time-code"})
+
+
+class ActivateTOTPForm(totp_forms.ActivateTOTPForm):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _relabel(self, {"code": _("Code from the authenticator app")})
+        self.fields["code"].widget.attrs.update(
+            {"autocomplete": "one-time-code", "inputmode": "numeric"}
+        )
+
+
+class AddWebAuthnForm(webauthn_forms.AddWebAuthnForm):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _relabel(self, {"name": _("Name of the key (for you to recognise it)")})

@@ -4,8 +4,12 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+
+from portal.two_factor import session_has_two_factor, two_factor_required_for
 
 SUPPORTED = {code for code, _name in settings.LANGUAGES}
 
@@ -29,3 +33,35 @@ class LanguageMiddleware:
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+# Pages a user who must set up two-factor login still reaches: the account pages (login,
+# logout, password, two-factor setup: everything allauth serves), the help pages, the
+# accessibility statement, the language switcher, static files and the health check.
+TWO_FACTOR_EXEMPT_PREFIXES = ("/konto/", "/hjelp/", "/tilgjengelighet/", "/i18n/", "/static/")
+TWO_FACTOR_EXEMPT_PATHS = ("/healthz",)
+
+
+class TwoFactorRequiredMiddleware:
+    """Sends a national or county administrator (or a staff user) without a second factor to
+    the two-factor setup before any page with personal data, the Django admin included."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        path = request.path
+        if (
+            request.user.is_authenticated
+            and not path.startswith(TWO_FACTOR_EXEMPT_PREFIXES)
+            and path not in TWO_FACTOR_EXEMPT_PATHS
+            and two_factor_required_for(request)
+            and not session_has_two_factor(request)
+        ):
+            target = reverse("mfa_index")
+            if getattr(request, "htmx", False):
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = target
+                return response
+            return redirect(target)
+        return self.get_response(request)

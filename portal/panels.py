@@ -89,3 +89,13 @@ def nav_for(scope: Scope) -> list[tuple[str, str, str]]:
         (entry.key, str(entry.label), entry.url(scope))
         for entry in _ordered(_registry.nav, scope.role)
     ]
+
+
+def nav_url(scope: Scope, key: str) -> str | None:
+    """The URL of the navigation entry `key` for the organisation, or None when no app has
+    registered it for the organisation's role: a panel can link to another app's page (the
+    calendar to dispatch's) without importing that app."""
+    entry = _registry.nav.get(key)
+    if entry is None or scope.role not in entry.roles:
+        return None
+    return entry.url(scope)

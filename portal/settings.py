@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "anymail",
     "portal",
     "registry_import",
@@ -66,6 +69,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After authentication: national and county administrators (and staff) set up two-factor
+    # login before any other page, the Django admin included.
+    "portal.middleware.TwoFactorRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -184,12 +190,76 @@ ACCOUNT_FORMS = {
     "reset_password": "portal.forms.ResetPasswordForm",
     "reset_password_from_key": "portal.forms.ResetPasswordKeyForm",
     "change_password": "portal.forms.ChangePasswordForm",
+    "reauthenticate": "portal.forms.ReauthenticateForm",
 }
 # Telling a stranger whether an address has an account helps nobody in a closed portal.
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
+
+# Where the portal is reached from outside, for links in e-mails sent without a request (the
+# activation e-mail sent when a county sends ÅR from a background task). Within a request the
+# request's own address is used.
+# Defaults to https:// and the first of ALLOWED_HOSTS.
+PORTAL_BASE_URL = envstr(
+    "PORTAL_BASE_URL",
+    "http://127.0.0.1:8000" if DEBUG else (f"https://{ALLOWED_HOSTS[0]}" if ALLOWED_HOSTS else ""),
+).rstrip("/")
+
+# --- Two-factor login (allauth.mfa) -----------------------------------------------------------
+# An authenticator app (TOTP) with recovery codes, or a security key/passkey (WebAuthn). Required
+# for national and county administrators (portal.middleware), offered to everyone.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = envstr("MFA_TOTP_ISSUER", "Yrkesopplæringsportalen")
+MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_FORMS = {
+    "authenticate": "portal.forms.MFAAuthenticateForm",
+    "reauthenticate": "portal.forms.MFAReauthenticateForm",
+    "activate_totp": "portal.forms.ActivateTOTPForm",
+    "add_webauthn": "portal.forms.AddWebAuthnForm",
+}
+
+# --- Single sign-on (allauth.socialaccount, OpenID Connect) ---------------------------------
+# One OpenID Connect provider (ID-porten, Feide or the Directorate's own), configured from the
+# environment. A login through it is accepted only for a verified e-mail address that belongs to
+# an existing, active user; it never creates users (portal.sso.SocialAccountAdapter).
+OIDC_SERVER_URL = envstr("OIDC_SERVER_URL")  # the issuer; its /.well-known/openid-configuration
+OIDC_CLIENT_ID = envstr("OIDC_CLIENT_ID")
+OIDC_CLIENT_SECRET = envsecret("OIDC_CLIENT_SECRET")
+OIDC_PROVIDER_ID = envstr("OIDC_PROVIDER_ID", "sso")  # the path segment of its login URLs
+OIDC_PROVIDER_NAME = envstr("OIDC_PROVIDER_NAME", "ID-porten")  # shown on the login button
+if any([OIDC_SERVER_URL, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET]) and not all(
+    [OIDC_SERVER_URL, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET]
+):
+    raise ImproperlyConfigured(
+        "Single sign-on needs OIDC_SERVER_URL, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET together"
+    )
+SOCIALACCOUNT_ADAPTER = "portal.sso.SocialAccountAdapter"
+MFA_ADAPTER = "portal.accounts.MFAAdapter"
+SOCIALACCOUNT_PROVIDERS: dict = {"openid_connect": {"APPS": []}}
+if OIDC_SERVER_URL:
+    SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"].append(
+        {
+            "provider_id": OIDC_PROVIDER_ID,
+            "name": OIDC_PROVIDER_NAME,
+            "client_id": OIDC_CLIENT_ID,
+            "secret": OIDC_CLIENT_SECRET,
+            "settings": {"server_url": OIDC_SERVER_URL, "oauth_pkce_enabled": True},
+        }
+    )
+# The e-mail comes from the ID provider; nothing is stored about the person beyond the link.
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_QUERY_EMAIL = True
+
+# --- Help and support -----------------------------------------------------------------------
+# Shown on the help page linked from every page; a county's own ÅR contact is kept on the county
+# (County.contact_email/contact_phone, edited by its administrators).
+SUPPORT_TECHNICAL_EMAIL = envstr("SUPPORT_TECHNICAL_EMAIL", "support@demo.no" if DEMO_MODE else "")
+SUPPORT_TECHNICAL_PHONE = envstr("SUPPORT_TECHNICAL_PHONE")
+SUPPORT_DIRECTORATE_EMAIL = envstr("SUPPORT_DIRECTORATE_EMAIL", "post@udir.no")
+SUPPORT_DIRECTORATE_PHONE = envstr("SUPPORT_DIRECTORATE_PHONE")
 
 # --- E-mail ---------------------------------------------------------------------------------
 # Any anymail provider: EMAIL_BACKEND=anymail.backends.<esp>.EmailBackend and its settings as
@@ -270,6 +340,8 @@ MEDIA_ROOT = VAR_DIR / "media"
 # HTTPS is on by default in production; the tests and the demo run on plain http.
 HTTPS = envbool("HTTPS", not DEBUG)
 SECURE_SSL_REDIRECT = HTTPS
+# WebAuthn wants https; browsers allow it on plain http for localhost (the demo and the tests).
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not HTTPS
 # The container health check calls /healthz over plain http inside the network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = HTTPS

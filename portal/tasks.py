@@ -1,7 +1,26 @@
 from celery import shared_task
 
+from portal.invitations import access_notice_send, invitation_send
+from portal.models import User
+
 
 @shared_task(ignore_result=False)
 def ping() -> str:
     """Answers from whichever worker takes it; used to prove a worker is consuming the queue."""
     return "pong"
+
+
+@shared_task
+def send_invitation(user_id: int, organisation: str, base_url: str) -> None:
+    """The activation e-mail of a new user (or a fresh one for a user who never chose a
+    password); nothing for a user deactivated since."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is not None:
+        invitation_send(user=user, organisation=organisation, base_url=base_url)
+
+
+@shared_task
+def send_access_notice(user_id: int, organisation: str, base_url: str) -> None:
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is not None:
+        access_notice_send(user=user, organisation=organisation, base_url=base_url)

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from portal import health, views
+from portal import audit_views, health, help_views, user_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -11,6 +11,25 @@ urlpatterns = [
     path("nasjonalt/", views.national_dashboard, name="national_dashboard"),
     path("fylke/<str:code>/", views.county_dashboard, name="county_dashboard"),
     path("kontor/<str:orgnr>/", views.office_dashboard, name="office_dashboard"),
+    # User administration (portal/user_admin.py: who manages whom)
+    path("nasjonalt/brukere/", user_views.national_users, name="national_users"),
+    path("nasjonalt/brukere/<int:user_id>/", user_views.national_user, name="national_user"),
+    path("fylke/<str:code>/brukere/", user_views.county_users, name="county_users"),
+    path(
+        "fylke/<str:code>/brukere/<int:user_id>/", user_views.county_user, name="county_user"
+    ),
+    path("kontor/<str:orgnr>/brukere/", user_views.office_users, name="office_users"),
+    path(
+        "kontor/<str:orgnr>/brukere/<int:user_id>/", user_views.office_user, name="office_user"
+    ),
+    # The audit log, each organisation's own entries; the national level sees all
+    path("nasjonalt/logg/", audit_views.national_audit, name="national_audit"),
+    path("fylke/<str:code>/logg/", audit_views.county_audit, name="county_audit"),
+    path("kontor/<str:orgnr>/logg/", audit_views.office_audit, name="office_audit"),
+    path("fylke/<str:code>/kontakt/", views.county_contact, name="county_contact"),
+    # Help, open to everyone
+    path("hjelp/", help_views.help_page, name="help"),
+    path("hjelp/<str:role>/", help_views.guide, name="help_guide"),
     path("", include("registry_import.urls")),
     path("", include("surveys.urls")),
     path("", include("surveys.urls_respond")),

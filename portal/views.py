@@ -1,10 +1,14 @@
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django import forms
+from django.contrib import messages
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.access import (
     active_scope,
@@ -14,7 +18,8 @@ from portal.access import (
     scope_by_key,
     user_scopes,
 )
-from portal.models import County, TrainingOffice
+from portal.models import Company, County, TrainingOffice
+from portal.panels import panels_for
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -34,14 +39,25 @@ def switch_organisation(request: HttpRequest) -> HttpResponse:
     return redirect(scope_by_key(request, request.GET.get("til", "")).url)
 
 
+def _count_of(model) -> Coalesce:
+    rows = model.objects.filter(county=OuterRef("pk")).order_by().values("county")
+    counted = Subquery(rows.annotate(n=Count("pk")).values("n"), output_field=IntegerField())
+    return Coalesce(counted, 0)
+
+
 @national_view
 def national_dashboard(request: HttpRequest) -> HttpResponse:
     year = timezone.localdate().year
+    # Counted in subqueries: joining both would multiply offices by companies.
     counties = County.objects.existing_in(year).annotate(
-        office_count=Count("training_offices", distinct=True),
-        company_count=Count("companies", distinct=True),
+        office_count=_count_of(TrainingOffice),
+        company_count=_count_of(Company),
     )
-    return render(request, "portal/national_dashboard.html", {"counties": counties, "year": year})
+    return render(
+        request,
+        "portal/national_dashboard.html",
+        {"counties": counties, "year": year, "panels": panels_for(request, request.scope)},
+    )
 
 
 @county_view
@@ -53,14 +69,41 @@ def county_dashboard(request: HttpRequest, county: County) -> HttpResponse:
     return render(
         request,
         "portal/county_dashboard.html",
-        {"county": county, "offices": offices, "companies": companies},
+        {
+            "county": county,
+            "offices": offices,
+            "companies": companies,
+            "panels": panels_for(request, request.scope),
+        },
     )
 
 
 @office_view
 def office_dashboard(request: HttpRequest, office: TrainingOffice) -> HttpResponse:
     members = office.member_companies.select_related("county")
-    return render(request, "portal/office_dashboard.html", {"office": office, "members": members})
+    return render(
+        request,
+        "portal/office_dashboard.html",
+        {"office": office, "members": members, "panels": panels_for(request, request.scope)},
+    )
+
+
+class CountyContactForm(forms.ModelForm):
+    class Meta:
+        model = County
+        fields = ["contact_name", "contact_email", "contact_phone"]
+
+
+@county_view
+@require_http_methods(["GET", "POST"])
+def county_contact(request: HttpRequest, county: County) -> HttpResponse:
+    """Whom offices and companies ask about ÅR; shown on the help page."""
+    form = CountyContactForm(request.POST or None, instance=county)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The contact has been saved."))
+        return redirect("county_contact", county.code)
+    return render(request, "portal/county_contact.html", {"county": county, "form": form})
 
 
 def accessibility_statement(request: HttpRequest) -> HttpResponse:

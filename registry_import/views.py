@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.access import county_view, national_view
+from portal.audit import audit_record
 from portal.downloads import attachment, excel_csv
-from portal.models import County
+from portal.models import AuditAction, County
 from portal.paging import paged_list
 from registry_import.forms import ExtractUploadForm
 from registry_import.models import ImportRun, ImportStatus
@@ -171,6 +172,9 @@ def quality_report(request: HttpRequest, county: County) -> HttpResponse:
             sections=sections,
             xlsx_url=reverse("county_quality_xlsx", args=[county.code]),
         )
+        audit_record(
+            AuditAction.VIEW_IDENTIFIED, request=request, target=f"{_('Quality report')} {year}"
+        )
     return page_or_fragment(
         request, "registry_import/quality.html", "registry_import/_deadline.html", context
     )
@@ -182,6 +186,12 @@ def quality_report_csv(request: HttpRequest, county: County, category: str) -> H
     year = _survey_year()
     for candidate in quality_categories(county, reference_date_of(year)):
         if candidate.key == category:
+            audit_record(
+                AuditAction.DOWNLOAD,
+                request=request,
+                target=f"{_('Quality report')} {year}: {category}",
+                detail={"format": "csv"},
+            )
             return attachment(
                 category_csv(candidate),
                 "text/csv; charset=utf-8",
@@ -200,5 +210,11 @@ def quality_report_xlsx(request: HttpRequest, county: County) -> HttpResponse:
         reference_date,
         quality_categories(county, reference_date),
         deadline_countdown(timezone.now()),
+    )
+    audit_record(
+        AuditAction.DOWNLOAD,
+        request=request,
+        target=f"{_('Quality report')} {year}",
+        detail={"format": "xlsx"},
     )
     return attachment(content, XLSX_TYPE, f"kvalitet-{county.code}-{year}.xlsx")

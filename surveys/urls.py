@@ -1,6 +1,6 @@
 from django.urls import path
 
-from surveys.views import office_report, rounds, samples
+from surveys.views import annual_reports, office_report, response_rates, rounds, samples
 
 urlpatterns = [
     path("nasjonalt/runder/", rounds.national_rounds, name="national_rounds"),
@@ -25,5 +25,67 @@ urlpatterns = [
         "kontor/<str:orgnr>/arlig-rapportering/",
         office_report.office_annual_report,
         name="office_annual_report",
+    ),
+    # Response rates (R-D5)
+    path(
+        "fylke/<str:code>/svarprosent/",
+        response_rates.county_response_rates,
+        name="county_response_rates",
+    ),
+    path(
+        "fylke/<str:code>/svarprosent/<str:fmt>/",
+        response_rates.county_response_rates_download,
+        name="county_response_rates_download",
+    ),
+    path(
+        "kontor/<str:orgnr>/svarprosent/",
+        response_rates.office_response_rates,
+        name="office_response_rates",
+    ),
+    path(
+        "kontor/<str:orgnr>/svarprosent/<str:fmt>/",
+        response_rates.office_response_rates_download,
+        name="office_response_rates_download",
+    ),
+    # ÅR answers (R-L3, R-L6): counties and offices only, never national
+    path(
+        "fylke/<str:code>/arlig-rapportering/",
+        annual_reports.county_ar_answers,
+        name="county_ar_answers",
+    ),
+    path(
+        "fylke/<str:code>/arlig-rapportering/<int:respondent_id>/",
+        annual_reports.county_ar_sheet,
+        name="county_ar_sheet",
+    ),
+    path(
+        "fylke/<str:code>/arlig-rapportering/<int:respondent_id>/pdf/",
+        annual_reports.county_ar_pdf,
+        name="county_ar_pdf",
+    ),
+    path(
+        "fylke/<str:code>/arlig-rapportering/last-ned/<str:fmt>/",
+        annual_reports.county_ar_download,
+        name="county_ar_download",
+    ),
+    path(
+        "kontor/<str:orgnr>/arlig-rapportering/medlemmer/",
+        annual_reports.office_ar_answers,
+        name="office_ar_answers",
+    ),
+    path(
+        "kontor/<str:orgnr>/arlig-rapportering/medlemmer/<int:respondent_id>/",
+        annual_reports.office_ar_sheet,
+        name="office_ar_sheet",
+    ),
+    path(
+        "kontor/<str:orgnr>/arlig-rapportering/medlemmer/<int:respondent_id>/pdf/",
+        annual_reports.office_ar_pdf,
+        name="office_ar_pdf",
+    ),
+    path(
+        "kontor/<str:orgnr>/arlig-rapportering/medlemmer/last-ned/<str:fmt>/",
+        annual_reports.office_ar_download,
+        name="office_ar_download",
     ),
 ]

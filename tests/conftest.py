@@ -14,6 +14,26 @@ from portal.demo import valid_orgnr
 from portal.models import Company, County, Membership, Role, TrainingOffice, User
 
 PASSWORD = "korrekt-hest-batteri-stift"
+# The authenticator-app key of every test administrator whose role requires two-factor login.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def totp_code(secret: str = TOTP_SECRET) -> str:
+    """The code an authenticator app shows now for the key."""
+    from allauth.mfa.totp.internal.auth import (
+        format_hotp_value,
+        hotp_value,
+        yield_hotp_counters_from_time,
+    )
+
+    counter = next(iter(yield_hotp_counters_from_time()))
+    return format_hotp_value(hotp_value(secret, counter))
+
+
+def give_two_factor(user: User, secret: str = TOTP_SECRET) -> None:
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    TOTP.activate(user, secret)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -76,9 +96,13 @@ def company_a(county_a, office_a) -> Company:
 
 
 def _user(email: str, **membership) -> User:
+    """A user with the membership; an administrator whose role requires two-factor login
+    (portal.two_factor) has an authenticator app set up with TOTP_SECRET."""
     user = User.objects.create_user(email, PASSWORD)
     if membership:
         Membership.objects.create(user=user, **membership)
+        if membership["role"] in (Role.NATIONAL, Role.COUNTY):
+            give_two_factor(user)
     return user
 
 

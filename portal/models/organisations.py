@@ -32,6 +32,11 @@ class County(models.Model):
     predecessors = models.ManyToManyField(
         "self", symmetrical=False, related_name="successors", blank=True
     )
+    # Whom training offices and companies ask about ÅR (shown on the help page); kept by the
+    # county's administrators.
+    contact_name = models.CharField(_("contact for Årlig rapportering"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact telephone"), max_length=32, blank=True)
 
     objects = CountyQuerySet.as_manager()
 

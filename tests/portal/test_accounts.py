@@ -10,12 +10,14 @@ from tests.conftest import PASSWORD
 pytestmark = pytest.mark.django_db
 
 
-def test_login_by_email_and_password(client, county_a_admin, county_a):
+def test_login_by_email_and_password(client, office_a_admin, office_a):
     response = client.post(
-        reverse("account_login"), {"login": "ADMIN@vestland.test", "password": PASSWORD}
+        reverse("account_login"), {"login": "LEDER@okvest.test", "password": PASSWORD}
     )
     assert response.status_code == 302
-    assert client.get(reverse("home"))["Location"] == reverse("county_dashboard", args=["46"])
+    assert client.get(reverse("home"))["Location"] == reverse(
+        "office_dashboard", args=[office_a.orgnr]
+    )
 
 
 def test_wrong_password_says_so_in_norwegian(client, county_a_admin):

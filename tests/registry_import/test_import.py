@@ -25,6 +25,7 @@ from registry_import.models import (
 )
 from registry_import.pseudonym import pseudonym
 from registry_import.services import format_report, import_extract
+from tests.conftest import give_two_factor
 from tests.registry_import.conftest import (
     COMPANY_OSLO,
     COMPANY_VEST,
@@ -666,6 +667,7 @@ def test_the_admin_shows_a_runs_report_and_the_register_without_editing(
     extract.contracts[0]["startdato"] = "snart"
     run = import_extract([extract.write(tmp_path / "x")])
     admin = User.objects.create_superuser("drift@udir.test", "korrekt-hest-batteri-stift")
+    give_two_factor(admin)  # staff log in with two factors
     client.force_login(admin)
     page = client.get(f"/admin/registry_import/importrun/{run.pk}/change/")
     assert page.status_code == 200

@@ -26,6 +26,7 @@ from surveys.services.questionnaires import (
     questionnaire_for,
     questionnaires_load,
 )
+from tests.conftest import give_two_factor
 
 SHIPPED = [
     "ar-2018.toml",
@@ -683,7 +684,7 @@ def test_a_later_version_must_link_each_question_to_the_previous_one(tmp_path, c
 @pytest.mark.django_db
 def test_the_admin_shows_questionnaires_but_does_not_let_anyone_edit_them(client):
     questionnaires_load()
-    User.objects.create_superuser("drift@udir.test", "korrekt-hest-batteri-stift")
+    give_two_factor(User.objects.create_superuser("drift@udir.test", "korrekt-hest-batteri-stift"))
     client.force_login(User.objects.get(email="drift@udir.test"))
     lu_2020 = Questionnaire.objects.get(kind="LU", version=2020)
     page = client.get(f"/admin/surveys/questionnaire/{lu_2020.pk}/change/")

@@ -10,6 +10,7 @@ from portal.demo import (
     demo_extract_dir,
     demo_office,
     load_demo_register,
+    load_demo_two_factor,
     load_demo_users,
 )
 from registry_import.models import ImportStatus
@@ -66,6 +67,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"The training office of kontor@demo.no is {office.name} ({office.orgnr})."
         )
+        load_demo_two_factor(self.stdout.write)
         links = load_demo_surveys(office=office)
         self.stdout.write(self.style.SUCCESS("The surveys are open. Answer through these links:"))
         for link in links:

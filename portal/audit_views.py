@@ -1,0 +1,64 @@
+"""The audit log's pages: each organisation's administrators read their own organisation's
+entries; the national administrator reads all of them."""
+
+from __future__ import annotations
+
+from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from portal.access import county_view, national_view, office_view
+from portal.audit_log import audit_entries
+from portal.models import AuditAction, County, TrainingOffice
+from portal.paging import paged_list
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.ChoiceField(
+        label=_("Event"), required=False, choices=[("", _("All")), *AuditAction.choices]
+    )
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    email = forms.CharField(label=_("E-mail address contains"), required=False, max_length=254)
+
+
+def _audit_page(request: HttpRequest) -> HttpResponse:
+    scope = request.scope  # type: ignore[attr-defined]
+    form = AuditFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    entries = audit_entries(
+        scope,
+        action=filters.get("action") or "",
+        since=filters.get("since"),
+        until=filters.get("until"),
+        email=filters.get("email") or "",
+    )
+    return render(
+        request,
+        "portal/audit.html",
+        {"scope": scope, "form": form, "paged": paged_list(request, entries, "side")},
+    )
+
+
+@national_view
+@require_GET
+def national_audit(request: HttpRequest) -> HttpResponse:
+    return _audit_page(request)
+
+
+@county_view
+@require_GET
+def county_audit(request: HttpRequest, county: County) -> HttpResponse:
+    return _audit_page(request)
+
+
+@office_view
+@require_GET
+def office_audit(request: HttpRequest, office: TrainingOffice) -> HttpResponse:
+    return _audit_page(request)

@@ -1,0 +1,274 @@
+"""User administration as in Udir's UBAS (R-A2..R-A5).
+
+Who manages whom:
+- the national administrator manages the county administrators of every county, the old
+  counties of a merger included (R-A5: access to an old county is its own membership);
+- a county administrator manages the administrators of its own county and the users of the
+  training offices located in the county (R-A2: an office gets its users from its county);
+- a training office administrator manages the users of its own office.
+National administrators are given with `manage.py grant_access` by ops.
+
+One person is one user, found by e-mail address (R-A4); a user may hold several memberships.
+Deactivating sets `is_active=False` and keeps the user and the log; an administrator may
+deactivate only a user whose every membership they manage (otherwise they remove their own
+organisation's access). Nobody acts on their own user here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+
+from portal.access import Scope
+from portal.audit import audit_record
+from portal.invitations import base_url_of
+from portal.models import AuditAction, County, Membership, Role, TrainingOffice, User
+from portal.tasks import send_access_notice, send_invitation
+
+
+def scope_of_membership(membership: Membership) -> Scope:
+    return Scope(
+        role=membership.role, county=membership.county, office=membership.training_office
+    )
+
+
+def managed_memberships(scope: Scope) -> QuerySet[Membership]:
+    """The memberships an administrator acting for `scope` may grant, see and remove."""
+    if scope.role == Role.NATIONAL:
+        return Membership.objects.filter(role=Role.COUNTY)
+    if scope.county is not None:
+        return Membership.objects.filter(
+            Q(role=Role.COUNTY, county=scope.county)
+            | Q(role=Role.OFFICE, training_office__county=scope.county)
+        )
+    if scope.office is not None:
+        return Membership.objects.filter(role=Role.OFFICE, training_office=scope.office)
+    return Membership.objects.none()
+
+
+def grantable_scopes(scope: Scope) -> list[Scope]:
+    """The organisations an administrator acting for `scope` may give access to."""
+    if scope.role == Role.NATIONAL:
+        return [Scope(role=Role.COUNTY, county=c) for c in County.objects.order_by("code")]
+    if scope.county is not None:
+        offices = TrainingOffice.objects.filter(county=scope.county, in_register=True)
+        return [scope] + [Scope(role=Role.OFFICE, office=o) for o in offices.order_by("name")]
+    if scope.office is not None:
+        return [scope]
+    return []
+
+
+def managed_users(scope: Scope) -> QuerySet[User]:
+    """Users holding a membership the scope manages, each with those memberships prefetched
+    as `managed` (a user's other memberships are not shown)."""
+    memberships = managed_memberships(scope).select_related("county", "training_office")
+    return (
+        User.objects.filter(memberships__in=managed_memberships(scope))
+        .distinct()
+        .order_by("email")
+        .prefetch_related(Prefetch("memberships", memberships, to_attr="managed"))
+    )
+
+
+def managed_user_or_404(scope: Scope, user_id: int) -> User:
+    user = managed_users(scope).filter(pk=user_id).first()
+    if user is None:
+        raise Http404
+    return user
+
+
+def may_deactivate(scope: Scope, user: User, *, acting: User) -> bool:
+    """Only a user all of whose memberships the scope manages, and never oneself."""
+    if user.pk == acting.pk:
+        return False
+    return not user.memberships.exclude(pk__in=managed_memberships(scope)).exists()
+
+
+@dataclass(frozen=True)
+class Grant:
+    user: User
+    created: bool  # a new user
+    added: bool  # a new membership (False: they had it already)
+    invited: bool  # an activation e-mail is on its way
+
+
+def _membership_fields(target: Scope) -> dict:
+    if target.county is not None:
+        return {"role": Role.COUNTY, "county": target.county}
+    if target.office is not None:
+        return {"role": Role.OFFICE, "training_office": target.office}
+    return {"role": Role.NATIONAL}
+
+
+def _check_grantable(by: Scope, target: Scope) -> None:
+    if target.key not in {s.key for s in grantable_scopes(by)}:
+        raise PermissionDenied("not an organisation this administrator manages")
+
+
+def access_grant(
+    *,
+    email: str,
+    target: Scope,
+    by: Scope,
+    full_name: str = "",
+    request: HttpRequest | None = None,
+    reason: str = "",
+) -> Grant:
+    """Gives the person with `email` access to `target`, creating their user if there is none
+    (one person, one user). A new user, or one who never chose a password, gets the activation
+    e-mail; a user who has one gets a notice. The e-mails go after the transaction commits."""
+    _check_grantable(by, target)
+    email = User.objects.normalize_email(email.strip()).lower()
+    if not email:
+        raise ValidationError(_("Type the person's e-mail address."))
+    detail = {"reason": reason} if reason else {}
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(email=email).first()
+        created = user is None
+        if user is None:
+            user = User.objects.create_user(email, None, full_name=full_name.strip())
+            audit_record(
+                AuditAction.USER_CREATED,
+                request=request,
+                scope=by,
+                target=email,
+                detail={"user_id": user.pk, **detail},
+            )
+        membership, added = Membership.objects.get_or_create(
+            user=user, **_membership_fields(target)
+        )
+        if added:
+            audit_record(
+                AuditAction.MEMBERSHIP_ADDED,
+                request=request,
+                scope=by,
+                target=f"{email} → {target.label}",
+                detail={"user_id": user.pk, "membership_id": membership.pk, **detail},
+            )
+        invited = added and user.is_active and not user.has_usable_password()
+        if invited:
+            invitation_queue(user=user, organisation=target.label, request=request, by=by)
+        elif added and user.is_active:
+            base_url = base_url_of(request)
+            organisation = str(target.label)
+            transaction.on_commit(
+                lambda: send_access_notice.delay(user.pk, organisation, base_url)
+            )
+    return Grant(user=user, created=created, added=added, invited=invited)
+
+
+def invitation_queue(
+    *, user: User, organisation: str, by: Scope, request: HttpRequest | None = None
+) -> None:
+    """Sends (after commit) a fresh activation e-mail; recorded in the log."""
+    if not user.is_active:
+        raise PermissionDenied("a deactivated user gets no activation e-mail")
+    base_url = base_url_of(request)
+    organisation = str(organisation)
+    audit_record(
+        AuditAction.INVITATION_SENT,
+        request=request,
+        scope=by,
+        target=user.email,
+        detail={"user_id": user.pk},
+    )
+    transaction.on_commit(lambda: send_invitation.delay(user.pk, organisation, base_url))
+
+
+def membership_revoke(
+    *, membership: Membership, by: Scope, request: HttpRequest | None = None
+) -> None:
+    if not managed_memberships(by).filter(pk=membership.pk).exists():
+        raise PermissionDenied("not a membership this administrator manages")
+    target = scope_of_membership(membership)
+    with transaction.atomic():
+        audit_record(
+            AuditAction.MEMBERSHIP_REMOVED,
+            request=request,
+            scope=by,
+            target=f"{membership.user.email} → {target.label}",
+            detail={"user_id": membership.user_id, "membership_id": membership.pk},
+        )
+        membership.delete()
+
+
+def _set_active(
+    user: User, active: bool, *, by: Scope, acting: User, request: HttpRequest | None
+) -> None:
+    if not may_deactivate(by, user, acting=acting):
+        raise PermissionDenied("the user has access this administrator does not manage")
+    if user.is_active == active:
+        return
+    with transaction.atomic():
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+        audit_record(
+            AuditAction.USER_REACTIVATED if active else AuditAction.USER_DEACTIVATED,
+            request=request,
+            scope=by,
+            target=user.email,
+            detail={"user_id": user.pk},
+        )
+
+
+def user_deactivate(
+    *, user: User, by: Scope, acting: User, request: HttpRequest | None = None
+) -> None:
+    """The user can no longer log in (allauth refuses an inactive user, and the sessions they
+    have stop working, since Django's backends refuse inactive users)."""
+    _set_active(user, False, by=by, acting=acting, request=request)
+
+
+def user_reactivate(
+    *, user: User, by: Scope, acting: User, request: HttpRequest | None = None
+) -> None:
+    _set_active(user, True, by=by, acting=acting, request=request)
+
+
+def user_rename(
+    *, user: User, full_name: str, by: Scope, request: HttpRequest | None = None
+) -> None:
+    full_name = full_name.strip()
+    if full_name == user.full_name:
+        return
+    with transaction.atomic():
+        user.full_name = full_name
+        user.save(update_fields=["full_name"])
+        audit_record(
+            AuditAction.USER_CHANGED,
+            request=request,
+            scope=by,
+            target=user.email,
+            detail={"user_id": user.pk, "field": "full_name"},
+        )
+
+
+def office_manager_activate(
+    *, office: TrainingOffice, county: County, request: HttpRequest | None = None
+) -> User | None:
+    """R-A3: the county sent ÅR to a training office that has no user yet. The office's
+    managing director (the office's e-mail in the register) gets a user with access to the
+    office and the activation e-mail. Idempotent: an office that already has a user (active or
+    not, whoever created it) or has no valid e-mail gets nothing, and None is returned."""
+    if office.county_id != county.pk:
+        raise PermissionDenied("the county manages only offices located in it")
+    if not office.email_valid or not office.email:
+        return None
+    with transaction.atomic():
+        # Locks the office so two dispatches at once create one user.
+        TrainingOffice.objects.select_for_update().filter(pk=office.pk).first()
+        if Membership.objects.filter(training_office=office).exists():
+            return None
+        grant = access_grant(
+            email=office.email,
+            full_name=office.manager_name,
+            target=Scope(role=Role.OFFICE, office=office),
+            by=Scope(role=Role.COUNTY, county=county),
+            request=request,
+            reason="ar_sent",
+        )
+    return grant.user

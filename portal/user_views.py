@@ -1,0 +1,240 @@
+"""Pages of the user administration (portal/user_admin.py says who manages whom): the list of
+an organisation's users with the form to add one, and one user's page with their access."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from portal.access import Scope, county_view, national_view, office_view
+from portal.models import County, TrainingOffice, User
+from portal.user_admin import (
+    access_grant,
+    grantable_scopes,
+    invitation_queue,
+    managed_user_or_404,
+    managed_users,
+    may_deactivate,
+    membership_revoke,
+    user_deactivate,
+    user_reactivate,
+    user_rename,
+)
+
+
+class AddUserForm(forms.Form):
+    email = forms.EmailField(label=gettext_lazy("E-mail address"), max_length=254)
+    full_name = forms.CharField(label=gettext_lazy("Name"), max_length=200, required=False)
+    organisation = forms.ChoiceField(label=gettext_lazy("Access to"))
+
+    def __init__(self, *args, scopes: list[Scope], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.scopes = {s.key: s for s in scopes}
+        self.fields["organisation"].choices = [(s.key, s.label) for s in scopes]
+        self.fields["email"].widget.attrs["autocomplete"] = "off"
+
+    def target(self) -> Scope:
+        return self.scopes[self.cleaned_data["organisation"]]
+
+
+class GrantForm(forms.Form):
+    organisation = forms.ChoiceField(label=gettext_lazy("Give access to"))
+
+    def __init__(self, *args, scopes: list[Scope], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.scopes = {s.key: s for s in scopes}
+        self.fields["organisation"].choices = [(s.key, s.label) for s in scopes]
+
+    def target(self) -> Scope:
+        return self.scopes[self.cleaned_data["organisation"]]
+
+
+class RenameForm(forms.Form):
+    full_name = forms.CharField(label=gettext_lazy("Name"), max_length=200, required=False)
+
+
+def _users_url(scope: Scope) -> str:
+    if scope.county is not None:
+        return reverse("county_users", args=[scope.county.code])
+    if scope.office is not None:
+        return reverse("office_users", args=[scope.office.orgnr])
+    return reverse("national_users")
+
+
+def _user_url(scope: Scope, user: User) -> str:
+    return f"{_users_url(scope)}{user.pk}/"
+
+
+def _user_list(request: HttpRequest) -> HttpResponse:
+    scope: Scope = request.scope  # type: ignore[attr-defined]
+    scopes = grantable_scopes(scope)
+    form = AddUserForm(request.POST or None, scopes=scopes)
+    if request.method == "POST" and form.is_valid():
+        try:
+            grant = access_grant(
+                email=form.cleaned_data["email"],
+                full_name=form.cleaned_data["full_name"],
+                target=form.target(),
+                by=scope,
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_error("email", error)
+        else:
+            if grant.invited:
+                messages.success(
+                    request,
+                    _("%(email)s has been given access and an e-mail to choose a password.")
+                    % {"email": grant.user.email},
+                )
+            elif grant.added:
+                messages.success(
+                    request,
+                    _("%(email)s already had a user and now also has access to %(org)s.")
+                    % {"email": grant.user.email, "org": form.target().label},
+                )
+            else:
+                messages.info(
+                    request,
+                    _("%(email)s already has access to %(org)s.")
+                    % {"email": grant.user.email, "org": form.target().label},
+                )
+            return redirect(_users_url(scope))
+    return render(
+        request,
+        "portal/users/list.html",
+        {
+            "scope": scope,
+            "users": managed_users(scope),
+            "form": form,
+            "single_organisation": len(scopes) == 1,
+        },
+    )
+
+
+def _user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
+    scope: Scope = request.scope  # type: ignore[attr-defined]
+    user = managed_user_or_404(scope, user_id)
+    held = {m.pk: m for m in user.managed}  # type: ignore[attr-defined]
+    held_keys = {
+        Scope(role=m.role, county=m.county, office=m.training_office).key for m in held.values()
+    }
+    open_scopes = [s for s in grantable_scopes(scope) if s.key not in held_keys]
+    grant_form = GrantForm(scopes=open_scopes)
+    rename_form = RenameForm(initial={"full_name": user.full_name})
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            response = _user_action(request, scope, user, action, held, open_scopes)
+        except PermissionDenied:
+            messages.error(request, _("You cannot do that for this user."))
+            response = None
+        if response is not None:
+            return response
+        return redirect(_user_url(scope, user))
+    return render(
+        request,
+        "portal/users/detail.html",
+        {
+            "scope": scope,
+            "person": user,
+            "memberships": list(held.values()),
+            "grant_form": grant_form if open_scopes else None,
+            "rename_form": rename_form,
+            "may_deactivate": may_deactivate(scope, user, acting=request.user),  # type: ignore[arg-type]
+            "is_self": user.pk == request.user.pk,
+            "users_url": _users_url(scope),
+        },
+    )
+
+
+def _user_action(
+    request: HttpRequest, scope: Scope, user: User, action: str, held: dict, open_scopes: list
+) -> HttpResponse | None:
+    acting: User = request.user  # type: ignore[assignment]
+    if action == "rename":
+        form = RenameForm(request.POST)
+        if form.is_valid():
+            user_rename(
+                user=user, full_name=form.cleaned_data["full_name"], by=scope, request=request
+            )
+            messages.success(request, _("The name has been saved."))
+    elif action == "grant":
+        form = GrantForm(request.POST, scopes=open_scopes)
+        if form.is_valid():
+            access_grant(email=user.email, target=form.target(), by=scope, request=request)
+            messages.success(request, _("Access has been given."))
+    elif action == "revoke":
+        membership = held.get(_int(request.POST.get("membership")))
+        if membership is None:
+            raise PermissionDenied
+        if user.pk == acting.pk:
+            raise PermissionDenied  # an administrator does not lock themselves out
+        membership_revoke(membership=membership, by=scope, request=request)
+        messages.success(request, _("Access has been removed."))
+        if len(held) == 1:
+            return redirect(_users_url(scope))
+    elif action == "deactivate":
+        user_deactivate(user=user, by=scope, acting=acting, request=request)
+        messages.success(request, _("The user has been deactivated and can no longer log in."))
+    elif action == "reactivate":
+        user_reactivate(user=user, by=scope, acting=acting, request=request)
+        messages.success(request, _("The user has been reactivated."))
+    elif action == "invite":
+        if user.has_usable_password():
+            raise PermissionDenied
+        invitation_queue(user=user, organisation=scope.label, by=scope, request=request)
+        messages.success(request, _("A new e-mail to choose a password has been sent."))
+    else:
+        raise PermissionDenied
+    return None
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value or "")
+    except ValueError:
+        return None
+
+
+@national_view
+@require_http_methods(["GET", "POST"])
+def national_users(request: HttpRequest) -> HttpResponse:
+    return _user_list(request)
+
+
+@national_view
+@require_http_methods(["GET", "POST"])
+def national_user(request: HttpRequest, user_id: int) -> HttpResponse:
+    return _user_detail(request, user_id)
+
+
+@county_view
+@require_http_methods(["GET", "POST"])
+def county_users(request: HttpRequest, county: County) -> HttpResponse:
+    return _user_list(request)
+
+
+@county_view
+@require_http_methods(["GET", "POST"])
+def county_user(request: HttpRequest, county: County, user_id: int) -> HttpResponse:
+    return _user_detail(request, user_id)
+
+
+@office_view
+@require_http_methods(["GET", "POST"])
+def office_users(request: HttpRequest, office: TrainingOffice) -> HttpResponse:
+    return _user_list(request)
+
+
+@office_view
+@require_http_methods(["GET", "POST"])
+def office_user(request: HttpRequest, office: TrainingOffice, user_id: int) -> HttpResponse:
+    return _user_detail(request, user_id)

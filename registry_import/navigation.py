@@ -1,0 +1,26 @@
+"""The register's pages in the organisations' navigation (portal.panels)."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import Role
+from portal.panels import NavEntry, nav_register
+
+nav_register(
+    NavEntry(
+        "register_import",
+        _("Register import"),
+        lambda scope: reverse("import_list"),
+        roles=frozenset({Role.NATIONAL}),
+        priority=20,
+    )
+)
+nav_register(
+    NavEntry(
+        "quality",
+        _("Quality report"),
+        lambda scope: reverse("county_quality", args=[scope.county.code]),
+        roles=frozenset({Role.COUNTY}),
+        priority=10,
+    )
+)

@@ -1,0 +1,164 @@
+"""What to do now: the steps of the survey year (R-C1..R-C5, R-D5..R-D12) for one organisation,
+each with its date, the days left and a link to the page where it is done.
+
+Links to other apps' pages are found through the navigation registry (portal.panels.nav_url)
+by key, so the calendar names the page without importing the app: "quality" (the register's
+quality report), "dispatch" (sending and reminders), "results" (published results),
+"response_rates" and "office_annual_report" (this app's)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from portal.access import Scope
+from portal.models import Role
+from portal.oslo import OSLO
+from portal.panels import nav_url
+from surveys.models import Round, RoundCounty, SurveyKind
+
+# R-D6: reminders about a week apart; the first one a week after the invitations.
+FIRST_REMINDER_AFTER = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str
+    title: str | Promise
+    starts: date  # the day the step can be done from (or its deadline, for a deadline)
+    ends: date | None  # the last day, for a step that lasts
+    url: str | None
+    deadline: datetime | None = None  # a moment, when the step has a deadline (R-C2)
+
+    def state(self, today: date) -> str:
+        """"done" (its time has passed), "now" or "later"."""
+        if today > (self.ends or self.starts):
+            return "done"
+        return "now" if today >= self.starts else "later"
+
+    def days_left(self, today: date) -> int:
+        """Days until the step starts (later), or until its last day (now)."""
+        if today < self.starts:
+            return (self.starts - today).days
+        return ((self.ends or self.starts) - today).days
+
+
+def calendar_year() -> int | None:
+    """The newest survey year that has rounds."""
+    return Round.objects.order_by("-year").values_list("year", flat=True).first()
+
+
+def _local(moment: datetime) -> date:
+    return moment.astimezone(OSLO).date()
+
+
+def calendar_steps(scope: Scope, rounds: dict[str, Round]) -> list[Step]:
+    """The year's steps for the organisation, in date order. `rounds` by kind."""
+    lu = rounds.get(SurveyKind.LU) or next(iter(rounds.values()))
+    opens = _local(lu.opens_at)
+    last_day = lu.last_answer_day
+    dispatch = nav_url(scope, "dispatch")
+    steps: list[Step] = []
+    if scope.role == Role.COUNTY:
+        steps.append(
+            Step(
+                "quality",
+                _("Check the quality report and correct VIGO, NLR and NOR"),
+                lu.qa_starts_on,
+                _local(lu.correction_deadline),
+                nav_url(scope, "quality"),
+                deadline=lu.correction_deadline,
+            )
+        )
+    if scope.role == Role.NATIONAL:
+        steps.append(
+            Step(
+                "register_import",
+                _("Import the register extract of the reference date"),
+                lu.reference_date,
+                None,
+                nav_url(scope, "register_import"),
+            )
+        )
+    else:
+        steps.append(Step("invite", _("Send the invitations"), opens, last_day, dispatch))
+        steps.append(
+            Step(
+                "remind",
+                _("Remind those who have not answered, about a week apart"),
+                opens + FIRST_REMINDER_AFTER,
+                last_day,
+                nav_url(scope, "response_rates") if dispatch is None else dispatch,
+            )
+        )
+    if scope.role == Role.OFFICE:
+        steps.append(
+            Step(
+                "office_report",
+                _("Answer the office's own Årlig rapportering"),
+                opens,
+                last_day,
+                nav_url(scope, "office_annual_report"),
+            )
+        )
+    lbu = rounds.get(SurveyKind.LBU)
+    if scope.role == Role.COUNTY and lbu is not None and lbu.separate_lbu_from is not None:
+        steps.append(
+            Step(
+                "lbu_separately",
+                _("Send LBU on its own to companies that have not answered it"),
+                lbu.separate_lbu_from,
+                lbu.last_answer_day,
+                dispatch,
+            )
+        )
+    steps.append(
+        Step(
+            "follow",
+            _("Follow the response rates"),
+            opens,
+            last_day,
+            nav_url(scope, "response_rates") or nav_url(scope, "rounds"),
+        )
+    )
+    steps.append(
+        Step(
+            "results",
+            _("Read the results when they are published"),
+            last_day + timedelta(days=1),
+            None,
+            nav_url(scope, "results"),
+        )
+    )
+    return sorted(steps, key=lambda s: (s.starts, s.key))
+
+
+@dataclass(frozen=True)
+class CalendarRow:
+    step: Step
+    state: str
+    days_left: int
+
+
+def calendar_panel_context(scope: Scope, today: date | None = None) -> dict | None:
+    """The panel's rows, the current step first among those of now; None without rounds."""
+    year = calendar_year()
+    if year is None:
+        return None
+    rounds = {r.kind: r for r in Round.objects.filter(year=year)}
+    if scope.role == Role.COUNTY and SurveyKind.LBU in rounds:
+        opted_out = RoundCounty.objects.filter(
+            round=rounds[SurveyKind.LBU], county=scope.county, participates=False
+        ).exists()
+        if opted_out:
+            rounds.pop(SurveyKind.LBU)
+    today = today or timezone.localdate()
+    rows = [
+        CalendarRow(step, step.state(today), step.days_left(today))
+        for step in calendar_steps(scope, rounds)
+    ]
+    return {"year": year, "rows": rows, "today": today}

@@ -1,0 +1,101 @@
+"""The surveys' pages in the organisations' navigation and their panels on the front page
+(portal.panels): what to do now from the round calendar, first, and the response rates."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.access import Scope
+from portal.models import Role
+from portal.panels import NavEntry, Panel, nav_register, panel_register
+from surveys.calendar import calendar_panel_context
+from surveys.rates import kind_rates, newest_rounds
+
+COUNTY = frozenset({Role.COUNTY})
+OFFICE = frozenset({Role.OFFICE})
+COUNTY_AND_OFFICE = frozenset({Role.COUNTY, Role.OFFICE})
+
+
+def _org_url(county_name: str, office_name: str):
+    def url(scope: Scope) -> str:
+        if scope.county is not None:
+            return reverse(county_name, args=[scope.county.code])
+        return reverse(office_name, args=[scope.office.orgnr])  # type: ignore[union-attr]
+
+    return url
+
+
+nav_register(
+    NavEntry(
+        "rounds",
+        _("Survey rounds"),
+        lambda scope: reverse("national_rounds"),
+        roles=frozenset({Role.NATIONAL}),
+        priority=10,
+    )
+)
+nav_register(
+    NavEntry(
+        "samples",
+        _("Samples"),
+        lambda scope: reverse("county_samples_latest", args=[scope.county.code]),  # type: ignore[union-attr]
+        roles=COUNTY,
+        priority=15,
+    )
+)
+nav_register(
+    NavEntry(
+        "response_rates",
+        _("Response rates"),
+        _org_url("county_response_rates", "office_response_rates"),
+        roles=COUNTY_AND_OFFICE,
+        priority=30,
+    )
+)
+nav_register(
+    NavEntry(
+        "office_annual_report",
+        _("Our Årlig rapportering"),
+        lambda scope: reverse("office_annual_report", args=[scope.office.orgnr]),  # type: ignore[union-attr]
+        roles=OFFICE,
+        priority=35,
+    )
+)
+nav_register(
+    NavEntry(
+        "ar_answers",
+        _("ÅR answers"),
+        _org_url("county_ar_answers", "office_ar_answers"),
+        roles=COUNTY_AND_OFFICE,
+        priority=40,
+    )
+)
+
+
+def _calendar(request: HttpRequest, scope: Scope) -> dict | None:
+    return calendar_panel_context(scope)
+
+
+def _rates(request: HttpRequest, scope: Scope) -> dict | None:
+    rounds = newest_rounds()
+    if not rounds:
+        return None
+    today = timezone.localdate()
+    return {
+        "kinds": [
+            kind_rates(r, county=scope.county, office=scope.office, today=today, compare=False)
+            for r in rounds
+        ],
+        "url": _org_url("county_response_rates", "office_response_rates")(scope),
+    }
+
+
+panel_register(Panel("calendar", "surveys/panels/calendar.html", _calendar, priority=0))
+panel_register(
+    Panel(
+        "response_rates", "surveys/panels/rates.html", _rates, roles=COUNTY_AND_OFFICE, priority=20
+    )
+)
