@@ -128,6 +128,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "surveys.tasks.freeze_due_samples",
         "schedule": crontab(hour=23, minute=30),
     },
+    # The close step of LU and LBU rounds (surveys/services/closing.py): within the hour after
+    # a round closes, who answered is forgotten and only counts per report class are kept.
+    "close-rounds": {
+        "task": "surveys.tasks.close_rounds",
+        "schedule": crontab(minute=5),
+    },
     # Retention of personal data (surveys/services/retention.py), at night.
     "purge-personal-data": {
         "task": "surveys.tasks.purge_personal_data",

@@ -33,6 +33,7 @@ from surveys.models import (
     Question,
     Questionnaire,
     QuestionType,
+    ReportClass,
     Respondent,
     RespondentLink,
     RespondentRole,
@@ -313,21 +314,22 @@ def _draft_take(respondent: Respondent) -> dict[str, Any]:
     return json.loads(row[0]) if isinstance(row[0], str | bytes) else row[0]
 
 
+def _class_of(respondent: Respondent) -> dict[str, Any]:
+    """The dimensions the respondent's answer may keep: those of its report class
+    (surveys/services/report_classes.py), or, for a sample never frozen, the county alone."""
+    report_class = ReportClass.objects.filter(pk=respondent.report_class_id).first()
+    if report_class is None:
+        return {"county_id": respondent.county_id}
+    return report_class.dimensions
+
+
 def _anonymous_store(respondent: Respondent, answers: dict[str, Any]) -> None:
-    """Stores the answer with the report dimensions only (R-L7): no respondent, no time.
+    """Stores the answer with its report class only (R-L7): no respondent, no time.
 
     The row is written together with up to MIX_SIZE earlier answers of the round, deleted and
     inserted again in random order, so that neither the physical order of the table nor the
     transaction id that wrote a row can be matched to the respondent's `answered_at`."""
-    row = AnonymousResponse(
-        round_id=respondent.round_id,
-        county_id=respondent.county_id,
-        training_office_id=respondent.training_office_id,
-        company_id=respondent.company_id,
-        trade_id=respondent.trade_id,
-        apprentice_kind=respondent.apprentice_kind,
-        answers=answers,
-    )
+    row = AnonymousResponse(round_id=respondent.round_id, answers=answers, **_class_of(respondent))
     earlier = list(
         AnonymousResponse.objects.filter(round_id=respondent.round_id)
         .select_for_update(skip_locked=True)
