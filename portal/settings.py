@@ -152,6 +152,11 @@ CELERY_BEAT_SCHEDULE = {
 RETENTION_DAYS_AFTER_CLOSE = envint("RETENTION_DAYS_AFTER_CLOSE", 60)
 IDENTIFIED_ANSWER_RETENTION_YEARS = envint("IDENTIFIED_ANSWER_RETENTION_YEARS", 5)
 
+# --- Respondents ----------------------------------------------------------------------------
+# Minutes a respondent's session (surveys/respondent_session.py) lasts after the last page;
+# the link from the message opens a new one.
+RESPONDENT_SESSION_MINUTES = envint("RESPONDENT_SESSION_MINUTES", 120)
+
 # --- Results and response rates -------------------------------------------------------------
 # The smallest group whose LU or LBU figures are shown or stored in a form that tells one group
 # from another (R-L7): results, response rates and the report classes of anonymous answers.

@@ -114,6 +114,14 @@ def redis_url() -> str:
 
 
 @pytest.fixture(autouse=True)
+def _questionnaires_read_again():
+    """Questionnaires are held in memory per process; a test's rolled-back rows may reuse ids."""
+    from surveys.services.answering import questionnaire_questions
+
+    questionnaire_questions.cache_clear()
+
+
+@pytest.fixture(autouse=True)
 def tasks_run_in_process():
     """Tasks run in the test's own process and transaction unless the test starts a real
     worker, so no test leaves messages on the broker for a later test's worker to take."""

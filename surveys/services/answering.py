@@ -12,6 +12,7 @@ submitted (R-L7); ÅR answers an IdentifiedResponse (R-L3)."""
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 from collections import Counter, defaultdict
@@ -149,15 +150,13 @@ def question_required(question: Question, kind: str) -> bool:
 
 
 def survey_load(respondent: Respondent) -> Survey:
-    """The respondent's sections and questions, in one query."""
-    questions = Question.objects.filter(
-        questionnaire_id=respondent.round.questionnaire_id
-    ).select_related("section")
+    """The respondent's sections and questions, from the questionnaire held in memory."""
     part = respondent_part(respondent)
-    if part is not None:
-        questions = questions.filter(section__part__in=[part, SectionPart.NONE])
+    questionnaire = respondent.round.questionnaire
     grouped: dict[int, SurveySection] = {}
-    for question in questions.order_by("section__position", "position"):
+    for question in questionnaire_questions(questionnaire.pk, questionnaire.source_sha256):
+        if part is not None and question.section.part not in (part, SectionPart.NONE):
+            continue
         entry = grouped.get(question.section_id)
         if entry is None:
             entry = grouped[question.section_id] = SurveySection(
@@ -165,6 +164,20 @@ def survey_load(respondent: Respondent) -> Survey:
             )
         entry.questions.append(question)
     return Survey(respondent, list(grouped.values()))
+
+
+@functools.lru_cache(maxsize=32)
+def questionnaire_questions(questionnaire_id: int, source_sha256: str) -> tuple[Question, ...]:
+    """A questionnaire's questions with their sections, in order, read once per process.
+
+    A version's questions never change while its file is the same; `load_questionnaires`
+    stores the file's SHA-256 with the questionnaire, so a changed file is read again. The
+    instances are shared between requests and must not be changed."""
+    return tuple(
+        Question.objects.filter(questionnaire_id=questionnaire_id)
+        .select_related("section")
+        .order_by("section__position", "position")
+    )
 
 
 # --- Where a link leads ------------------------------------------------------------------------

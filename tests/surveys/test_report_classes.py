@@ -62,11 +62,9 @@ def test_small_groups_are_generalised_step_by_step_and_never_below_k():
     sizes = Counter(len(c.members) for c in planned)
     assert all(len(c.members) >= K for c in planned), sizes
     assert sum(len(c.members) for c in planned) == len(everyone)
-    kept = sorted(
-        (c.step, tuple(sorted(c.kept.items())), len(c.members)) for c in planned
-    )
+    kept = sorted((c.step, tuple(sorted(c.kept.items())), len(c.members)) for c in planned)
     assert kept == [
-        (0, (("apprentice_kind", "laerling"), ("company_id", 20), ("trade_id", 30), ("training_office_id", 10)), 3),
+        (0, (("apprentice_kind", "laerling"), ("company_id", 20), ("trade_id", 30), ("training_office_id", 10)), 3),  # noqa: E501
         (3, (("trade_id", 30), ("training_office_id", 10)), 3),
         (5, (("trade_id", 33),), 3),
         (6, (), 3),
