@@ -1,9 +1,15 @@
 from __future__ import annotations
 
+import functools
+from pathlib import Path
+
+import markdown
+from django.conf import settings
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from portal.access import (
@@ -65,3 +71,20 @@ def office_dashboard(request: HttpRequest, office: TrainingOffice) -> HttpRespon
 
 def accessibility_statement(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/accessibility.html")
+
+
+@functools.lru_cache(maxsize=1)
+def _privacy_html() -> str:
+    """docs/privacy.md, the project's one statement of what is stored, as HTML."""
+    text = (Path(settings.BASE_DIR) / "docs" / "privacy.md").read_text(encoding="utf-8")
+    # The document is the project's own file, not user input, so its HTML is trusted.
+    return markdown.markdown(text, extensions=["tables"], output_format="html")
+
+
+def privacy_statement(request: HttpRequest) -> HttpResponse:
+    """Public: what is stored about those who answer, linked from every survey's first page."""
+    return render(
+        request,
+        "portal/privacy.html",
+        {"document": mark_safe(_privacy_html())},  # noqa: S308
+    )
