@@ -25,6 +25,7 @@ django_setup(
         "HTTPS": "0",
         "STATIC_MANIFEST": "0",
         "SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
+        "PSEUDONYM_KEY": "bench-only-pseudonym-key-" + "x" * 40,
     }
 )
 

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 
 SUPPORTED = {code for code, _name in settings.LANGUAGES}
 
@@ -28,4 +28,22 @@ class LanguageMiddleware:
         response = self.get_response(request)
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
+        return response
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store` on every response to a logged-in user and on every download:
+    pages behind the login hold personal data or results, and neither a shared computer's
+    browser cache nor a proxy may keep them."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        download = "attachment" in response.get("Content-Disposition", "")
+        if download or (user is not None and user.is_authenticated):
+            add_never_cache_headers(response)
+            patch_cache_control(response, no_store=True, private=True)
         return response

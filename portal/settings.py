@@ -26,7 +26,15 @@ if not SECRET_KEY:
 
 # A keyed pseudonym replaces every identity number; losing this key makes the register unable
 # to recognise people across extracts, so it is separate from SECRET_KEY and must be kept.
-PSEUDONYM_KEY = envsecret("PSEUDONYM_KEY") or SECRET_KEY
+# Falling back to SECRET_KEY would orphan every pseudonym the day the secret key is rotated.
+PSEUDONYM_KEY = envsecret("PSEUDONYM_KEY")
+if not PSEUDONYM_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "PSEUDONYM_KEY must be set when DEBUG is off (its own long random value, kept: "
+            "it links people across register extracts)"
+        )
+    PSEUDONYM_KEY = "insecure-demo-pseudonym-key-only-for-debug-" + "x" * 20
 
 # Demo mode lets `load_demo` create users with known passwords; never on in production.
 DEMO_MODE = envbool("DEMO_MODE", DEBUG)
@@ -62,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Nothing behind the login and no download is kept by a browser or proxy.
+    "portal.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -310,6 +320,21 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
     }
 }
+
+# /healthz answers only "ok" or "error" to the public; the state of the database and broker
+# to requests from the machine itself or carrying this token (header X-Health-Token).
+HEALTHZ_TOKEN = envsecret("HEALTHZ_TOKEN")
+
+# --- Uploads --------------------------------------------------------------------------------
+# Every uploaded file is streamed to disk, and a request whose uploads together pass
+# UPLOAD_MAX_BYTES is stopped while it arrives (portal/uploads.py).
+UPLOAD_MAX_BYTES = envint("UPLOAD_MAX_BYTES", 200 * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "portal.uploads.UploadCapHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_TEMP_DIR = VAR_DIR / "upload-tmp"
+FILE_UPLOAD_TEMP_DIR.mkdir(exist_ok=True)
 
 # --- Register import ------------------------------------------------------------------------
 # Synthetic identity numbers (test persons, birth month + 80) are accepted only where there are
