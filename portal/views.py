@@ -86,5 +86,8 @@ def privacy_statement(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/privacy.html",
-        {"document": mark_safe(_privacy_html())},  # noqa: S308
+        {
+            "document": mark_safe(_privacy_html()),  # noqa: S308
+            "threshold": settings.REPORTING_THRESHOLD,
+        },
     )
