@@ -1,13 +1,13 @@
 """Finding a respondent link with everything a respondent page needs, in one query.
 
 Respondents arrive in bursts after each SMS, and every one of their pages starts here. The ORM's
-nine-table `select_related` costs more to build and compile than the database takes to answer
-it, so the statement is written once per process from the models' own metadata and run as it
-is; the rows come back through each field's own database converters, exactly as the ORM would
-turn them into values, and are made into model instances with the relations cached:
-
-    link → respondent (+ its draft, its round and questionnaire, the name of its company and
-    office) → the respondent it continues to (ÅR → LBU, R-D9, + draft, round, questionnaire)."""
+nine-table `select_related` cost more to build and compile, and PostgreSQL more to plan, than
+the database takes to answer it. So the statement is written once per process from the models'
+own metadata and run as it is, over five tables (link → respondent → round → questionnaire, and
+the draft); the rows come back through each field's own database converters, exactly as the
+ORM would turn them into values, and are made into model instances with the relations cached.
+The respondent a link continues to (ÅR → LBU, R-D9) is loaded the same way once ÅR has been
+submitted, and ÅR's company or office name (shown on its pages) by the ORM when asked for."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from typing import Any
 
 from django.db import connection, models
 
-from portal.models import Company, TrainingOffice
 from surveys.models import Draft, Questionnaire, Respondent, RespondentLink, Round
 
 
@@ -36,7 +35,10 @@ def _fields(model: type[models.Model], names: Sequence[str] | None = None) -> tu
     return tuple(f for f in concrete if f.name in names)
 
 
-def _parts() -> list[_Part]:
+def _parts(first: type[models.Model]) -> list[_Part]:
+    """The tables of one lookup: a link or a respondent, then its respondent's round,
+    questionnaire and draft. Five tables at most: PostgreSQL plans a join of more tables in
+    more time than it then takes to run it."""
     q = connection.ops.quote_name
 
     def table(model: type[models.Model]) -> str:
@@ -45,15 +47,19 @@ def _parts() -> list[_Part]:
     def col(alias: str, model: type[models.Model], name: str) -> str:
         return f"{alias}.{q(model._meta.get_field(name).column)}"
 
-    names = ("id", "name")
+    parts = []
+    if first is RespondentLink:
+        parts.append(
+            _Part("l", RespondentLink, f"FROM {table(RespondentLink)} l", _fields(RespondentLink))
+        )
+        respondent_join = (
+            f"JOIN {table(Respondent)} r ON r.id = {col('l', RespondentLink, 'respondent')}"
+        )
+    else:
+        respondent_join = f"FROM {table(Respondent)} r"
     return [
-        _Part("l", RespondentLink, f"FROM {table(RespondentLink)} l", _fields(RespondentLink)),
-        _Part(
-            "r",
-            Respondent,
-            f"JOIN {table(Respondent)} r ON r.id = {col('l', RespondentLink, 'respondent')}",
-            _fields(Respondent),
-        ),
+        *parts,
+        _Part("r", Respondent, respondent_join, _fields(Respondent)),
         _Part(
             "ro",
             Round,
@@ -72,43 +78,6 @@ def _parts() -> list[_Part]:
             f"LEFT JOIN {table(Draft)} d ON {col('d', Draft, 'respondent')} = r.id",
             _fields(Draft),
         ),
-        _Part(
-            "co",
-            Company,
-            f"LEFT JOIN {table(Company)} co ON co.id = {col('r', Respondent, 'company')}",
-            _fields(Company, names),
-        ),
-        _Part(
-            "o",
-            TrainingOffice,
-            f"LEFT JOIN {table(TrainingOffice)} o "
-            f"ON o.id = {col('r', Respondent, 'training_office')}",
-            _fields(TrainingOffice, names),
-        ),
-        _Part(
-            "c",
-            Respondent,
-            f"LEFT JOIN {table(Respondent)} c ON c.id = {col('r', Respondent, 'continues_to')}",
-            _fields(Respondent),
-        ),
-        _Part(
-            "cro",
-            Round,
-            f"LEFT JOIN {table(Round)} cro ON cro.id = {col('c', Respondent, 'round')}",
-            _fields(Round),
-        ),
-        _Part(
-            "cq",
-            Questionnaire,
-            f"LEFT JOIN {table(Questionnaire)} cq ON cq.id = {col('cro', Round, 'questionnaire')}",
-            _fields(Questionnaire),
-        ),
-        _Part(
-            "cd",
-            Draft,
-            f"LEFT JOIN {table(Draft)} cd ON {col('cd', Draft, 'respondent')} = c.id",
-            _fields(Draft),
-        ),
     ]
 
 
@@ -117,24 +86,25 @@ Converter = Callable[[Any, Any, Any], Any]
 
 @dataclass
 class _Statement:
-    sql_by: dict[str, str]
+    sql: str
     parts: list[_Part]
     converters: list[list[Converter]]
 
 
-_statements: dict[str, _Statement] = {}
+_statements: dict[tuple[str, str], _Statement] = {}
+_WHERE = {"id": "l.id", "token_hash": "l.{hash}", "respondent": "r.id"}
 
 
-def _statement() -> _Statement:
-    """Built once per process and database vendor."""
-    vendor = connection.vendor
-    found = _statements.get(vendor)
+def _statement(by: str) -> _Statement:
+    """Built once per process, database vendor and kind of lookup."""
+    found = _statements.get((connection.vendor, by))
     if found is not None:
         return found
-    parts = _parts()
     q = connection.ops.quote_name
+    parts = _parts(Respondent if by == "respondent" else RespondentLink)
     columns = ", ".join(f"{p.alias}.{q(f.column)}" for p in parts for f in p.fields)
     joins = " ".join(p.join for p in parts)
+    where = _WHERE[by].format(hash=q(RespondentLink._meta.get_field("token_hash").column))
     converters = []
     for part in parts:
         for field in part.fields:
@@ -142,30 +112,20 @@ def _statement() -> _Statement:
             converters.append(
                 connection.ops.get_db_converters(col) + col.get_db_converters(connection)
             )
-    hash_column = q(RespondentLink._meta.get_field("token_hash").column)
-    found = _Statement(
-        sql_by={
-            "id": f"SELECT {columns} {joins} WHERE l.id = %s",
-            "token_hash": f"SELECT {columns} {joins} WHERE l.{hash_column} = %s",
-        },
-        parts=parts,
-        converters=converters,
-    )
-    _statements[vendor] = found
+    found = _Statement(f"SELECT {columns} {joins} WHERE {where} = %s", parts, converters)
+    _statements[(connection.vendor, by)] = found
     return found
 
 
-def link_lookup(*, by: str, value: object) -> RespondentLink | None:
-    """The link whose `by` ("id" or "token_hash") is `value`, with its respondent, round,
-    questionnaire, draft and continuation loaded, or None."""
-    statement = _statement()
+def _fetch(by: str, value: object) -> dict[str, Any] | None:
+    statement = _statement(by)
     with connection.cursor() as cursor:
-        cursor.execute(statement.sql_by[by], [value])
+        cursor.execute(statement.sql, [value])
         row = cursor.fetchone()
     if row is None:
         return None
     values = [_convert(v, c) for v, c in zip(row, statement.converters, strict=True)]
-    objects: dict[str, models.Model | None] = {}
+    objects: dict[str, Any] = {}
     start = 0
     for part in statement.parts:
         chunk = values[start : start + len(part.fields)]
@@ -176,7 +136,26 @@ def link_lookup(*, by: str, value: object) -> RespondentLink | None:
         objects[part.alias] = part.model.from_db(
             connection.alias, [f.attname for f in part.fields], chunk
         )
-    return _assemble(objects)
+    respondent = objects["r"]
+    _with_round(respondent, objects["ro"], objects["q"], objects["d"])
+    return objects
+
+
+def link_lookup(*, by: str, value: object) -> RespondentLink | None:
+    """The link whose `by` ("id" or "token_hash") is `value`, with its respondent, round,
+    questionnaire and draft loaded, or None. When the respondent has answered and continues
+    to another survey (ÅR → LBU, R-D9), that respondent is loaded the same way: one query
+    more."""
+    objects = _fetch(by, value)
+    if objects is None:
+        return None
+    link, respondent = objects["l"], objects["r"]
+    if respondent.answered_at is not None and respondent.continues_to_id is not None:
+        following = _fetch("respondent", respondent.continues_to_id)
+        if following is not None:
+            Respondent.continues_to.field.set_cached_value(respondent, following["r"])
+    RespondentLink.respondent.field.set_cached_value(link, respondent)
+    return link
 
 
 def _convert(value: Any, converters: list[Converter]) -> Any:
@@ -185,21 +164,6 @@ def _convert(value: Any, converters: list[Converter]) -> Any:
     for converter in converters:
         value = converter(value, None, connection)
     return value
-
-
-def _assemble(o: dict[str, Any]) -> RespondentLink:
-    link, respondent = o["l"], o["r"]
-    _with_round(respondent, o["ro"], o["q"], o["d"])
-    if o["co"] is not None:
-        Respondent.company.field.set_cached_value(respondent, o["co"])
-    if o["o"] is not None:
-        Respondent.training_office.field.set_cached_value(respondent, o["o"])
-    following = o["c"]
-    if following is not None:
-        _with_round(following, o["cro"], o["cq"], o["cd"])
-    Respondent.continues_to.field.set_cached_value(respondent, following)
-    RespondentLink.respondent.field.set_cached_value(link, respondent)
-    return link
 
 
 def _with_round(
