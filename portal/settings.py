@@ -206,6 +206,13 @@ ACCOUNT_FORMS = {
     "reset_password_from_key": "portal.forms.ResetPasswordKeyForm",
     "change_password": "portal.forms.ChangePasswordForm",
 }
+# allauth's rate limits. Failed logins: ten a minute from one address, and five in five minutes
+# for one account *from one address* (portal.accounts.AccountAdapter keys them so), so a
+# stranger cannot lock the owner out; a completed password reset lifts the lock.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/m/ip,5/5m/key",
+    "reset_password": "20/m/ip,5/m/key",
+}
 # Telling a stranger whether an address has an account helps nobody in a closed portal.
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 LOGIN_URL = "account_login"

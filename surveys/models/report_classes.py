@@ -16,8 +16,10 @@ from registry_import.models import Trade
 from surveys.models.rounds import Round
 
 
-class ReportClass(models.Model):
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="report_classes")
+class ReportDimensions(models.Model):
+    """Where a group of respondents is, as far as a report class keeps it: the county always,
+    the rest possibly empty (generalised away)."""
+
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
     training_office = models.ForeignKey(
         TrainingOffice, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -31,11 +33,7 @@ class ReportClass(models.Model):
     apprentice_kind = models.CharField(max_length=20, blank=True)
 
     class Meta:
-        verbose_name = _("report class")
-        verbose_name_plural = _("report classes")
-
-    def __str__(self) -> str:
-        return f"{self.round} class {self.pk}"
+        abstract = True
 
     @property
     def dimensions(self) -> dict[str, object]:
@@ -47,3 +45,14 @@ class ReportClass(models.Model):
             "trade_id": self.trade_id,
             "apprentice_kind": self.apprentice_kind,
         }
+
+
+class ReportClass(ReportDimensions):
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="report_classes")
+
+    class Meta:
+        verbose_name = _("report class")
+        verbose_name_plural = _("report classes")
+
+    def __str__(self) -> str:
+        return f"{self.round} class {self.pk}"

@@ -81,14 +81,14 @@ def _parts(first: type[models.Model]) -> list[_Part]:
     ]
 
 
-Converter = Callable[[Any, Any, Any], Any]
+Converter = tuple[list[Callable[[Any, Any, Any], Any]], Any]  # the converters and their column
 
 
 @dataclass
 class _Statement:
     sql: str
     parts: list[_Part]
-    converters: list[list[Converter]]
+    converters: list[Converter]
 
 
 _statements: dict[tuple[str, str], _Statement] = {}
@@ -110,7 +110,7 @@ def _statement(by: str) -> _Statement:
         for field in part.fields:
             col = field.get_col(part.alias)
             converters.append(
-                connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+                (connection.ops.get_db_converters(col) + col.get_db_converters(connection), col)
             )
     found = _Statement(f"SELECT {columns} {joins} WHERE {where} = %s", parts, converters)
     _statements[(connection.vendor, by)] = found
@@ -158,11 +158,12 @@ def link_lookup(*, by: str, value: object) -> RespondentLink | None:
     return link
 
 
-def _convert(value: Any, converters: list[Converter]) -> Any:
+def _convert(value: Any, converter: Converter) -> Any:
     if value is None:
         return None
-    for converter in converters:
-        value = converter(value, None, connection)
+    functions, column = converter
+    for function in functions:
+        value = function(value, column, connection)
     return value
 
 

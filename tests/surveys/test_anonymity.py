@@ -5,7 +5,6 @@ import json
 import uuid
 
 import pytest
-from django.core.cache import cache
 from django.db import connection, models
 
 from surveys.models import AnonymousResponse, Draft, Respondent
@@ -33,11 +32,6 @@ EXPECTED_COLUMNS = {
     "answers",
 }
 ALLOWED_TARGETS = {"surveys_round", "portal_county", "portal_trainingoffice", "portal_company"}
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limit():
-    cache.clear()
 
 
 @pytest.fixture
