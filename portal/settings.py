@@ -149,7 +149,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "surveys.tasks.purge_personal_data",
         "schedule": crontab(hour=3, minute=15),
     },
-    # Anonymous answers of open rounds re-written in random order (surveys/services/answering.py).
+    # Anonymous answers of open rounds re-written in random order (surveys/services/anonymous.py).
     "mix-anonymous-answers": {
         "task": "surveys.tasks.mix_anonymous_answers",
         "schedule": crontab(hour=2, minute=45),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from surveys.services.answering import open_rounds_mix
+from surveys.services.anonymous import open_rounds_mix
 from surveys.services.closing import rounds_close_due
 from surveys.services.retention import personal_data_purge
 from surveys.services.samples import samples_after_import, samples_freeze_due

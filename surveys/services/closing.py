@@ -41,7 +41,7 @@ from surveys.models import (
     Round,
     SurveyKind,
 )
-from surveys.services.answering import anonymous_answers_mix
+from surveys.services.anonymous import anonymous_answers_mix
 from surveys.signals import round_closed, round_closing
 
 logger = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection, models
 
 from surveys.models import AnonymousResponse, Draft, Respondent
-from surveys.services.answering import MIX_SIZE, anonymous_answers_mix
+from surveys.services.anonymous import MIX_SIZE, anonymous_answers_mix
 from surveys.services.links import link_issue
 from tests.surveys.factories import (
     lu_questionnaire,
