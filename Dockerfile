@@ -15,4 +15,5 @@ RUN pip install --no-cache-dir -e . \
 RUN useradd --system --home /app portal && mkdir -p /var/lib/portal && chown -R portal /var/lib/portal
 USER portal
 EXPOSE 8000
-CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Access log without personal links or reset keys: portal/gunicorn_conf.py.
+CMD ["gunicorn", "-c", "python:portal.gunicorn_conf", "portal.wsgi:application"]

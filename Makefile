@@ -7,6 +7,7 @@ PYTEST_ARGS ?=
 
 # The test suite runs with production-like settings (DEBUG off) on plain http.
 TEST_ENV := SECRET_KEY=$${SECRET_KEY:-test-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz} \
+	PSEUDONYM_KEY=$${PSEUDONYM_KEY:-test-only-pseudonym-key-0123456789abcdefghijklmnopqrstuvwxyz} \
 	DEBUG=0 HTTPS=0 STATIC_MANIFEST=0 DEMO_MODE=1
 DEMO_ENV := DEBUG=1 DEMO_MODE=1
 

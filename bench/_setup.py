@@ -43,6 +43,7 @@ def bench_environment(url: str) -> dict[str, str]:
         "DATABASE_URL": url,
         "DJANGO_SETTINGS_MODULE": "portal.settings",
         "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-secret-key-" + "b" * 40),
+        "PSEUDONYM_KEY": os.environ.get("PSEUDONYM_KEY", "bench-only-pseudonym-key-" + "p" * 40),
         "DEBUG": "0",  # with DEBUG on Django keeps every query in memory
         "DEMO_MODE": "1",  # synthetic identity numbers are accepted
         "LOG_LEVEL": "WARNING",

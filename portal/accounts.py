@@ -1,15 +1,34 @@
+"""How allauth works in the portal: no sign-up, failed logins limited per account and address,
+and password-reset mail sent from a task."""
+
 from __future__ import annotations
+
+import hashlib
+from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from portal.client import client_address
 from portal.two_factor import STRONG_TYPES, user_requires_two_factor
+
+
+def _generation_key(login: str) -> str:
+    return "login-lock-generation:" + hashlib.sha256(login.lower().encode()).hexdigest()
+
+
+def login_lock_lift(email: str) -> None:
+    """Lifts every lock of the account, from every address: the failed logins counted so far
+    no longer count. Called when a password reset has been completed."""
+    key = _generation_key(email)
+    cache.set(key, (cache.get(key) or 0) + 1, timeout=None)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -27,6 +46,18 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
+
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
+        """allauth's lock after ACCOUNT_RATE_LIMITS["login_failed"] wrong passwords counts per
+        account *and client address*, so someone guessing from one address cannot lock the
+        owner out on another; a completed password reset starts the count anew everywhere."""
+        login = str(credentials.get("email", credentials.get("username", ""))).lower()
+        address = hashlib.sha256(client_address(request).encode()).hexdigest()[:32]
+        generation = cache.get(_generation_key(login)) or 0
+        return f"{login}:{address}:{generation}"
+
+    def _delete_login_attempts_cached_email(self, request: HttpRequest, **credentials: Any) -> None:
+        login_lock_lift(str(credentials.get("email", "")))
 
 
 class MFAAdapter(DefaultMFAAdapter):
@@ -56,3 +87,28 @@ class MFAAdapter(DefaultMFAAdapter):
 
     def _get_site_name(self) -> str:
         return settings.MFA_TOTP_ISSUER
+
+
+def password_reset_mail_send(*, email: str, base_url: str, language: str) -> int:
+    """Sends the password-reset mail to the active users of `email` (run by a task, so the
+    request that asked for it answers at once). The link is built on `base_url`, the address
+    the user asked from. Returns the number of mails sent."""
+    from allauth.account.forms import default_token_generator
+    from allauth.account.utils import filter_users_by_email, user_pk_to_url_str
+    from django.urls import reverse
+    from django.utils import translation
+
+    users = filter_users_by_email(email, is_active=True, prefer_verified=True)
+    adapter = AccountAdapter()
+    with translation.override(language):
+        for user in users:
+            uid, key = user_pk_to_url_str(user), default_token_generator.make_token(user)
+            path = reverse("account_reset_password_from_key", kwargs={"uidb36": uid, "key": key})
+            context = {
+                "user": user,
+                "password_reset_url": base_url.rstrip("/") + path,
+                "uid": uid,
+                "key": key,
+            }
+            adapter.render_mail("account/email/password_reset_key", email, context).send()
+    return len(users)

@@ -1,7 +1,13 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from portal.admin_access import NationalOnlyAdminMixin
 from portal.models import Company, County, Membership, TrainingOffice, User
+
+# The admin's own login form has no rate limit and no two-factor step: its login goes through
+# the portal's (allauth) login instead, and back to the admin.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 
 class MembershipInline(admin.TabularInline):
@@ -32,14 +38,14 @@ class CountyAdmin(admin.ModelAdmin):
 
 
 @admin.register(TrainingOffice)
-class TrainingOfficeAdmin(admin.ModelAdmin):
+class TrainingOfficeAdmin(NationalOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["orgnr", "name", "county"]
     search_fields = ["orgnr", "name"]
     list_filter = ["county"]
 
 
 @admin.register(Company)
-class CompanyAdmin(admin.ModelAdmin):
+class CompanyAdmin(NationalOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["orgnr", "name", "county", "training_office"]
     search_fields = ["orgnr", "name"]
     list_filter = ["county"]

@@ -12,7 +12,16 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self) -> None:
+        from allauth.account.signals import password_reset
+
         from portal import audit_signals, navigation  # noqa: F401 - connects and registers
 
+        password_reset.connect(_password_reset_completed, dispatch_uid="portal-login-lock-lift")
         if settings.CELERY_TASK_ALWAYS_EAGER:
             logger.info("REDIS_URL is not set: background tasks run in-process, no worker needed")
+
+
+def _password_reset_completed(sender, request, user, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    from portal.accounts import login_lock_lift
+
+    login_lock_lift(user.email)

@@ -3,10 +3,16 @@ offer (allauth ships no nynorsk) reads the same."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from allauth.account import forms as allauth_forms
 from allauth.mfa.base import forms as mfa_forms
 from allauth.mfa.totp import forms as totp_forms
 from allauth.mfa.webauthn import forms as webauthn_forms
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -25,9 +31,22 @@ class LoginForm(allauth_forms.LoginForm):
 
 
 class ResetPasswordForm(allauth_forms.ResetPasswordForm):
+    """The mail is sent by a task (portal.tasks.send_password_reset_mail), never in the
+    request: a known and an unknown address take the same time to answer, and the request does
+    the same work for both (one lookup, one task queued)."""
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         _relabel(self, {"email": _("E-mail address")})
+
+    def save(self, request: HttpRequest, **kwargs: Any) -> str:
+        from portal.tasks import send_password_reset_mail
+
+        email = self.cleaned_data["email"]
+        base_url = request.build_absolute_uri("/")
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        transaction.on_commit(lambda: send_password_reset_mail.delay(email, base_url, language))
+        return email
 
 
 class ResetPasswordKeyForm(allauth_forms.ResetPasswordKeyForm):

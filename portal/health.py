@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
+from django.utils.crypto import constant_time_compare
 from django.views.decorators.cache import never_cache
 
 from portal.celery import app
@@ -31,10 +34,27 @@ def broker_state() -> str:
     return "ok"
 
 
+def _may_see_details(request: HttpRequest) -> bool:
+    """Details go to the machine itself (the container's health check, an operator on the
+    host) or to whoever has the token; a request that came through the proxy is not local."""
+    token = settings.HEALTHZ_TOKEN
+    given = request.headers.get("X-Health-Token", "")
+    if token and given and constant_time_compare(given, token):
+        return True
+    if "X-Forwarded-For" in request.headers:
+        return False
+    try:
+        return ipaddress.ip_address(request.META.get("REMOTE_ADDR", "")).is_loopback
+    except ValueError:
+        return False
+
+
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
+    """Public: only whether the portal is healthy. Details only to _may_see_details."""
     state = {"database": database_state(), "broker": broker_state()}
     healthy = all(value in {"ok", "in-process"} for value in state.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "error", **state}, status=200 if healthy else 503
-    )
+    body: dict[str, str] = {"status": "ok" if healthy else "error"}
+    if _may_see_details(request):
+        body.update(state)
+    return JsonResponse(body, status=200 if healthy else 503)

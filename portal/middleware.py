@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 
 from portal.two_factor import session_has_two_factor, two_factor_required_for
 
@@ -65,3 +65,21 @@ class TwoFactorRequiredMiddleware:
                 return response
             return redirect(target)
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store` on every response to a logged-in user and on every download:
+    pages behind the login hold personal data or results, and neither a shared computer's
+    browser cache nor a proxy may keep them."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        download = "attachment" in response.get("Content-Disposition", "")
+        if download or (user is not None and user.is_authenticated):
+            add_never_cache_headers(response)
+            patch_cache_control(response, no_store=True, private=True)
+        return response

@@ -26,7 +26,15 @@ if not SECRET_KEY:
 
 # A keyed pseudonym replaces every identity number; losing this key makes the register unable
 # to recognise people across extracts, so it is separate from SECRET_KEY and must be kept.
-PSEUDONYM_KEY = envsecret("PSEUDONYM_KEY") or SECRET_KEY
+# Falling back to SECRET_KEY would orphan every pseudonym the day the secret key is rotated.
+PSEUDONYM_KEY = envsecret("PSEUDONYM_KEY")
+if not PSEUDONYM_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "PSEUDONYM_KEY must be set when DEBUG is off (its own long random value, kept: "
+            "it links people across register extracts)"
+        )
+    PSEUDONYM_KEY = "insecure-demo-pseudonym-key-only-for-debug-" + "x" * 20
 
 # Demo mode lets `load_demo` create users with known passwords; never on in production.
 DEMO_MODE = envbool("DEMO_MODE", DEBUG)
@@ -65,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Nothing behind the login and no download is kept by a browser or proxy.
+    "portal.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -134,12 +144,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "surveys.tasks.freeze_due_samples",
         "schedule": crontab(hour=23, minute=30),
     },
+    # The close step of LU and LBU rounds (surveys/services/closing.py): within the hour after
+    # a round closes, who answered is forgotten and only counts per report class are kept.
+    "close-rounds": {
+        "task": "surveys.tasks.close_rounds",
+        "schedule": crontab(minute=5),
+    },
     # Retention of personal data (surveys/services/retention.py), at night.
     "purge-personal-data": {
         "task": "surveys.tasks.purge_personal_data",
         "schedule": crontab(hour=3, minute=15),
     },
-    # Anonymous answers of open rounds re-written in random order (surveys/services/answering.py).
+    # Anonymous answers of open rounds re-written in random order (surveys/services/anonymous.py).
     "mix-anonymous-answers": {
         "task": "surveys.tasks.mix_anonymous_answers",
         "schedule": crontab(hour=2, minute=45),
@@ -151,6 +167,11 @@ CELERY_BEAT_SCHEDULE = {
 # identified ÅR answers (R-L3) this many years after. Anonymous answers and counts stay.
 RETENTION_DAYS_AFTER_CLOSE = envint("RETENTION_DAYS_AFTER_CLOSE", 60)
 IDENTIFIED_ANSWER_RETENTION_YEARS = envint("IDENTIFIED_ANSWER_RETENTION_YEARS", 5)
+
+# --- Respondents ----------------------------------------------------------------------------
+# Minutes a respondent's session (surveys/respondent_session.py) lasts after the last page;
+# the link from the message opens a new one.
+RESPONDENT_SESSION_MINUTES = envint("RESPONDENT_SESSION_MINUTES", 120)
 
 # --- Results and response rates -------------------------------------------------------------
 # The smallest group whose LU or LBU figures are shown or stored in a form that tells one group
@@ -191,6 +212,13 @@ ACCOUNT_FORMS = {
     "reset_password_from_key": "portal.forms.ResetPasswordKeyForm",
     "change_password": "portal.forms.ChangePasswordForm",
     "reauthenticate": "portal.forms.ReauthenticateForm",
+}
+# allauth's rate limits. Failed logins: ten a minute from one address, and five in five minutes
+# for one account *from one address* (portal.accounts.AccountAdapter keys them so), so a
+# stranger cannot lock the owner out; a completed password reset lifts the lock.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/m/ip,5/5m/key",
+    "reset_password": "20/m/ip,5/m/key",
 }
 # Telling a stranger whether an address has an account helps nobody in a closed portal.
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
@@ -372,6 +400,21 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# /healthz answers only "ok" or "error" to the public; the state of the database and broker
+# to requests from the machine itself or carrying this token (header X-Health-Token).
+HEALTHZ_TOKEN = envsecret("HEALTHZ_TOKEN")
+
+# --- Uploads --------------------------------------------------------------------------------
+# Every uploaded file is streamed to disk, and a request whose uploads together pass
+# UPLOAD_MAX_BYTES is stopped while it arrives (portal/uploads.py).
+UPLOAD_MAX_BYTES = envint("UPLOAD_MAX_BYTES", 200 * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "portal.uploads.UploadCapHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_TEMP_DIR = VAR_DIR / "upload-tmp"
+FILE_UPLOAD_TEMP_DIR.mkdir(exist_ok=True)
+
 # --- Register import ------------------------------------------------------------------------
 # Synthetic identity numbers (test persons, birth month + 80) are accepted only where there are
 # no real people: in demo mode and the tests, never by default in production.
@@ -389,7 +432,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Every handler passes its lines through the token filter (portal/log_filters.py): no
+    # personal link or reset key is ever written to a log.
+    "filters": {"tokens": {"()": "portal.log_filters.TokenFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["tokens"]}
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django": {"level": "INFO"}},
 }

@@ -24,3 +24,12 @@ def send_access_notice(user_id: int, organisation: str, base_url: str) -> None:
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is not None:
         access_notice_send(user=user, organisation=organisation, base_url=base_url)
+
+
+@shared_task
+def send_password_reset_mail(email: str, base_url: str, language: str) -> None:
+    """The password-reset mail of an address, if it belongs to an active user (nothing
+    otherwise, and nothing that tells the asker which)."""
+    from portal.accounts import password_reset_mail_send
+
+    password_reset_mail_send(email=email, base_url=base_url, language=language)

@@ -1,12 +1,18 @@
 from __future__ import annotations
 
+import functools
+from pathlib import Path
+
+import markdown
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -98,7 +104,7 @@ class CountyContactForm(forms.ModelForm):
 @require_http_methods(["GET", "POST"])
 def county_contact(request: HttpRequest, county: County) -> HttpResponse:
     """Whom offices and companies ask about ÅR; shown on the help page."""
-    form = CountyContactForm(request.POST or None, instance=county)
+    form = CountyContactForm(request.POST if request.method == "POST" else None, instance=county)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("The contact has been saved."))
@@ -108,3 +114,23 @@ def county_contact(request: HttpRequest, county: County) -> HttpResponse:
 
 def accessibility_statement(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/accessibility.html")
+
+
+@functools.lru_cache(maxsize=1)
+def _privacy_html() -> str:
+    """docs/privacy.md, the project's one statement of what is stored, as HTML."""
+    text = (Path(settings.BASE_DIR) / "docs" / "privacy.md").read_text(encoding="utf-8")
+    # The document is the project's own file, not user input, so its HTML is trusted.
+    return markdown.markdown(text, extensions=["tables"], output_format="html")
+
+
+def privacy_statement(request: HttpRequest) -> HttpResponse:
+    """Public: what is stored about those who answer, linked from every survey's first page."""
+    return render(
+        request,
+        "portal/privacy.html",
+        {
+            "document": mark_safe(_privacy_html()),  # noqa: S308
+            "threshold": settings.REPORTING_THRESHOLD,
+        },
+    )

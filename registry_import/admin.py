@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from portal.admin_access import NationalOnlyAdminMixin
 from registry_import.models import (
     Apprentice,
     Contract,
@@ -19,7 +20,7 @@ from registry_import.models import (
 from registry_import.services import format_report
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(NationalOnlyAdminMixin, admin.ModelAdmin):
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 

@@ -4,17 +4,17 @@ from pathlib import Path
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from registry_import.uploads import upload_filename
+from registry_import.zipcheck import zip_problem
 
 TABLE_SUFFIXES = {".csv", ".xlsx"}
 MAX_TABLE_FILES = 4  # the four files of the extract format (docs/formats.md)
-# A national extract is a few tens of megabytes; this leaves room without inviting abuse.
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -35,6 +35,10 @@ class MultipleFileField(forms.FileField):
 
 
 class ExtractUploadForm(forms.Form):
+    def __init__(self, *args: Any, upload_stopped: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.upload_stopped = upload_stopped
+
     files = MultipleFileField(
         label=_("Files of the extract"),
         help_text=_(
@@ -84,10 +88,28 @@ class ExtractUploadForm(forms.Form):
                 code="too_many",
                 params={"count": MAX_TABLE_FILES},
             )
-        if sum(f.size or 0 for f in files) > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                _("The files are larger than %(size)s together."),
-                code="too_large",
-                params={"size": filesizeformat(MAX_UPLOAD_BYTES)},
-            )
+        if sum(f.size or 0 for f in files) > settings.UPLOAD_MAX_BYTES:
+            raise _too_large()
+        for uploaded in files:
+            if Path(upload_filename(uploaded.name or "")).suffix == ".zip":
+                problem = zip_problem(uploaded.file)
+                uploaded.file.seek(0)
+                if problem:
+                    raise forms.ValidationError(problem, code="bad_zip")
         return files
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.upload_stopped:
+            # The upload was stopped while it arrived (portal/uploads.py): the files are gone.
+            self.errors.pop("files", None)
+            raise forms.ValidationError({"files": _too_large()})
+        return cleaned
+
+
+def _too_large() -> forms.ValidationError:
+    return forms.ValidationError(
+        _("The files are larger than %(size)s together."),
+        code="too_large",
+        params={"size": filesizeformat(settings.UPLOAD_MAX_BYTES)},
+    )

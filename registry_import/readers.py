@@ -20,6 +20,8 @@ from pathlib import Path
 import charset_normalizer
 from django.utils.translation import gettext as _
 
+from registry_import.zipcheck import zip_problem
+
 # The four files of an extract, in the order they are read: each refers only to those before.
 OFFICES = "opplaeringskontor"
 COMPANIES = "laerebedrifter"
@@ -113,6 +115,9 @@ def collect_extract(sources: Sequence[Path | str]) -> Extract:
             add(path.name, lambda: _read_path(path))
 
     def add_zip(path: Path) -> None:
+        if problem := zip_problem(path):  # sizes and ratios checked before unpacking
+            extract.refusals.append(FileRefused(path.name, problem))
+            return
         try:
             archive = zipfile.ZipFile(path)
         except (OSError, zipfile.BadZipFile):

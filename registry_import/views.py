@@ -16,6 +16,7 @@ from portal.audit import audit_record
 from portal.downloads import attachment, excel_csv
 from portal.models import AuditAction, County
 from portal.paging import paged_list
+from portal.uploads import upload_too_large
 from registry_import.forms import ExtractUploadForm
 from registry_import.models import ImportRun, ImportStatus
 from registry_import.quality import (
@@ -66,7 +67,9 @@ def _count_totals(
 @require_http_methods(["GET", "POST"])
 def import_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        form = ExtractUploadForm(request.POST, request.FILES)
+        form = ExtractUploadForm(
+            request.POST, request.FILES, upload_stopped=upload_too_large(request)
+        )
         if form.is_valid():
             run = import_run_upload(
                 form.cleaned_data["files"],

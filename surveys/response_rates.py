@@ -67,9 +67,7 @@ def response_counts(
     rows = (
         _scoped(Respondent.objects.filter(round=round_), county, office)
         .values_list(*DIMENSIONS)
-        .annotate(
-            sampled=Count("id"), answered=Count("id", filter=Q(answered_at__isnull=False))
-        )
+        .annotate(sampled=Count("id"), answered=Count("id", filter=Q(answered_at__isnull=False)))
         .order_by()
     )
     return [ResponseCount(*row) for row in rows]

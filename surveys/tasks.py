@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from surveys.services.answering import open_rounds_mix
+from surveys.services.anonymous import open_rounds_mix
+from surveys.services.closing import rounds_close_due
 from surveys.services.retention import personal_data_purge
 from surveys.services.samples import samples_after_import, samples_freeze_due
 
@@ -37,3 +38,10 @@ def purge_personal_data() -> dict[str, int]:
 def mix_anonymous_answers() -> int:
     """Re-writes the anonymous answers of open rounds in random order."""
     return open_rounds_mix()
+
+
+@shared_task
+def close_rounds() -> list[str]:
+    """The close step of every LU and LBU round whose closing time has passed: response counts
+    kept as tallies, respondents deleted (surveys/services/closing.py)."""
+    return [str(summary) for summary in rounds_close_due()]

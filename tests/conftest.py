@@ -37,6 +37,9 @@ def give_two_factor(user: User, secret: str = TOTP_SECRET) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # Hashing the personas' passwords the production way costs a third of a second each; the
+    # tests check what a password opens, not how hard it is to crack.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     if settings.REQUIRE_SERVICES:
         vendor = settings.DATABASES["default"]["ENGINE"]
         if "postgresql" not in vendor:
@@ -135,6 +138,14 @@ def outsider(db) -> User:
 def redis_url() -> str:
     need(bool(settings.REDIS_URL), "Redis (REDIS_URL)")
     return settings.REDIS_URL
+
+
+@pytest.fixture(autouse=True)
+def _questionnaires_read_again():
+    """Questionnaires are held in memory per process; a test's rolled-back rows may reuse ids."""
+    from surveys.services.answering import questionnaire_questions
+
+    questionnaire_questions.cache_clear()
 
 
 @pytest.fixture(autouse=True)

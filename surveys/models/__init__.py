@@ -7,6 +7,7 @@ from surveys.models.questionnaires import (
     SectionPart,
     SurveyKind,
 )
+from surveys.models.report_classes import ReportClass
 from surveys.models.responses import AnonymousResponse, Draft, IdentifiedResponse, RespondentLink
 from surveys.models.rounds import Round, RoundCounty
 from surveys.models.samples import Exclusion, ExclusionReason, Respondent, RespondentRole
@@ -22,6 +23,7 @@ __all__ = [
     "Question",
     "QuestionType",
     "Questionnaire",
+    "ReportClass",
     "Respondent",
     "RespondentLink",
     "RespondentRole",

@@ -1,7 +1,7 @@
 """Links, drafts and answers.
 
 LU and LBU answers become anonymous when submitted: an AnonymousResponse has a random id, no
-time and no reference to the respondent, only the dimensions reports need (R-L7). ÅR answers
+time and no reference to the respondent, only its report class (R-L7). ÅR answers
 are identified by law (R-L3) and visible only to the county and office concerned (R-L6)."""
 
 from __future__ import annotations
@@ -44,10 +44,12 @@ class Draft(models.Model):
 
 
 class AnonymousResponse(models.Model):
-    """A submitted LU or LBU answer (R-L7): a random id, the dimensions reports need and the
-    answers; no time, no counter, no reference to the respondent. Nothing may refer to it
-    either: each submission re-writes it with other answers of its round in random order
-    (surveys/services/answering.py), so its place in the table tells nothing."""
+    """A submitted LU or LBU answer (R-L7): a random id, the respondent's report class (county
+    always; office, trade and, for LU, company and apprentice kind where the class keeps them,
+    surveys/services/report_classes.py) and the answers; no time, no counter, no reference to
+    the respondent. LBU answers never keep the company. Nothing may refer to it either: each
+    submission re-writes it with other answers of its round in random order
+    (surveys/services/anonymous.py), so its place in the table tells nothing."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="anonymous_responses")

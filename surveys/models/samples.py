@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.models import Company, County, TrainingOffice
 from portal.models.contact import ContactFields
 from registry_import.models import Apprentice, Contract, ProfessionalLeader, Trade
+from surveys.models.report_classes import ReportClass
 from surveys.models.rounds import Round
 
 
@@ -19,8 +20,9 @@ class RespondentRole(models.TextChoices):
 
 class Respondent(ContactFields):
     """One person asked to answer one round. The dimensions (county, office, company, trade,
-    apprentice kind) are what an anonymous answer keeps; the name and contact data are
-    personal data removed by retention."""
+    apprentice kind) say where the person is; an LU or LBU answer keeps only those of the
+    respondent's report class. LU and LBU respondents are deleted by the round's close step
+    (surveys/services/closing.py); ÅR respondents lose their personal data by retention."""
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="respondents")
     role = models.CharField(max_length=20, choices=RespondentRole.choices)
@@ -42,6 +44,14 @@ class Respondent(ContactFields):
     # ÅR → LBU in the same link for companies (R-D9).
     continues_to = models.OneToOneField(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="continued_from"
+    )
+    # LU and LBU: set when the sample is frozen; what the respondent's anonymous answer carries.
+    report_class = models.ForeignKey(
+        ReportClass,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="respondents",
     )
     answered_at = models.DateTimeField(null=True, blank=True)
     consent_given_at = models.DateTimeField(null=True, blank=True)  # LBU only (R-L5)

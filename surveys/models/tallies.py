@@ -11,22 +11,12 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import Company, County, TrainingOffice
-from registry_import.models import Trade
+from surveys.models.report_classes import ReportDimensions
 from surveys.models.rounds import Round
 
 
-class ResponseTally(models.Model):
+class ResponseTally(ReportDimensions):
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="tallies")
-    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
-    training_office = models.ForeignKey(
-        TrainingOffice, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    company = models.ForeignKey(
-        Company, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    trade = models.ForeignKey(Trade, on_delete=models.SET_NULL, null=True, blank=True)
-    apprentice_kind = models.CharField(max_length=20, blank=True)
     sampled = models.PositiveIntegerField(_("sampled"))
     answered = models.PositiveIntegerField(_("answered"))
 

@@ -12,12 +12,12 @@ submitted (R-L7); ÅR answers an IdentifiedResponse (R-L3)."""
 
 from __future__ import annotations
 
+import functools
 import json
-import random
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -27,7 +27,6 @@ from django.utils.translation import gettext as _
 
 from surveys.i18n import localized
 from surveys.models import (
-    AnonymousResponse,
     Draft,
     IdentifiedResponse,
     Question,
@@ -36,21 +35,14 @@ from surveys.models import (
     Respondent,
     RespondentLink,
     RespondentRole,
-    Round,
     Section,
     SectionPart,
     SurveyKind,
 )
 from surveys.models.questionnaires import DONT_KNOW_LABEL, ScaleStep
+from surveys.services.anonymous import anonymous_store
 
 DONT_KNOW = "dk"
-
-# A submitted anonymous answer is written together with this many earlier answers of the same
-# round, all in random order, so neither the row's place in the table nor the transaction that
-# wrote it tells which respondent it belongs to.
-MIX_SIZE = 20
-# Rounds are mixed whole every night while open and for a week after they close.
-MIX_AFTER_CLOSE = timedelta(days=7)
 
 
 class MissingAnswers(Exception):
@@ -148,15 +140,13 @@ def question_required(question: Question, kind: str) -> bool:
 
 
 def survey_load(respondent: Respondent) -> Survey:
-    """The respondent's sections and questions, in one query."""
-    questions = Question.objects.filter(
-        questionnaire_id=respondent.round.questionnaire_id
-    ).select_related("section")
+    """The respondent's sections and questions, from the questionnaire held in memory."""
     part = respondent_part(respondent)
-    if part is not None:
-        questions = questions.filter(section__part__in=[part, SectionPart.NONE])
+    questionnaire = respondent.round.questionnaire
     grouped: dict[int, SurveySection] = {}
-    for question in questions.order_by("section__position", "position"):
+    for question in questionnaire_questions(questionnaire.pk, questionnaire.source_sha256):
+        if part is not None and question.section.part not in (part, SectionPart.NONE):
+            continue
         entry = grouped.get(question.section_id)
         if entry is None:
             entry = grouped[question.section_id] = SurveySection(
@@ -164,6 +154,20 @@ def survey_load(respondent: Respondent) -> Survey:
             )
         entry.questions.append(question)
     return Survey(respondent, list(grouped.values()))
+
+
+@functools.lru_cache(maxsize=32)
+def questionnaire_questions(questionnaire_id: int, source_sha256: str) -> tuple[Question, ...]:
+    """A questionnaire's questions with their sections, in order, read once per process.
+
+    A version's questions never change while its file is the same; `load_questionnaires`
+    stores the file's SHA-256 with the questionnaire, so a changed file is read again. The
+    instances are shared between requests and must not be changed."""
+    return tuple(
+        Question.objects.filter(questionnaire_id=questionnaire_id)
+        .select_related("section")
+        .order_by("section__position", "position")
+    )
 
 
 # --- Where a link leads ------------------------------------------------------------------------
@@ -282,7 +286,7 @@ def answers_submit(survey: Survey, *, user: Any = None, now: datetime | None = N
         if missing:
             raise MissingAnswers(missing)
         if survey.is_anonymous:
-            _anonymous_store(respondent, answers)
+            anonymous_store(respondent, answers)
         else:
             IdentifiedResponse.objects.create(
                 respondent=respondent,
@@ -311,68 +315,6 @@ def _draft_take(respondent: Respondent) -> dict[str, Any]:
     if row is None:
         return {}
     return json.loads(row[0]) if isinstance(row[0], str | bytes) else row[0]
-
-
-def _anonymous_store(respondent: Respondent, answers: dict[str, Any]) -> None:
-    """Stores the answer with the report dimensions only (R-L7): no respondent, no time.
-
-    The row is written together with up to MIX_SIZE earlier answers of the round, deleted and
-    inserted again in random order, so that neither the physical order of the table nor the
-    transaction id that wrote a row can be matched to the respondent's `answered_at`."""
-    row = AnonymousResponse(
-        round_id=respondent.round_id,
-        county_id=respondent.county_id,
-        training_office_id=respondent.training_office_id,
-        company_id=respondent.company_id,
-        trade_id=respondent.trade_id,
-        apprentice_kind=respondent.apprentice_kind,
-        answers=answers,
-    )
-    earlier = list(
-        AnonymousResponse.objects.filter(round_id=respondent.round_id)
-        .select_for_update(skip_locked=True)
-        .order_by("?")[:MIX_SIZE]
-    )
-    _rewrite(earlier, [row])
-
-
-def _rewrite(existing: list[AnonymousResponse], new: list[AnonymousResponse]) -> None:
-    rows = existing + new
-    random.SystemRandom().shuffle(rows)
-    if existing:
-        # Nothing refers to an anonymous answer (tests/surveys/test_anonymity.py), so a delete
-        # and insert with the same ids is invisible to every other table.
-        AnonymousResponse.objects.filter(pk__in=[r.pk for r in existing]).delete()
-    AnonymousResponse.objects.bulk_create(rows)
-
-
-def anonymous_answers_mix(round_: Round, batch_size: int = 2000) -> int:
-    """Re-writes all of a round's anonymous answers in random order, batch by batch (random
-    batches, each shuffled, make a random order of the whole), so the table's order says
-    nothing about when an answer came. Returns the rows re-written."""
-    ids = list(AnonymousResponse.objects.filter(round=round_).values_list("pk", flat=True))
-    random.SystemRandom().shuffle(ids)
-    for start in range(0, len(ids), batch_size):
-        with transaction.atomic():
-            batch = list(
-                AnonymousResponse.objects.filter(pk__in=ids[start : start + batch_size])
-                .select_for_update(skip_locked=True)
-                .order_by()
-            )
-            _rewrite(batch, [])
-    return len(ids)
-
-
-def open_rounds_mix(now: datetime | None = None) -> int:
-    """Mixes the anonymous answers of every LU and LBU round that takes answers now or closed
-    within MIX_AFTER_CLOSE, so the last answers of a round are mixed again after it closes."""
-    now = now or timezone.now()
-    rounds = Round.objects.filter(
-        kind__in=[SurveyKind.LU, SurveyKind.LBU],
-        opens_at__lte=now,
-        closes_at__gte=now - MIX_AFTER_CLOSE,
-    )
-    return sum(anonymous_answers_mix(r) for r in rounds)
 
 
 # --- Labels of answers -------------------------------------------------------------------------

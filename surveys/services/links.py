@@ -19,9 +19,11 @@ from collections.abc import Iterable
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
 
 from portal.client import client_address
 from surveys.models import Respondent, RespondentLink
+from surveys.services.link_lookup import link_lookup
 
 logger = logging.getLogger(__name__)
 
@@ -86,25 +88,27 @@ def links_issue(respondents: Iterable[Respondent]) -> dict[int, str]:
 
 def link_path(token: str) -> str:
     """The path of the respondent's survey; the dispatch puts the site's address in front."""
-    return reverse("respond_entry", args=[token])
+    return reverse("respond_link", args=[token])
 
 
 def link_find(token: str) -> RespondentLink | None:
-    """The link with everything a respondent page needs, in one query: the respondent, its
-    round and questionnaire, its draft, and the survey it continues to (ÅR → LBU, R-D9)."""
+    """The link of a token as given (any case, look-alikes, spaces), with everything a
+    respondent page needs, in one query; None for anything that is not a live token."""
     token = code_normalise(token)
     if len(token) != TOKEN_LENGTH or not set(token) <= _ALPHABET_SET:
         return None
-    return (
-        RespondentLink.objects.select_related(
-            "respondent__round__questionnaire",
-            "respondent__draft",
-            "respondent__continues_to__round__questionnaire",
-            "respondent__continues_to__draft",
-        )
-        .filter(token_hash=token_hash(token))
-        .first()
-    )
+    return link_lookup(by="token_hash", value=token_hash(token))
+
+
+def respondent_form_key(respondent_id: int) -> str:
+    """What a respondent's forms carry to say whose they are (not a secret: the session
+    cookie is the key; this only tells one respondent's pages from another's)."""
+    return salted_hmac("surveys.respondent-form", str(respondent_id)).hexdigest()[:16]
+
+
+def link_by_id(link_id: int) -> RespondentLink | None:
+    """The link a respondent's session holds, loaded as link_find loads it."""
+    return link_lookup(by="id", value=link_id)
 
 
 # --- Rate limit on wrong links and codes ----------------------------------------------------

@@ -60,6 +60,7 @@ from surveys.models import (
     RoundCounty,
     SurveyKind,
 )
+from surveys.services.report_classes import report_classes_assign
 
 logger = logging.getLogger(__name__)
 
@@ -185,6 +186,7 @@ def samples_freeze(round_: Round, *, now: datetime | None = None) -> SampleSumma
                 params={"round": round_},
             )
         summary = _build(round_, now=now)
+        report_classes_assign(round_)
         round_.sample_frozen_at = now
         round_.save(update_fields=["sample_frozen_at"])
         summary.frozen = True

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from surveys.answer_forms import AnswerForm, field_anchor
 from surveys.i18n import localized
 from surveys.models import RespondentLink, SurveyKind
+from surveys.respondent_session import session_end, session_link_id, session_start
 from surveys.services.answering import (
     MissingAnswers,
     NotAllowed,
@@ -40,24 +41,26 @@ from surveys.services.answering import (
 )
 from surveys.services.links import (
     code_normalise,
+    link_by_id,
     link_find,
     miss_record,
     misses_exceeded,
+    respondent_form_key,
 )
 
 # --- Reaching a respondent through the link --------------------------------------------------
 
 
 class Visit:
-    """One request through a link: the token as given, and the respondent it leads to now."""
+    """One request of a respondent's session: the link it holds, and the respondent that link
+    leads to now."""
 
-    def __init__(self, token: str, link: RespondentLink) -> None:
-        self.token = token
+    def __init__(self, link: RespondentLink) -> None:
         self.link = link
         self.respondent = respondent_current(link.respondent)
 
     def url(self, name: str, *args: Any) -> str:
-        return reverse(name, args=[self.token, *args])
+        return reverse(name, args=list(args))
 
     @property
     def url_entry(self) -> str:
@@ -66,6 +69,25 @@ class Visit:
     @property
     def url_start(self) -> str:
         return self.url("respond_start")
+
+    @property
+    def form_key(self) -> str:
+        """Sent with every form: a page left open from another link is not saved into this
+        one."""
+        return respondent_form_key(self.respondent.pk)
+
+    @property
+    def unit_name(self) -> str:
+        """ÅR is answered for a named company or office, which the page shows (ÅR is not
+        anonymous, R-L3); LU and LBU show no unit."""
+        respondent = self.respondent
+        if respondent.round.kind != SurveyKind.AR:
+            return ""
+        if respondent.company_id is not None:
+            return respondent.company.name
+        if respondent.training_office_id is not None:
+            return respondent.training_office.name
+        return ""
 
 
 RespondentView = Callable[..., HttpResponse]
@@ -82,28 +104,58 @@ def _rate_limited(request: HttpRequest, retry_after: int) -> HttpResponse:
     return response
 
 
-def respondent_page(view: RespondentView) -> RespondentView:
-    """Finds the link (a plain 404 for a wrong one, counted towards the rate limit) and shows
-    the page that tells the respondent what to do when the survey cannot be answered now."""
+def _private(response: HttpResponse) -> HttpResponse:
+    add_never_cache_headers(response)
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
-    @wraps(view)
-    def wrapper(request: HttpRequest, token: str, *args: Any, **kwargs: Any) -> HttpResponse:
+
+def respond_link(request: HttpRequest, token: str) -> HttpResponse:
+    """Where the personal link leads: the link goes into the session, and the browser on to
+    an address without the token. A valid token is never refused; wrong ones count towards
+    the rate limit of the address."""
+    link = link_find(token)
+    if link is None:
         retry_after = misses_exceeded(request)
         if retry_after is not None:
             return _rate_limited(request, retry_after)
-        link = link_find(token)
+        miss_record(request)
+        raise Http404
+    response = _private(redirect("respond_entry"))
+    session_start(response, link.pk)
+    return response
+
+
+def respondent_page(view: RespondentView) -> RespondentView:
+    """Finds the session's link, or asks for the link again, and shows the page that tells the
+    respondent what to do when the survey cannot be answered now."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        link_id = session_link_id(request)
+        link = link_by_id(link_id) if link_id is not None else None
         if link is None:
-            miss_record(request)
-            raise Http404
-        visit = Visit(token, link)
+            response = render(request, "surveys/respond/no_session.html", status=403)
+            session_end(response)
+            return _private(response)
+        visit = Visit(link)
         state = respondent_state(visit.respondent, link)
         if state != State.OPEN:
             response = _state_page(request, visit, state)
+        elif request.method == "POST" and request.POST.get("respondent") != visit.form_key:
+            messages.warning(
+                request,
+                _(
+                    "That page was from another survey than the one open in this browser now, "
+                    "so its answers were not saved. The survey open now is the one of the link "
+                    "you opened last."
+                ),
+            )
+            response = redirect("respond_entry")
         else:
             response = view(request, visit, *args, **kwargs)
-        add_never_cache_headers(response)
-        response["X-Robots-Tag"] = "noindex"
-        return response
+        session_start(response, link.pk)  # renewed on every page
+        return _private(response)
 
     return wrapper
 
@@ -215,9 +267,6 @@ def respond_section(request: HttpRequest, visit: Visit, number: int) -> HttpResp
     draft = draft_of(visit.respondent)
     saved = draft.answers if draft is not None else {}
     if request.method == "POST":
-        if request.POST.get("kind") != survey.kind:
-            # A page of the previous survey in the same link (ÅR before LBU), sent again.
-            return redirect(visit.url("respond_entry"))
         action = request.POST.get("action", "next")
         form = AnswerForm(
             section.questions,
@@ -265,7 +314,7 @@ def respond_send(request: HttpRequest, visit: Visit) -> HttpResponse:
     draft = draft_of(visit.respondent)
     saved = draft.answers if draft is not None else {}
     missing = answers_missing(survey, saved)
-    if request.method == "POST" and request.POST.get("kind") == survey.kind:
+    if request.method == "POST":
         try:
             answers_submit(survey)
         except MissingAnswers as exc:
@@ -282,8 +331,6 @@ def respond_send(request: HttpRequest, visit: Visit) -> HttpResponse:
                     ),
                 )
             return redirect(visit.url("respond_entry"))
-    elif request.method == "POST":
-        return redirect(visit.url("respond_entry"))
     sections = [
         {
             "section": s,
@@ -330,20 +377,22 @@ class CodeForm(forms.Form):
 
 
 def respond_code(request: HttpRequest) -> HttpResponse:
-    """A public page to type the personal code; wrong codes count towards the rate limit."""
+    """A public page to type the personal code. A right code is never refused; wrong ones
+    count towards the rate limit."""
     form = CodeForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST":
+    if request.method == "POST" and form.is_valid():
+        link = link_find(code_normalise(form.cleaned_data["code"]))
+        if link is not None:
+            response = _private(redirect("respond_entry"))
+            session_start(response, link.pk)
+            return response
         retry_after = misses_exceeded(request)
         if retry_after is not None:
             return _rate_limited(request, retry_after)
-        if form.is_valid():
-            token = code_normalise(form.cleaned_data["code"])
-            if link_find(token) is not None:
-                return redirect("respond_entry", token)
-            miss_record(request)
-            form.add_error(
-                "code", _("We found no survey with that code. Check the code and try again.")
-            )
+        miss_record(request)
+        form.add_error(
+            "code", _("We found no survey with that code. Check the code and try again.")
+        )
     response = render(request, "surveys/respond/code.html", {"form": form})
     add_never_cache_headers(response)
     return response

@@ -42,7 +42,9 @@ def check(page):
 def test_an_apprentice_answers_lu_on_a_phone_without_javascript(page_factory, counties, county_a):
     respondent = respondent_make(round_make(lu_questionnaire()), county_a)
     page = phone(page_factory)
-    page.goto(link_path(link_issue(respondent)))
+    token = link_issue(respondent)
+    page.goto(link_path(token))
+    assert token not in page.url  # the token is gone from the address after the first request
     assert page.get_by_role("heading", level=1).inner_text() == "Undersøkelse LU"
     assert "Lærlingundersøkelsen er frivillig" in page.content()
     check(page)

@@ -14,6 +14,7 @@ TEST_ONLY_VARIABLES = {"HTTPS", "STATIC_MANIFEST", "DEMO_MODE", "DJANGO_ALLOW_AS
 PRODUCTION_ENV = {
     "DEBUG": "0",
     "SECRET_KEY": "k" * 20 + "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGH",
+    "PSEUDONYM_KEY": "p" * 20 + "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGH",
     "ALLOWED_HOSTS": "portal.example.no",
     "DATABASE_URL": "postgres://portal@db.example.no/portal",
     "REDIS_URL": "redis://redis.example.no:6379/0",
@@ -43,6 +44,15 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = run_manage("check", env=env)
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_production_refuses_to_start_without_its_own_pseudonym_key():
+    result = run_manage("check", env={**PRODUCTION_ENV, "PSEUDONYM_KEY": ""})
+    assert result.returncode != 0
+    assert "PSEUDONYM_KEY must be set when DEBUG is off" in result.stderr
+    # With DEBUG on (the demo) a fixed demo key is used.
+    demo = run_manage("check", env={**PRODUCTION_ENV, "PSEUDONYM_KEY": "", "DEBUG": "1"})
+    assert demo.returncode == 0, demo.stderr
 
 
 def test_a_bad_boolean_stops_start_up_with_its_name():

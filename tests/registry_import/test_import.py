@@ -666,8 +666,12 @@ def test_the_admin_shows_a_runs_report_and_the_register_without_editing(
 
     extract.contracts[0]["startdato"] = "snart"
     run = import_extract([extract.write(tmp_path / "x")])
+    from portal.models import Membership, Role
+
     admin = User.objects.create_superuser("drift@udir.test", "korrekt-hest-batteri-stift")
     give_two_factor(admin)  # staff log in with two factors
+    # Register data in the admin is for staff with the national role.
+    Membership.objects.create(user=admin, role=Role.NATIONAL)
     client.force_login(admin)
     page = client.get(f"/admin/registry_import/importrun/{run.pk}/change/")
     assert page.status_code == 200

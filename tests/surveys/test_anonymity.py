@@ -5,14 +5,18 @@ import json
 import uuid
 
 import pytest
-from django.core.cache import cache
 from django.db import connection, models
-from django.urls import reverse
 
 from surveys.models import AnonymousResponse, Draft, Respondent
-from surveys.services.answering import MIX_SIZE, anonymous_answers_mix
+from surveys.services.anonymous import MIX_SIZE, anonymous_answers_mix
 from surveys.services.links import link_issue
-from tests.surveys.factories import lu_questionnaire, respondent_make, round_make
+from tests.surveys.factories import (
+    lu_questionnaire,
+    post_page,
+    post_send,
+    respondent_make,
+    round_make,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -30,11 +34,6 @@ EXPECTED_COLUMNS = {
 ALLOWED_TARGETS = {"surveys_round", "portal_county", "portal_trainingoffice", "portal_company"}
 
 
-@pytest.fixture(autouse=True)
-def _fresh_rate_limit():
-    cache.clear()
-
-
 @pytest.fixture
 def lu_round(counties):
     return round_make(lu_questionnaire())
@@ -42,10 +41,8 @@ def lu_round(counties):
 
 def submit(client, respondent, answers):
     token = link_issue(respondent)
-    data = {"kind": "LU", "action": "next"}
-    data.update({f"q-{code}": value for code, value in answers.items()})
-    client.post(reverse("respond_section", args=[token, 1]), data)
-    client.post(reverse("respond_send", args=[token]), {"kind": "LU"})
+    post_page(client, token, 1, answers)
+    post_send(client, token)
 
 
 def test_the_anonymous_answer_table_has_only_report_dimensions_and_a_random_uuid_key():

@@ -1,18 +1,24 @@
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from surveys.models import AnonymousResponse, Draft, IdentifiedResponse, RespondentRole
 from surveys.services.links import link_issue, link_path
+from surveys.services.report_classes import report_classes_assign
 from tests import register_rows as rows
 from tests.surveys.factories import (
     ar_questionnaire,
+    form_key,
     lbu_questionnaire,
     lu_questionnaire,
+    open_link,
+    post_page,
+    post_send,
+    post_start,
     respondent_make,
     round_make,
+    section_url,
 )
 
 pytestmark = pytest.mark.django_db
@@ -24,11 +30,6 @@ SCALE_LABELS = [
     "I stor grad",
     "I svært stor grad",
 ]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limit():
-    cache.clear()
 
 
 @pytest.fixture
@@ -43,22 +44,12 @@ def apprentice(lu_round, county_a, office_a, company_a):
     )
 
 
-def section_url(token, number):
-    return reverse("respond_section", args=[token, number])
-
-
-def post_page(client, token, number, answers, action="next", kind="LU"):
-    data = {"kind": kind, "action": action}
-    data.update({f"q-{code}": value for code, value in answers.items()})
-    return client.post(section_url(token, number), data)
-
-
 # --- The pages ---------------------------------------------------------------------------------
 
 
 def test_a_section_page_shows_the_part_progress_and_the_scale_with_fieldsets(client, apprentice):
-    token = link_issue(apprentice)
-    response = client.get(section_url(token, 1))
+    open_link(client, link_issue(apprentice))
+    response = client.get(section_url(1))
     body = response.content.decode()
     assert response.status_code == 200
     assert "Del 1 av 3" in body
@@ -75,14 +66,14 @@ def test_a_section_page_shows_the_part_progress_and_the_scale_with_fieldsets(cli
 def test_pages_follow_the_language_switcher_with_questionnaire_texts_in_that_language(
     client, apprentice
 ):
-    token = link_issue(apprentice)
-    client.post(reverse("set_language"), {"language": "en", "next": section_url(token, 1)})
-    body = client.get(section_url(token, 1)).content.decode()
+    open_link(client, link_issue(apprentice))
+    client.post(reverse("set_language"), {"language": "en", "next": section_url(1)})
+    body = client.get(section_url(1)).content.decode()
     assert "Part 1 of 3" in body
     assert "Not at all" in body
     assert "Part laering" in body  # the section title's English text
-    client.post(reverse("set_language"), {"language": "nn", "next": section_url(token, 1)})
-    body = client.get(section_url(token, 1)).content.decode()
+    client.post(reverse("set_language"), {"language": "nn", "next": section_url(1)})
+    body = client.get(section_url(1)).content.decode()
     assert '<html lang="nn">' in body
     assert "Spørsmål laering.1 (nn)" in body
 
@@ -91,7 +82,7 @@ def test_voluntary_questions_may_be_left_empty(client, apprentice):
     token = link_issue(apprentice)
     response = post_page(client, token, 1, {})
     assert response.status_code == 302
-    assert response["Location"] == section_url(token, 2)
+    assert response["Location"] == section_url(2)
 
 
 def test_save_and_resume_through_a_new_link_lands_on_the_next_page_with_answers_kept(
@@ -102,9 +93,8 @@ def test_save_and_resume_through_a_new_link_lands_on_the_next_page_with_answers_
     client.cookies.clear()  # another day, another phone
 
     newer = link_issue(apprentice)
-    landing = client.get(link_path(newer))
-    assert landing["Location"] == section_url(newer, 2)
-    page_one = client.get(section_url(newer, 1)).content.decode()
+    assert open_link(client, newer) == section_url(2)
+    page_one = client.get(section_url(1)).content.decode()
     assert 'value="4" id="id_q-lu_a_3" checked' in page_one
     assert 'value="2" id="id_q-lu_b_1" checked' in page_one
     assert Draft.objects.get(respondent=apprentice).answers == {"lu_a": 4, "lu_b": 2}
@@ -114,16 +104,14 @@ def test_back_and_forward_both_save_and_lose_nothing(client, apprentice):
     token = link_issue(apprentice)
     post_page(client, token, 1, {"lu_a": "dk"})
     back = post_page(client, token, 2, {"lu_c": "yes", "lu_d": "y"}, action="back")
-    assert back["Location"] == section_url(token, 1)
+    assert back["Location"] == section_url(1)
     assert 'value="dk" id="id_q-lu_a_5" checked' in client.get(back["Location"]).content.decode()
     forward = post_page(client, token, 1, {"lu_a": "dk"})
     page_two = client.get(forward["Location"]).content.decode()
     assert 'value="yes" id="id_q-lu_c_0" checked' in page_two
     assert 'value="y" id="id_q-lu_d_1" checked' in page_two
     # Back from the first part leads to the information letter.
-    assert post_page(client, token, 1, {}, action="back")["Location"] == reverse(
-        "respond_start", args=[token]
-    )
+    assert post_page(client, token, 1, {}, action="back")["Location"] == reverse("respond_start")
     assert Draft.objects.get(respondent=apprentice).answers == {
         "lu_c": True,
         "lu_d": "y",
@@ -133,10 +121,10 @@ def test_back_and_forward_both_save_and_lose_nothing(client, apprentice):
 def test_save_and_continue_later_says_how_to_come_back(client, apprentice):
     token = link_issue(apprentice)
     response = post_page(client, token, 2, {"lu_c": "no"}, action="later")
-    assert response["Location"] == reverse("respond_saved", args=[token])
+    assert response["Location"] == reverse("respond_saved")
     body = client.get(response["Location"]).content.decode()
     assert "Svarene dine er lagret" in body
-    assert client.get(link_path(token))["Location"] == section_url(token, 2)
+    assert open_link(client, token) == section_url(2)
 
 
 def test_a_wrong_number_is_shown_beside_the_question_and_nothing_is_lost(client, apprentice):
@@ -151,17 +139,27 @@ def test_a_wrong_number_is_shown_beside_the_question_and_nothing_is_lost(client,
 
 
 def test_the_send_page_says_lu_answers_are_anonymous_and_submitting_stores_them_so(
-    client, apprentice
+    client, apprentice, settings
 ):
+    # A classmate in the same company, trade and kind: their report class keeps it all.
+    settings.REPORTING_THRESHOLD = 2
+    respondent_make(
+        apprentice.round,
+        apprentice.county,
+        training_office=apprentice.training_office,
+        company=apprentice.company,
+        apprentice_kind="laerling",
+    )
+    report_classes_assign(apprentice.round)
     token = link_issue(apprentice)
     post_page(client, token, 1, {"lu_a": "5"})
     post_page(client, token, 3, {"lu_e": ["m1", "m3"], "lu_f": "3", "lu_g": " Bra "})
-    send = client.get(reverse("respond_send", args=[token])).content.decode()
+    send = client.get(reverse("respond_send")).content.decode()
     assert "Svarene dine er anonyme" in send
     assert "1 av 2 spørsmål besvart" in send
 
-    response = client.post(reverse("respond_send", args=[token]), {"kind": "LU"})
-    assert response["Location"] == link_path(token)
+    response = post_send(client, token)
+    assert response["Location"] == reverse("respond_entry")
     stored = AnonymousResponse.objects.get()
     assert stored.answers == {"lu_a": 5, "lu_e": ["m1", "m3"], "lu_f": 3, "lu_g": "Bra"}
     assert (stored.county, stored.training_office, stored.company) == (
@@ -173,13 +171,13 @@ def test_the_send_page_says_lu_answers_are_anonymous_and_submitting_stores_them_
     apprentice.refresh_from_db()
     assert apprentice.answered_at is not None
     assert not Draft.objects.exists()
-    assert "Takk for svarene dine" in client.get(link_path(token)).content.decode()
+    assert "Takk for svarene dine" in client.get(reverse("respond_entry")).content.decode()
     # Submitting again changes nothing.
-    client.post(reverse("respond_send", args=[token]), {"kind": "LU"})
+    post_send(client, token)
     assert AnonymousResponse.objects.count() == 1
 
 
-def test_a_respondent_page_get_and_post_take_at_most_10_queries(client, apprentice):
+def test_a_respondent_page_takes_at_most_3_queries_per_get_and_few_per_post(client, apprentice):
     # Earlier answers in the round, so the submission mixes them in (R-L7).
     AnonymousResponse.objects.bulk_create(
         AnonymousResponse(round=apprentice.round, county=apprentice.county, answers={})
@@ -187,17 +185,20 @@ def test_a_respondent_page_get_and_post_take_at_most_10_queries(client, apprenti
     )
     token = link_issue(apprentice)
     post_page(client, token, 1, {"lu_a": "3"})
-    for method, path, data in [
-        ("get", link_path(token), None),
-        ("get", section_url(token, 2), None),
-        ("post", section_url(token, 2), {"kind": "LU", "action": "next", "q-lu_c": "yes"}),
-        ("get", reverse("respond_send", args=[token]), None),
-        ("post", reverse("respond_send", args=[token]), {"kind": "LU"}),
+    key = form_key(token)
+    for method, path, data, most in [
+        ("get", link_path(token), None, 3),
+        ("get", reverse("respond_entry"), None, 3),
+        ("get", reverse("respond_start"), None, 3),
+        ("get", section_url(2), None, 3),
+        ("post", section_url(2), {"respondent": key, "action": "next", "q-lu_c": "yes"}, 3),
+        ("get", reverse("respond_send"), None, 3),
+        ("post", reverse("respond_send"), {"respondent": key}, 10),
     ]:
         with CaptureQueriesContext(connection) as queries:
             response = getattr(client, method)(path, data) if data else client.get(path)
         assert response.status_code in (200, 302), path
-        assert len(queries) <= 10, (method, path, [q["sql"] for q in queries])
+        assert len(queries) <= most, (method, path, [q["sql"] for q in queries])
     assert AnonymousResponse.objects.count() == 26
 
 
@@ -217,41 +218,40 @@ def leader(county_a, company_a, office_a):
 
 def test_lbu_starts_with_the_information_letter_and_the_consent_question(client, leader):
     token = link_issue(leader)
-    start = client.get(link_path(token))["Location"]
+    start = open_link(client, token)
     body = client.get(start).content.decode()
     assert "bygger på samtykke" in body
     assert "<legend>Vil du være med i Lærebedriftsundersøkelsen?</legend>" in body
-    assert client.get(section_url(token, 1))["Location"] == start
-    missing = client.post(start, {}).content.decode()
+    assert client.get(section_url(1))["Location"] == start
+    missing = post_start(client, token, {}).content.decode()
     assert "Velg om du vil være med." in missing
     assert 'href="#id_consent_0"' in missing
 
 
 def test_without_consent_nothing_of_lbu_is_stored(client, leader):
     token = link_issue(leader)
-    start = reverse("respond_start", args=[token])
-    response = client.post(start, {"consent": "no"})
-    assert response["Location"] == reverse("respond_no_consent", args=[token])
+    start = reverse("respond_start")
+    response = post_start(client, token, {"consent": "no"})
+    assert response["Location"] == reverse("respond_no_consent")
     assert "Ingenting av det du svarte" in client.get(response["Location"]).content.decode()
     # A page posted anyway is not saved.
-    post_page(client, token, 1, {"lbu_a": "3"}, kind="LBU")
-    client.post(reverse("respond_send", args=[token]), {"kind": "LBU"})
+    post_page(client, token, 1, {"lbu_a": "3"})
+    post_send(client, token)
     leader.refresh_from_db()
     assert leader.consent_given_at is None
     assert leader.answered_at is None
     assert not Draft.objects.exists()
     assert not AnonymousResponse.objects.exists()
     # The link still works to change one's mind.
-    assert client.get(link_path(token))["Location"] == start
+    assert open_link(client, token) == start
 
 
 def test_withdrawing_consent_before_submitting_deletes_the_draft(client, leader):
     token = link_issue(leader)
-    start = reverse("respond_start", args=[token])
-    client.post(start, {"consent": "yes"})
-    post_page(client, token, 1, {"lbu_a": "3"}, kind="LBU")
+    post_start(client, token, {"consent": "yes"})
+    post_page(client, token, 1, {"lbu_a": "3"})
     assert Draft.objects.filter(respondent=leader).exists()
-    client.post(start, {"consent": "no"})
+    post_start(client, token, {"consent": "no"})
     leader.refresh_from_db()
     assert leader.consent_given_at is None
     assert not Draft.objects.exists()
@@ -259,12 +259,12 @@ def test_withdrawing_consent_before_submitting_deletes_the_draft(client, leader)
 
 def test_with_consent_lbu_answers_are_stored_anonymously(client, leader):
     token = link_issue(leader)
-    response = client.post(reverse("respond_start", args=[token]), {"consent": "yes"})
-    assert response["Location"] == section_url(token, 1)
+    response = post_start(client, token, {"consent": "yes"})
+    assert response["Location"] == section_url(1)
     leader.refresh_from_db()
     assert leader.consent_given_at is not None
-    post_page(client, token, 1, {"lbu_a": "2", "lbu_b": "5"}, kind="LBU")
-    client.post(reverse("respond_send", args=[token]), {"kind": "LBU"})
+    post_page(client, token, 1, {"lbu_a": "2", "lbu_b": "5"})
+    post_send(client, token)
     assert AnonymousResponse.objects.get().answers == {"lbu_a": 2, "lbu_b": 5}
     leader.refresh_from_db()
     assert leader.answered_at is not None
@@ -290,8 +290,8 @@ def test_member_companies_see_documentation_questions_and_the_others_reporting(
     ]
     for fields, prefix in cases:
         token = link_issue(respondent_make(ar_round, county_a, **fields))
-        assert client.get(link_path(token))["Location"] == section_url(token, 1)
-        body = client.get(section_url(token, 1)).content.decode()
+        assert open_link(client, token) == section_url(1)
+        body = client.get(section_url(1)).content.decode()
         assert "Del 1 av 1" in body
         other = "rap" if prefix == "dok" else "dok"
         assert f"q-{prefix}_plan" in body
@@ -309,7 +309,7 @@ def test_ar_questions_are_required_and_the_page_lists_what_is_missing(
         training_office=office_a,
     )
     token = link_issue(member)
-    response = post_page(client, token, 1, {"dok_plan": "yes"}, kind="AR")
+    response = post_page(client, token, 1, {"dok_plan": "yes"})
     body = response.content.decode()
     assert response.status_code == 200
     assert "<title>Feil:" in body
@@ -318,13 +318,13 @@ def test_ar_questions_are_required_and_the_page_lists_what_is_missing(
     assert "Dette spørsmålet må besvares." in body
     assert 'href="#id_q-dok_plan_0"' not in body
     # Going back is allowed with questions unanswered, and saves what was given.
-    assert post_page(client, token, 1, {"dok_plan": "yes"}, action="back", kind="AR").status_code
+    assert post_page(client, token, 1, {"dok_plan": "yes"}, action="back").status_code
     assert Draft.objects.get(respondent=member).answers == {"dok_plan": True}
-    send = client.get(reverse("respond_send", args=[token])).content.decode()
+    send = client.get(reverse("respond_send")).content.decode()
     assert "Må besvares: Spørsmål dokumentasjon.2" in send
-    assert f"{section_url(token, 1)}#id_q-dok_antall" in send
+    assert f"{section_url(1)}#id_q-dok_antall" in send
     assert "ikke anonym" in send
-    refused = client.post(reverse("respond_send", args=[token]), {"kind": "AR"})
+    refused = post_send(client, token)
     assert refused.status_code == 200
     assert not IdentifiedResponse.objects.exists()
 
@@ -348,26 +348,28 @@ def test_a_company_answers_ar_then_goes_on_to_lbu_in_the_same_link(
         continues_to=lbu,
     )
     token = link_issue(ar)
-    post_page(client, token, 1, {"dok_plan": "no", "dok_antall": "2"}, kind="AR")
-    done = client.post(reverse("respond_send", args=[token]), {"kind": "AR"})
-    assert done["Location"] == link_path(token)
+    ar_key = form_key(token)
+    post_page(client, token, 1, {"dok_plan": "no", "dok_antall": "2"})
+    done = post_send(client, token)
+    assert done["Location"] == reverse("respond_entry")
 
     identified = IdentifiedResponse.objects.get()
     assert (identified.respondent, identified.part) == (ar, "documentation")
     assert identified.answers == {"dok_plan": False, "dok_antall": 2}
     assert identified.submitted_by is None
 
-    start = client.get(link_path(token))["Location"]
-    assert start == reverse("respond_start", args=[token])
+    start = client.get(reverse("respond_entry"))["Location"]
+    assert start == reverse("respond_start")
     body = client.get(start).content.decode()
     assert "Årlig rapportering er sendt inn" in body
     assert "Vil du være med i Lærebedriftsundersøkelsen?" in body
 
     # The ÅR page sent again from the browser's history does not land in LBU.
-    client.post(start, {"consent": "yes"})
-    post_page(client, token, 1, {"dok_plan": "yes"}, kind="AR")
+    post_start(client, token, {"consent": "yes"})
+    stale = post_page(client, token, 1, {"dok_plan": "yes"}, key=ar_key)
+    assert stale["Location"] == reverse("respond_entry")
     assert not Draft.objects.filter(respondent=lbu).exists()
-    post_page(client, token, 1, {"lbu_a": "4"}, kind="LBU")
-    client.post(reverse("respond_send", args=[token]), {"kind": "LBU"})
+    post_page(client, token, 1, {"lbu_a": "4"})
+    post_send(client, token)
     assert AnonymousResponse.objects.get().answers == {"lbu_a": 4}
-    assert "Takk for svarene dine" in client.get(link_path(token)).content.decode()
+    assert "Takk for svarene dine" in client.get(reverse("respond_entry")).content.decode()

@@ -1,0 +1,120 @@
+"""Who may reach every organisation-scoped or object route, GET and POST: the one table.
+
+Each named route of the portal is either a row of MATRIX or listed in PUBLIC with the reason it
+needs none; tests/access/test_permission_matrix.py reads the routes from the URL resolver and
+fails for a route that is in neither, so no page is added without deciding who may see it.
+
+A row names the route's arguments (objects of county A and its office A, made by the test),
+the personas allowed, and the exact statuses they get for GET and POST. Every other persona
+that is logged in gets 404 (an organisation outside one's own is not even said to exist), and
+an anonymous visitor is sent to the login (302), unless `others` says otherwise."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+PERSONAS = (
+    "national",
+    "county_a",
+    "county_b",
+    "office_a",
+    "office_b",
+    "outsider",
+    "anonymous",
+)
+
+
+@dataclass(frozen=True)
+class Row:
+    args: tuple[str, ...]  # names of objects of the test's world: county_a, office_a, year, ...
+    allowed: frozenset[str]
+    get: int = 200
+    post: int = 200
+    # Exact statuses for personas not allowed, when they differ from 404 / 302 (anonymous).
+    others: dict[str, tuple[int, int]] = field(default_factory=dict)
+    query: str = ""
+
+
+def row(*args: str, allowed: str | tuple[str, ...], get: int = 200, post: int = 200, **kw) -> Row:
+    names = (allowed,) if isinstance(allowed, str) else allowed
+    return Row(args=args, allowed=frozenset(names), get=get, post=post, **kw)
+
+
+MATRIX: dict[str, Row] = {
+    # portal
+    "national_dashboard": row(allowed="national"),
+    "county_dashboard": row("county_a", allowed="county_a"),
+    "office_dashboard": row("office_a", allowed="office_a"),
+    # Switching to an organisation: 302 to it for one who holds it, 404 for anyone else; the
+    # switcher is a GET form, so POST is 405 before anything else.
+    "switch_organisation": row(
+        allowed="county_a",
+        query="?til=fylke-46",
+        get=302,
+        post=405,
+        others={p: (404, 405) for p in ("national", "county_b", "office_a", "office_b", "outsider")}
+        | {"anonymous": (302, 405)},
+    ),
+    # registry_import
+    "import_list": row(allowed="national"),
+    "import_run": row("run", allowed="national", post=405),
+    "import_run_issues_csv": row("run", allowed="national", post=405),
+    "county_quality": row("county_a", allowed="county_a", post=405),
+    "county_quality_xlsx": row("county_a", allowed="county_a", post=405),
+    "county_quality_csv": row("county_a", "category", allowed="county_a", post=405),
+    # surveys
+    "national_rounds": row(allowed="national"),
+    "national_round_edit": row("year", "kind", allowed="national"),
+    "county_lbu_choice": row("county_a", "year", allowed="county_a"),
+    "county_samples_latest": row("county_a", allowed="county_a", get=302, post=302),
+    "county_samples": row("county_a", "year", allowed="county_a"),
+    "county_exclusions": row("county_a", "year", "kind", allowed="county_a"),
+    "office_annual_report": row("office_a", allowed="office_a"),
+    # Response rates (R-D5): the county's and the office's own, read-only.
+    "county_response_rates": row("county_a", allowed="county_a", post=405),
+    "county_response_rates_download": row("county_a", "fmt", allowed="county_a", post=405),
+    "office_response_rates": row("office_a", allowed="office_a", post=405),
+    "office_response_rates_download": row("office_a", "fmt", allowed="office_a", post=405),
+    # ÅR answers (R-L3, R-L6): the county and the office concerned, never the national level.
+    "county_ar_answers": row("county_a", allowed="county_a", post=405),
+    "county_ar_sheet": row("county_a", "ar_unit", allowed="county_a", post=405),
+    "county_ar_pdf": row("county_a", "ar_unit", allowed="county_a", post=405),
+    "county_ar_download": row("county_a", "fmt", allowed="county_a", post=405),
+    "office_ar_answers": row("office_a", allowed="office_a", post=405),
+    "office_ar_sheet": row("office_a", "ar_unit", allowed="office_a", post=405),
+    "office_ar_pdf": row("office_a", "ar_unit", allowed="office_a", post=405),
+    "office_ar_download": row("office_a", "fmt", allowed="office_a", post=405),
+    # User administration (portal/user_admin.py): each level manages the one below it.
+    "national_users": row(allowed="national"),
+    "national_user": row("county_admin_user", allowed="national", post=302),
+    "county_users": row("county_a", allowed="county_a"),
+    "county_user": row("county_a", "office_user", allowed="county_a", post=302),
+    "office_users": row("office_a", allowed="office_a"),
+    "office_user": row("office_a", "office_user", allowed="office_a", post=302),
+    "county_contact": row("county_a", allowed="county_a", post=302),
+    # The audit log: an organisation's own entries; the national level reads all.
+    "national_audit": row(allowed="national", post=405),
+    "county_audit": row("county_a", allowed="county_a", post=405),
+    "office_audit": row("office_a", allowed="office_a", post=405),
+    # Help: the same for everyone, signed in or not.
+    "help_guide": row("role", allowed=PERSONAS, post=405),
+}
+
+# Routes that need no row, and why. Admin and allauth routes are not the portal's own (the
+# admin's login is allauth's: tests/portal/test_login_protection.py).
+PUBLIC: dict[str, str] = {
+    "home": "the landing page; signed in, it redirects to the user's own organisation",
+    "accessibility": "public statement",
+    "help": "public help page with the support contacts",
+    "privacy": "public statement",
+    "healthz": "public health check; details only locally or with a token",
+    "respond_link": "the respondent's personal link (tests/surveys/test_links.py)",
+    "respond_code": "the respondent's code page",
+    "respond_entry": "the respondent's session (tests/surveys/test_respondent_session.py)",
+    "respond_start": "the respondent's session",
+    "respond_section": "the respondent's session",
+    "respond_send": "the respondent's session",
+    "respond_saved": "the respondent's session",
+    "respond_no_consent": "the respondent's session",
+}
+THIRD_PARTY_MODULES = ("django.contrib.", "allauth.", "django.views.generic.", "django.views.i18n")
