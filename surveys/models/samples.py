@@ -43,6 +43,9 @@ class Respondent(ContactFields):
     continues_to = models.OneToOneField(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="continued_from"
     )
+    # The respondent's own language (nb, nn or en) for messages and pages; blank: none chosen,
+    # the sender's choice for the dispatch applies.
+    language = models.CharField(_("language"), max_length=5, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     consent_given_at = models.DateTimeField(null=True, blank=True)  # LBU only (R-L5)
     personal_data_deleted_at = models.DateTimeField(null=True, blank=True)
