@@ -256,7 +256,7 @@ DISPATCH_LEASE_SECONDS = envint("DISPATCH_LEASE_SECONDS", 900)
 # Transient provider errors: tries per message, with back-off doubling up to the maximum.
 DISPATCH_MAX_ATTEMPTS = envint("DISPATCH_MAX_ATTEMPTS", 5)
 DISPATCH_RETRY_MAX_SECONDS = envint("DISPATCH_RETRY_MAX_SECONDS", 900)
-if DISPATCH_RETRY_MAX_SECONDS >= CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]:
+if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= DISPATCH_RETRY_MAX_SECONDS:
     raise ImproperlyConfigured("DISPATCH_RETRY_MAX_SECONDS must be below the visibility timeout")
 # A Twilio status callback signed longer ago than this is refused (replay).
 TWILIO_CALLBACK_MAX_AGE_SECONDS = envint("TWILIO_CALLBACK_MAX_AGE_SECONDS", 7 * 24 * 3600)
