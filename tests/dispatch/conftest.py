@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from portal.demo import valid_orgnr
 from portal.models import Company
@@ -21,6 +21,13 @@ from tests.surveys.factories import (
     respondent_make,
     round_make,
 )
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Services' messages in the source language; the pages choose their own (bokmål)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -180,4 +180,4 @@ def test_at_close_the_messages_of_lu_go_and_the_dispatch_keeps_its_counts(
     # ÅR is identified by law: its messages stay.
     assert round_messages_forget(year.ar) == 0
     assert Message.objects.filter(dispatch=ar).count() == 2
-    assert Purpose.INVITATION == lu.purpose
+    assert lu.purpose == Purpose.INVITATION
