@@ -7,155 +7,345 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('portal', '0004_audit_log'),
-        ('surveys', '0003_respondent_language'),
+        ("portal", "0004_audit_log"),
+        ("surveys", "0003_respondent_language"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='InboundSms',
+            name="InboundSms",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('message_sid', models.CharField(max_length=64, unique=True)),
-                ('at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("message_sid", models.CharField(max_length=64, unique=True)),
+                ("at", models.DateTimeField(auto_now_add=True)),
             ],
         ),
         migrations.CreateModel(
-            name='SmsOptOut',
+            name="SmsOptOut",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('mobile', models.CharField(max_length=32, unique=True)),
-                ('at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("mobile", models.CharField(max_length=32, unique=True)),
+                ("at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': 'SMS opt-out',
-                'verbose_name_plural': 'SMS opt-outs',
+                "verbose_name": "SMS opt-out",
+                "verbose_name_plural": "SMS opt-outs",
             },
         ),
         migrations.CreateModel(
-            name='Dispatch',
+            name="Dispatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('purpose', models.CharField(choices=[('invitation', 'Invitation'), ('reminder', 'Reminder'), ('gathering', 'Gathering')], max_length=20, verbose_name='purpose')),
-                ('by_email', models.BooleanField(default=False, verbose_name='by e-mail')),
-                ('by_sms', models.BooleanField(default=False, verbose_name='by SMS')),
-                ('language', models.CharField(default='nb', max_length=5, verbose_name='language')),
-                ('send_at', models.DateTimeField(verbose_name='to be sent')),
-                ('state', models.CharField(choices=[('scheduled', 'Scheduled'), ('sending', 'Sending'), ('done', 'Sent'), ('cancelled', 'Cancelled')], max_length=20)),
-                ('override_spacing', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True)),
-                ('recipients', models.PositiveIntegerField(default=0, verbose_name='recipients')),
-                ('sent_count', models.PositiveIntegerField(default=0)),
-                ('delivered_count', models.PositiveIntegerField(default=0)),
-                ('failed_count', models.PositiveIntegerField(default=0)),
-                ('counts_kept', models.BooleanField(default=False)),
-                ('county', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='dispatches', to='portal.county')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='dispatches', to='surveys.round')),
-                ('training_office', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='dispatches', to='portal.trainingoffice')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[
+                            ("invitation", "Invitation"),
+                            ("reminder", "Reminder"),
+                            ("gathering", "Gathering"),
+                        ],
+                        max_length=20,
+                        verbose_name="purpose",
+                    ),
+                ),
+                ("by_email", models.BooleanField(default=False, verbose_name="by e-mail")),
+                ("by_sms", models.BooleanField(default=False, verbose_name="by SMS")),
+                ("language", models.CharField(default="nb", max_length=5, verbose_name="language")),
+                ("send_at", models.DateTimeField(verbose_name="to be sent")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("scheduled", "Scheduled"),
+                            ("sending", "Sending"),
+                            ("done", "Sent"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("override_spacing", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("cancelled_at", models.DateTimeField(blank=True, null=True)),
+                ("recipients", models.PositiveIntegerField(default=0, verbose_name="recipients")),
+                ("sent_count", models.PositiveIntegerField(default=0)),
+                ("delivered_count", models.PositiveIntegerField(default=0)),
+                ("failed_count", models.PositiveIntegerField(default=0)),
+                ("counts_kept", models.BooleanField(default=False)),
+                (
+                    "county",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="dispatches",
+                        to="portal.county",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="dispatches",
+                        to="surveys.round",
+                    ),
+                ),
+                (
+                    "training_office",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="dispatches",
+                        to="portal.trainingoffice",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'dispatch',
-                'verbose_name_plural': 'dispatches',
-                'ordering': ['-send_at', '-pk'],
+                "verbose_name": "dispatch",
+                "verbose_name_plural": "dispatches",
+                "ordering": ["-send_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Message',
+            name="Message",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('channel', models.CharField(choices=[('email', 'E-mail'), ('sms', 'SMS')], max_length=5)),
-                ('state', models.CharField(choices=[('pending', 'Waiting'), ('claimed', 'Being prepared'), ('handing', 'Being handed to the provider'), ('sent', 'Sent'), ('delivered', 'Delivered'), ('failed', 'Failed'), ('skipped', 'Not sent'), ('cancelled', 'Cancelled'), ('uncertain', 'Uncertain')], default='pending', max_length=20)),
-                ('skip_reason', models.CharField(blank=True, choices=[('answered', 'Had answered before it was sent'), ('no_address', 'No valid address when it was sent'), ('opted_out', 'Opted out of SMS'), ('outside_window', 'Outside the survey window')], max_length=20)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('not_before', models.DateTimeField(blank=True, null=True)),
-                ('claim', models.UUIDField(blank=True, null=True)),
-                ('claimed_at', models.DateTimeField(blank=True, null=True)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('provider_id', models.CharField(blank=True, max_length=100)),
-                ('error', models.CharField(blank=True, max_length=300)),
-                ('dispatch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='dispatch.dispatch')),
-                ('respondent', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='surveys.respondent')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(choices=[("email", "E-mail"), ("sms", "SMS")], max_length=5),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting"),
+                            ("claimed", "Being prepared"),
+                            ("handing", "Being handed to the provider"),
+                            ("sent", "Sent"),
+                            ("delivered", "Delivered"),
+                            ("failed", "Failed"),
+                            ("skipped", "Not sent"),
+                            ("cancelled", "Cancelled"),
+                            ("uncertain", "Uncertain"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "skip_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("answered", "Had answered before it was sent"),
+                            ("no_address", "No valid address when it was sent"),
+                            ("opted_out", "Opted out of SMS"),
+                            ("outside_window", "Outside the survey window"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("not_before", models.DateTimeField(blank=True, null=True)),
+                ("claim", models.UUIDField(blank=True, null=True)),
+                ("claimed_at", models.DateTimeField(blank=True, null=True)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                ("provider_id", models.CharField(blank=True, max_length=100)),
+                ("error", models.CharField(blank=True, max_length=300)),
+                (
+                    "dispatch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="messages",
+                        to="dispatch.dispatch",
+                    ),
+                ),
+                (
+                    "respondent",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="messages",
+                        to="surveys.respondent",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='RecordedMessage',
+            name="RecordedMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('message_id', models.UUIDField(unique=True)),
-                ('channel', models.CharField(max_length=5)),
-                ('to', models.CharField(max_length=254, verbose_name='to')),
-                ('subject', models.CharField(blank=True, max_length=300, verbose_name='subject')),
-                ('text', models.TextField(verbose_name='text')),
-                ('html', models.TextField(blank=True)),
-                ('recorded_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('round', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to='surveys.round')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("message_id", models.UUIDField(unique=True)),
+                ("channel", models.CharField(max_length=5)),
+                ("to", models.CharField(max_length=254, verbose_name="to")),
+                ("subject", models.CharField(blank=True, max_length=300, verbose_name="subject")),
+                ("text", models.TextField(verbose_name="text")),
+                ("html", models.TextField(blank=True)),
+                ("recorded_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "round",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="surveys.round",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'recorded message',
-                'verbose_name_plural': 'recorded messages',
-                'ordering': ['-recorded_at', '-pk'],
+                "verbose_name": "recorded message",
+                "verbose_name_plural": "recorded messages",
+                "ordering": ["-recorded_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='SmsQuota',
+            name="SmsQuota",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('used', models.PositiveSmallIntegerField(default=0)),
-                ('county', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to='portal.county')),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sms_quotas', to='surveys.round')),
-                ('training_office', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to='portal.trainingoffice')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("used", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "county",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="portal.county",
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sms_quotas",
+                        to="surveys.round",
+                    ),
+                ),
+                (
+                    "training_office",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="portal.trainingoffice",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='dispatch',
-            index=models.Index(fields=['state', 'send_at'], name='dispatch_di_state_8a8175_idx'),
+            model_name="dispatch",
+            index=models.Index(fields=["state", "send_at"], name="dispatch_di_state_8a8175_idx"),
         ),
         migrations.AddConstraint(
-            model_name='dispatch',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('county__isnull', False), ('training_office__isnull', True)), models.Q(('county__isnull', True), ('training_office__isnull', False)), _connector='OR'), name='dispatch_has_one_sender'),
+            model_name="dispatch",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("county__isnull", False), ("training_office__isnull", True)),
+                    models.Q(("county__isnull", True), ("training_office__isnull", False)),
+                    _connector="OR",
+                ),
+                name="dispatch_has_one_sender",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='dispatch',
-            constraint=models.CheckConstraint(condition=models.Q(('by_email', True), ('by_sms', True), _connector='OR'), name='dispatch_has_a_channel'),
+            model_name="dispatch",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("by_email", True), ("by_sms", True), _connector="OR"),
+                name="dispatch_has_a_channel",
+            ),
         ),
         migrations.AddIndex(
-            model_name='message',
-            index=models.Index(fields=['dispatch', 'state'], name='dispatch_me_dispatc_a54940_idx'),
+            model_name="message",
+            index=models.Index(fields=["dispatch", "state"], name="dispatch_me_dispatc_a54940_idx"),
         ),
         migrations.AddIndex(
-            model_name='message',
-            index=models.Index(fields=['state', 'claimed_at'], name='dispatch_me_state_a6da5b_idx'),
+            model_name="message",
+            index=models.Index(fields=["state", "claimed_at"], name="dispatch_me_state_a6da5b_idx"),
         ),
         migrations.AddIndex(
-            model_name='message',
-            index=models.Index(fields=['respondent', 'state'], name='dispatch_me_respond_68a083_idx'),
+            model_name="message",
+            index=models.Index(
+                fields=["respondent", "state"], name="dispatch_me_respond_68a083_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='message',
-            index=models.Index(fields=['provider_id'], name='dispatch_me_provide_aeec74_idx'),
+            model_name="message",
+            index=models.Index(fields=["provider_id"], name="dispatch_me_provide_aeec74_idx"),
         ),
         migrations.AddConstraint(
-            model_name='message',
-            constraint=models.UniqueConstraint(fields=('dispatch', 'respondent', 'channel'), name='one_message_per_channel'),
+            model_name="message",
+            constraint=models.UniqueConstraint(
+                fields=("dispatch", "respondent", "channel"), name="one_message_per_channel"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='smsquota',
-            constraint=models.UniqueConstraint(condition=models.Q(('training_office__isnull', True)), fields=('round', 'county'), name='one_sms_quota_per_county'),
+            model_name="smsquota",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("training_office__isnull", True)),
+                fields=("round", "county"),
+                name="one_sms_quota_per_county",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='smsquota',
-            constraint=models.UniqueConstraint(condition=models.Q(('county__isnull', True)), fields=('round', 'training_office'), name='one_sms_quota_per_office'),
+            model_name="smsquota",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("county__isnull", True)),
+                fields=("round", "training_office"),
+                name="one_sms_quota_per_office",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='smsquota',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('county__isnull', False), ('training_office__isnull', True)), models.Q(('county__isnull', True), ('training_office__isnull', False)), _connector='OR'), name='sms_quota_has_one_sender'),
+            model_name="smsquota",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("county__isnull", False), ("training_office__isnull", True)),
+                    models.Q(("county__isnull", True), ("training_office__isnull", False)),
+                    _connector="OR",
+                ),
+                name="sms_quota_has_one_sender",
+            ),
         ),
     ]
