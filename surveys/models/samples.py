@@ -45,7 +45,7 @@ class Respondent(ContactFields):
     )
     # The respondent's own language (nb, nn or en) for messages and pages; blank: none chosen,
     # the sender's choice for the dispatch applies.
-    language = models.CharField(_("language"), max_length=5, blank=True)
+    language = models.CharField(_("language"), max_length=5, blank=True, db_default="")
     answered_at = models.DateTimeField(null=True, blank=True)
     consent_given_at = models.DateTimeField(null=True, blank=True)  # LBU only (R-L5)
     personal_data_deleted_at = models.DateTimeField(null=True, blank=True)
