@@ -366,7 +366,9 @@ def dispatch_plan(request: DispatchRequest, *, now: datetime | None = None) -> P
     return plan
 
 
-def _variant_of(request: DispatchRequest, language: str, row: tuple) -> tuple[Variant, str, str]:
+def _variant_of(
+    request: DispatchRequest, language: str, row: tuple, memo: dict | None = None
+) -> tuple[Variant, str, str]:
     name, company_name, office_name, role, continues_to = (
         row[1],
         row[8],
@@ -376,15 +378,20 @@ def _variant_of(request: DispatchRequest, language: str, row: tuple) -> tuple[Va
     )
     first_name = first_name_of(name)
     unit = (office_name if role == RespondentRole.OFFICE else company_name) or ""
-    purpose = request.purpose
-    variant = variant_for(
-        request.round,
-        request.sender,
-        purpose,
-        language,
-        name=first_name,
-        continues=request.round.kind == SurveyKind.AR and continues_to is not None,
-    )
+    continues = request.round.kind == SurveyKind.AR and continues_to is not None
+    key = (language, bool(first_name), continues)
+    variant = memo.get(key) if memo is not None else None
+    if variant is None:
+        variant = variant_for(
+            request.round,
+            request.sender,
+            request.purpose,
+            language,
+            name=first_name,
+            continues=continues,
+        )
+        if memo is not None:
+            memo[key] = variant
     return variant, first_name, unit
 
 
@@ -393,8 +400,9 @@ def _sms_summary(request: DispatchRequest, people: list[tuple], link: str) -> Sm
     shape (variant, length and alphabet of those values) is measured once."""
     summary = SmsSummary()
     measured: dict[tuple, SmsLength] = {}
+    memo: dict[tuple, Variant] = {}
     for language, row in people:
-        variant, first_name, unit = _variant_of(request, language, row)
+        variant, first_name, unit = _variant_of(request, language, row, memo)
         values = first_name + unit
         key = (variant, len(values), bool(first_non_gsm(values)))
         length = measured.get(key)
