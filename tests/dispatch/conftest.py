@@ -55,6 +55,10 @@ class Year:
 
 @pytest.fixture
 def year(county_a, county_b, office_a, office_b, company_a) -> Year:
+    return year_make(county_a, county_b, office_a, office_b, company_a)
+
+
+def year_make(county_a, county_b, office_a, office_b, company_a) -> Year:
     trade = Trade.objects.create(code="ELE3", name="Elektrikerfaget")
     independent_a = Company.objects.create(
         orgnr=valid_orgnr(98000011), name="Fjord Rør AS", county=county_a
