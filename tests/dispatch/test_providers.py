@@ -292,3 +292,27 @@ def test_anymail_tracking_bounce_marks_the_address_invalid_and_forgeries_change_
     assert _postmark(client, replay).status_code == 200
     assert Message.objects.get(pk=delivered.pk).state == MessageState.DELIVERED
     assert Respondent.objects.get(pk=p["lu_a_independent"].pk).email_valid is True
+
+
+# --- anymail batch with merge data ------------------------------------------------------------
+
+
+def test_email_batches_through_anymail_with_per_recipient_merge_data(
+    year, county_a, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.DISPATCH_EMAIL_BACKEND = "django"
+    settings.EMAIL_BACKEND = "anymail.backends.test.EmailBackend"
+    settings.DISPATCH_EMAIL_MERGE_FIELD = "%recipient.{}%"  # Mailgun's syntax
+    d = send(django_capture_on_commit_callbacks, year.lu, Sender(county=county_a))
+    assert len(mailoutbox) == 1  # one API call for both recipients
+    batch = mailoutbox[0]
+    people = [year.people["lu_a_member"], year.people["lu_a_independent"]]
+    assert sorted(batch.to) == sorted(p.email for p in people)
+    assert "%recipient.link%" in batch.body and "%recipient.first_name%" in batch.body
+    for person in people:
+        values = batch.merge_data[person.email]
+        assert values["link"].startswith("https://undersokelse.test/s/")
+        assert values["first_name"] == person.name.split()[0]
+        message = Message.objects.get(dispatch=d, respondent=person)
+        assert batch.merge_metadata[person.email] == {"portal_message": str(message.pk)}
+        assert message.state == "sent"
