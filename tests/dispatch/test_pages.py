@@ -157,3 +157,32 @@ def test_gathering_sheet_has_a_code_and_qr_for_each_and_the_count(
     assert "0 of 2" in body or "0 av 2" in body
     count = client.get(reverse("office_gathering_count", args=[office_a.orgnr, year.lu.year]))
     assert "0 av 2" in count.content.decode()
+
+
+def test_the_front_page_panel_and_navigation_entry_are_registered_for_senders(
+    rf, year, county_a, office_a, county_a_admin
+):
+    from portal.access import Scope
+    from portal.models import Role
+    from portal.panels import nav_for, panels_for
+
+    county = Scope(role=Role.COUNTY, county=county_a)
+    request = rf.get("/")
+    request.user = county_a_admin
+    panel = next(p for p in panels_for(request, county) if p.key == "dispatch")
+    assert "Lærlingundersøkelsen" in panel.html and "SMS" in panel.html
+    assert ("dispatch", "Dispatches", f"/fylke/{county_a.code}/utsendelser/") in nav_for(county)
+    office = Scope(role=Role.OFFICE, office=office_a)
+    assert f"/kontor/{office_a.orgnr}/utsendelser/" in [url for _k, _l, url in nav_for(office)]
+    assert "dispatch" not in [key for key, _l, _u in nav_for(Scope(role=Role.NATIONAL))]
+
+
+def test_the_recorded_messages_page_exists_only_with_a_recording_backend(
+    client, county_a_admin, county_a, settings
+):
+    client.force_login(county_a_admin)
+    url = reverse("county_dispatch_recorded", args=[county_a.code])
+    assert client.get(url).status_code == 200
+    settings.DISPATCH_EMAIL_BACKEND = "django"
+    settings.SMS_BACKEND = "twilio"
+    assert client.get(url).status_code == 404
