@@ -5,3 +5,33 @@ from django.utils.translation import gettext_lazy as _
 class DispatchConfig(AppConfig):
     name = "dispatch"
     verbose_name = _("Dispatch")
+
+    def ready(self) -> None:
+        from anymail.signals import tracking
+        from django.urls import reverse
+
+        from dispatch.panels import dispatch_panel
+        from dispatch.services.closing import on_round_closing
+        from dispatch.webhooks import on_tracking
+        from portal.models import Role
+        from portal.panels import NavEntry, Panel, nav_register, panel_register
+        from surveys.signals import round_closing
+
+        round_closing.connect(on_round_closing, dispatch_uid="dispatch_round_closing")
+        tracking.connect(on_tracking, dispatch_uid="dispatch_tracking")
+        senders = frozenset({Role.COUNTY, Role.OFFICE})
+        panel_register(
+            Panel("dispatch", "dispatch/panel.html", dispatch_panel, roles=senders, priority=20)
+        )
+        nav_register(
+            NavEntry(
+                "dispatch",
+                _("Dispatches"),
+                lambda scope: reverse(
+                    "county_dispatches_latest" if scope.county else "office_dispatches_latest",
+                    args=[scope.county.code if scope.county else scope.office.orgnr],
+                ),
+                roles=senders,
+                priority=20,
+            )
+        )

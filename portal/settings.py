@@ -136,6 +136,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Europe/Oslo"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A task not acknowledged within this time is delivered again by Redis; no task is ever
+# scheduled further ahead than this (dispatch retries wait at most DISPATCH_RETRY_MAX_SECONDS).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 
 # Samples are frozen on their reference date (R-C3). Late in the evening, so the extract taken
 # that day has normally been imported and is what the frozen sample is built from.
@@ -159,6 +162,16 @@ CELERY_BEAT_SCHEDULE = {
     "mix-anonymous-answers": {
         "task": "surveys.tasks.mix_anonymous_answers",
         "schedule": crontab(hour=2, minute=45),
+    },
+    # Scheduled dispatches whose time has come are released to the workers (dispatch/).
+    "release-due-dispatches": {
+        "task": "dispatch.tasks.release_due_dispatches",
+        "schedule": 60.0,
+    },
+    # The outbox sweeper: messages never picked up, or left by a worker that died.
+    "sweep-outbox": {
+        "task": "dispatch.tasks.sweep_outbox",
+        "schedule": 60.0,
     },
 }
 
@@ -320,10 +333,38 @@ def _anymail_settings() -> dict[str, str]:
 
 ANYMAIL = _anymail_settings()
 
+# --- Dispatch -------------------------------------------------------------------------------
+# The address the portal is reached at, put in front of the personal links in messages.
+SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# "django" sends e-mail through Django's mail API (EMAIL_BACKEND, e.g. anymail's); "record"
+# keeps what would have been sent in the database, shown on a page (demo and tests).
+DISPATCH_EMAIL_BACKEND = envstr("DISPATCH_EMAIL_BACKEND", "record" if DEMO_MODE else "django")
+if DISPATCH_EMAIL_BACKEND not in {"django", "record"}:
+    raise ImproperlyConfigured(
+        f"DISPATCH_EMAIL_BACKEND={DISPATCH_EMAIL_BACKEND!r} must be 'django' or 'record'"
+    )
+# With an anymail ESP that batches: its merge-field syntax, e.g. "%recipient.{}%" (Mailgun),
+# "{{{{{}}}}}" (SparkPost), "[[var:{}]]" (Mailjet). Each chunk of e-mails of one text then goes
+# out as one API call with per-recipient merge data. Empty: one message per recipient.
+DISPATCH_EMAIL_MERGE_FIELD = envstr("DISPATCH_EMAIL_MERGE_FIELD")
+# Messages claimed by one task; a claimed message whose task has not finished within the lease
+# is taken back by the sweeper.
+DISPATCH_CHUNK_SIZE = envint("DISPATCH_CHUNK_SIZE", 500)
+DISPATCH_LEASE_SECONDS = envint("DISPATCH_LEASE_SECONDS", 900)
+# Transient provider errors: tries per message, with back-off doubling up to the maximum.
+DISPATCH_MAX_ATTEMPTS = envint("DISPATCH_MAX_ATTEMPTS", 5)
+DISPATCH_RETRY_MAX_SECONDS = envint("DISPATCH_RETRY_MAX_SECONDS", 900)
+if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= DISPATCH_RETRY_MAX_SECONDS:
+    raise ImproperlyConfigured("DISPATCH_RETRY_MAX_SECONDS must be below the visibility timeout")
+# A Twilio status callback signed longer ago than this is refused (replay).
+TWILIO_CALLBACK_MAX_AGE_SECONDS = envint("TWILIO_CALLBACK_MAX_AGE_SECONDS", 7 * 24 * 3600)
+
 # --- SMS ------------------------------------------------------------------------------------
 TWILIO_ACCOUNT_SID = envstr("TWILIO_ACCOUNT_SID")
 TWILIO_AUTH_TOKEN = envsecret("TWILIO_AUTH_TOKEN")
 TWILIO_MESSAGING_SERVICE_SID = envstr("TWILIO_MESSAGING_SERVICE_SID")
+# Only to point the Twilio library at a Twilio-compatible test server; empty in production.
+TWILIO_API_BASE_URL = envstr("TWILIO_API_BASE_URL")
 # "twilio" sends for real; "record" keeps what would have been sent in the database.
 SMS_BACKEND = envstr("SMS_BACKEND", "twilio" if TWILIO_ACCOUNT_SID else "record")
 if SMS_BACKEND not in {"twilio", "record"}:

@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("registry_import.urls")),
     path("", include("surveys.urls")),
     path("", include("surveys.urls_respond")),
+    path("", include("dispatch.urls")),
     path("tilgjengelighet/", views.accessibility_statement, name="accessibility"),
     path("personvern/", views.privacy_statement, name="privacy"),
     path("healthz", health.healthz, name="healthz"),

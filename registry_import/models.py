@@ -150,3 +150,30 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_status_display()}"
+
+
+class ContactChannel(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    MOBILE = "mobile", _("Mobile")
+
+
+class UndeliverableContact(models.Model):
+    """An e-mail address or mobile number a message could not be delivered to (a bounce, a
+    number that does not exist). The import keeps such a value invalid until the register has
+    another one, and the county's quality report lists it for correction in VIGO."""
+
+    channel = models.CharField(_("channel"), max_length=10, choices=ContactChannel.choices)
+    value = models.CharField(_("address or number"), max_length=254)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    recorded_at = models.DateTimeField(_("recorded"))
+
+    class Meta:
+        ordering = ["-recorded_at"]
+        verbose_name = _("undeliverable address or number")
+        verbose_name_plural = _("undeliverable addresses and numbers")
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "value"], name="one_undeliverable_value")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.value}"

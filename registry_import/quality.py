@@ -26,7 +26,12 @@ from openpyxl.styles import Font
 from portal.downloads import excel_csv
 from portal.models import Company, County, TrainingOffice
 from portal.oslo import OSLO
-from registry_import.models import Contract, ProfessionalLeader
+from registry_import.models import (
+    ContactChannel,
+    Contract,
+    ProfessionalLeader,
+    UndeliverableContact,
+)
 from registry_import.selectors import lu_eligible_contracts, running_contracts
 
 # --- The deadline (R-C2) --------------------------------------------------------------------
@@ -340,7 +345,64 @@ def quality_categories(county: County, reference_date: date) -> list[Category]:
             rows=not_in_nor,
             cells=_office_cells,
         ),
+        _undeliverable_category(running, leaders),
     ]
+
+
+UNDELIVERABLE_HEADERS = [
+    gettext_lazy("Address or number"),
+    gettext_lazy("Channel"),
+    gettext_lazy("Reason"),
+    gettext_lazy("Recorded"),
+]
+
+
+def _undeliverable_cells(contact: UndeliverableContact) -> list[Any]:
+    return [
+        contact.value,
+        contact.get_channel_display(),
+        contact.reason,
+        date_format(contact.recorded_at.astimezone(OSLO), "SHORT_DATE_FORMAT"),
+    ]
+
+
+def _undeliverable_category(
+    running: QuerySet[Contract], leaders: QuerySet[ProfessionalLeader]
+) -> Category:
+    """Addresses and numbers that messages could not be delivered to, held by the county's
+    apprentices, professional leaders or training offices: the import keeps them invalid until
+    VIGO has another value."""
+    offices = TrainingOffice.objects.filter(
+        Exists(running.filter(Q(training_office=OuterRef("pk"))))
+    )
+    held = {
+        ContactChannel.EMAIL: [
+            running.values("apprentice__email"),
+            leaders.values("email"),
+            offices.values("email"),
+        ],
+        ContactChannel.MOBILE: [
+            running.values("apprentice__mobile"),
+            leaders.values("mobile"),
+            offices.values("mobile"),
+        ],
+    }
+    condition = Q(pk__in=[])
+    for channel, sources in held.items():
+        for source in sources:
+            condition |= Q(channel=channel, value__in=source.order_by())
+    return Category(
+        key="ikke-levert",
+        title=gettext_lazy("Addresses and numbers that messages could not be delivered to"),
+        sheet_title=gettext_lazy("Undeliverable"),
+        description=gettext_lazy(
+            "E-mail addresses that bounced and mobile numbers that do not exist or cannot get "
+            "SMS. They stay invalid, also after new imports, until VIGO has another value."
+        ),
+        headers=UNDELIVERABLE_HEADERS,
+        rows=UndeliverableContact.objects.filter(condition).order_by("value", "pk"),
+        cells=_undeliverable_cells,
+    )
 
 
 # --- Downloads ------------------------------------------------------------------------------

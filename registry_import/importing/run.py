@@ -58,6 +58,7 @@ from registry_import.readers import (
     collect_extract,
     read_table,
 )
+from registry_import.undeliverable import undeliverable_apply
 from registry_import.validation import (
     COMPANY_COLUMNS,
     COMPANY_OPTIONAL,
@@ -219,6 +220,7 @@ def _import(run: ImportRun, sources: list[Path], dry_run: bool, callback) -> Non
     leaders = checker.leaders(tables.pop(LEADERS), companies)
     contracts = checker.contracts(tables.pop(CONTRACTS), companies, offices, leaders)
     results = {OFFICES: offices, COMPANIES: companies, LEADERS: leaders, CONTRACTS: contracts}
+    undeliverable_apply(results.values())  # a bounced address stays invalid until VIGO changes it
     for result in results.values():
         run.warnings.extend(result.warnings)
         run.errors.extend(result.errors)

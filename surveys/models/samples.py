@@ -53,6 +53,9 @@ class Respondent(ContactFields):
         blank=True,
         related_name="respondents",
     )
+    # The respondent's own language (nb, nn or en) for messages and pages; blank: none chosen,
+    # the sender's choice for the dispatch applies.
+    language = models.CharField(_("language"), max_length=5, blank=True, db_default="")
     answered_at = models.DateTimeField(null=True, blank=True)
     consent_given_at = models.DateTimeField(null=True, blank=True)  # LBU only (R-L5)
     personal_data_deleted_at = models.DateTimeField(null=True, blank=True)

@@ -39,7 +39,9 @@ MISS_WINDOW_SECONDS = 600
 
 
 def token_new() -> str:
-    return "".join(secrets.choice(ALPHABET) for _ in range(TOKEN_LENGTH))
+    # One byte per character, five bits of each: 32 divides 256, so every character is uniform
+    # (130 bits in all), with one call for random bytes instead of one per character.
+    return "".join(ALPHABET[b & 31] for b in secrets.token_bytes(TOKEN_LENGTH))
 
 
 def token_hash(token: str) -> str:

@@ -96,6 +96,25 @@ MATRIX: dict[str, Row] = {
     "national_audit": row(allowed="national", post=405),
     "county_audit": row("county_a", allowed="county_a", post=405),
     "office_audit": row("office_a", allowed="office_a", post=405),
+    # Dispatch: each sender its own dispatches (R-D1..R-D3); another's dispatch is 404.
+    "county_dispatches_latest": row("county_a", allowed="county_a", get=302, post=405),
+    "county_dispatches": row("county_a", "year", allowed="county_a", post=405),
+    "county_dispatch_new": row("county_a", "year", "kind", allowed="county_a"),
+    "county_dispatch": row("county_a", "county_dispatch", allowed="county_a", post=405),
+    "county_dispatch_cancel": row(
+        "county_a", "county_dispatch", allowed="county_a", get=405, post=302
+    ),
+    "county_dispatch_recorded": row("county_a", allowed="county_a", post=405),
+    "office_dispatches_latest": row("office_a", allowed="office_a", get=302, post=405),
+    "office_dispatches": row("office_a", "year", allowed="office_a", post=405),
+    "office_dispatch_new": row("office_a", "year", "kind", allowed="office_a"),
+    "office_dispatch": row("office_a", "office_dispatch", allowed="office_a", post=405),
+    "office_dispatch_cancel": row(
+        "office_a", "office_dispatch", allowed="office_a", get=405, post=302
+    ),
+    "office_dispatch_recorded": row("office_a", allowed="office_a", post=405),
+    "office_gathering": row("office_a", "year", allowed="office_a"),
+    "office_gathering_count": row("office_a", "year", allowed="office_a", post=405),
     # Help: the same for everyone, signed in or not.
     "help_guide": row("role", allowed=PERSONAS, post=405),
 }
@@ -108,6 +127,8 @@ PUBLIC: dict[str, str] = {
     "help": "public help page with the support contacts",
     "privacy": "public statement",
     "healthz": "public health check; details only locally or with a token",
+    "twilio_status": "Twilio's signed status callbacks (tests/dispatch/test_providers.py)",
+    "twilio_inbound": "Twilio's signed inbound messages, for STOP (tests/dispatch/)",
     "respond_link": "the respondent's personal link (tests/surveys/test_links.py)",
     "respond_code": "the respondent's code page",
     "respond_entry": "the respondent's session (tests/surveys/test_respondent_session.py)",
@@ -117,4 +138,11 @@ PUBLIC: dict[str, str] = {
     "respond_saved": "the respondent's session",
     "respond_no_consent": "the respondent's session",
 }
-THIRD_PARTY_MODULES = ("django.contrib.", "allauth.", "django.views.generic.", "django.views.i18n")
+# anymail's webhooks authenticate themselves (tests/dispatch/test_providers.py).
+THIRD_PARTY_MODULES = (
+    "django.contrib.",
+    "allauth.",
+    "anymail.",
+    "django.views.generic.",
+    "django.views.i18n",
+)

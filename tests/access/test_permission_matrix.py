@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from dispatch.models import Dispatch, DispatchState, Purpose
 from portal.demo import valid_orgnr
 from portal.models import Company, Membership, Role, User
 from registry_import.models import ImportRun, ImportStatus
@@ -64,6 +67,21 @@ def world(counties, county_a, county_b, office_a, office_b, national_admin, coun
     ar_unit = respondent_make(
         ar_round, county_a, role=RespondentRole.LEADER, training_office=office_a, company=company
     )
+    lu_round = Round.objects.get(year=year, kind=SurveyKind.LU)
+    dispatches = {
+        name: Dispatch.objects.create(
+            round=lu_round,
+            purpose=Purpose.INVITATION,
+            by_email=True,
+            send_at=timezone.now() + timedelta(days=1),
+            state=DispatchState.SCHEDULED,
+            **organisation,
+        ).pk
+        for name, organisation in (
+            ("county_dispatch", {"county": county_a}),
+            ("office_dispatch", {"training_office": office_a}),
+        )
+    }
     colleague = User.objects.create_user("kollega@okvest.test", PASSWORD)
     Membership.objects.create(user=colleague, role=Role.OFFICE, training_office=office_a)
     county_a_admin = Membership.objects.get(role=Role.COUNTY, county=county_a).user
@@ -81,6 +99,7 @@ def world(counties, county_a, county_b, office_a, office_b, national_admin, coun
         # county manages them) and an office user who is not the office administrator.
         "county_admin_user": county_a_admin.pk,
         "office_user": colleague.pk,
+        **dispatches,
     }
 
 

@@ -41,10 +41,28 @@ def test_an_unknown_language_cookie_falls_back_to_bokmal(client):
     assert '<html lang="nb">' in client.get(reverse("account_login")).content.decode()
 
 
-@pytest.mark.parametrize("language", ["nb", "nn"])
-def test_every_message_is_translated(language):
-    path = Path(settings.BASE_DIR) / "locale" / language / "LC_MESSAGES" / "django.po"
-    catalogue = polib.pofile(str(path))
+# The root catalogue and those of the apps that keep their own (dispatch/locale, ...).
+CATALOGUES = sorted(
+    str(path.relative_to(settings.BASE_DIR))
+    for pattern in ("locale/*/LC_MESSAGES/django.po", "*/locale/*/LC_MESSAGES/django.po")
+    for path in Path(settings.BASE_DIR).glob(pattern)
+    if ".venv" not in path.parts
+)
+
+
+def test_each_app_catalogue_has_bokmal_and_nynorsk():
+    assert "locale/nb/LC_MESSAGES/django.po" in CATALOGUES
+    assert "dispatch/locale/nn/LC_MESSAGES/django.po" in CATALOGUES
+    for path in CATALOGUES:
+        for language in ("nb", "nn"):
+            assert path.replace("/nb/", f"/{language}/").replace("/nn/", f"/{language}/") in (
+                CATALOGUES
+            )
+
+
+@pytest.mark.parametrize("path", CATALOGUES)
+def test_every_message_is_translated(path):
+    catalogue = polib.pofile(str(Path(settings.BASE_DIR) / path))
     untranslated = [e.msgid for e in catalogue.untranslated_entries()]
     fuzzy = [e.msgid for e in catalogue.fuzzy_entries()]
     assert untranslated == []

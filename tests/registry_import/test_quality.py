@@ -340,6 +340,24 @@ def test_county_a_never_sees_county_bs_rows_on_the_page_or_in_the_files(
     }
 
 
+def test_undeliverable_addresses_are_listed_for_the_county_whose_people_hold_them(
+    client, county_a, county_b, county_a_admin
+):
+    from registry_import.undeliverable import undeliverable_mark
+
+    running(rows.apprentice(email="borte@example.test"), rows.company(county_a, name="V AS"))
+    running(rows.apprentice(mobile="+4798765432"), rows.company(county_a, name="W AS"))
+    running(rows.apprentice(email="oslo@example.test"), rows.company(county_b, name="O AS"))
+    for channel, value in [
+        ("email", "borte@example.test"),
+        ("mobile", "+4798765432"),
+        ("email", "oslo@example.test"),
+    ]:
+        undeliverable_mark(channel=channel, value=value, reason="550 no such user")
+    client.force_login(county_a_admin)
+    assert sorted(listed(client, county_a, "ikke-levert")) == ["+4798765432", "borte@example.test"]
+
+
 # --- The downloads --------------------------------------------------------------------------
 
 
@@ -358,6 +376,7 @@ def test_the_workbook_has_an_overview_and_a_sheet_per_category_with_norwegian_he
         "Bedrifter uten faglig leder",
         "Bedrifter ikke i NLR",
         "Kontor ikke i NOR",
+        "Kan ikke nås",
     ]
     apprentices = list(sheets["Lærlinger"].iter_rows(values_only=True))
     assert list(apprentices[0]) == APPRENTICE_HEADERS

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from dispatch.demo import load_demo_dispatch
 from portal.demo import (
     DEMO_LOGINS,
     DEMO_PASSWORD,
@@ -72,3 +73,6 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("The surveys are open. Answer through these links:"))
         for link in links:
             self.stdout.write(f"  {link.description}:\n    {base_url.rstrip('/')}{link.path}")
+        self.stdout.write(
+            "\n".join(load_demo_dispatch(county_code="46", office=office, base_url=base_url))
+        )

@@ -1,0 +1,83 @@
+"""The forms of the dispatch pages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dispatch.models import Purpose
+from portal.oslo import oslo_datetime
+
+LANGUAGE_CHOICES = [("nb", "Norsk bokmål"), ("nn", "Norsk nynorsk"), ("en", "English")]
+
+
+class DispatchForm(forms.Form):
+    purpose = forms.ChoiceField(
+        label=_("What to send"),
+        choices=[(Purpose.INVITATION, _("Invitation")), (Purpose.REMINDER, _("Reminder"))],
+        widget=forms.RadioSelect,
+        initial=Purpose.INVITATION,
+    )
+    by_email = forms.BooleanField(label=_("By e-mail"), required=False, initial=True)
+    by_sms = forms.BooleanField(label=_("By SMS"), required=False)
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=LANGUAGE_CHOICES,
+        help_text=_("Recipients who have chosen a language of their own get that one."),
+    )
+    when = forms.ChoiceField(
+        label=_("When"),
+        choices=[("now", _("Now")), ("later", _("At a chosen time"))],
+        widget=forms.RadioSelect,
+        initial="now",
+    )
+    send_on = forms.DateField(
+        label=_("Date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    send_time = forms.TimeField(
+        label=_("Time"),
+        required=False,
+        help_text=_("Hours and minutes, for example 09:00."),
+        widget=forms.TimeInput(attrs={"inputmode": "numeric"}, format="%H:%M"),
+    )
+    override_spacing = forms.BooleanField(
+        label=_("Also send to those who got a message less than 7 days from this one"),
+        required=False,
+    )
+    leave_out_ar_same_day = forms.BooleanField(
+        label=_("Leave out companies that get an ÅR reminder the same day"), required=False
+    )
+
+    def __init__(self, *args, lbu: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not lbu:
+            del self.fields["leave_out_ar_same_day"]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not data.get("by_email") and not data.get("by_sms"):
+            raise forms.ValidationError(_("Choose e-mail, SMS or both."))
+        if data.get("when") == "later" and not (data.get("send_on") and data.get("send_time")):
+            raise forms.ValidationError(_("Give the date and time to send at."))
+        return data
+
+    def send_at(self) -> datetime | None:
+        data = self.cleaned_data
+        if data.get("when") != "later":
+            return None
+        return oslo_datetime(data["send_on"], data["send_time"])
+
+
+class GatheringFilterForm(forms.Form):
+    trade = forms.ChoiceField(label=_("Trade"), required=False)
+    company = forms.ChoiceField(label=_("Company"), required=False)
+
+    def __init__(self, *args, trades, companies, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        everyone = [("", _("All"))]
+        self.fields["trade"].choices = everyone + [(str(pk), name) for pk, name in trades]
+        self.fields["company"].choices = everyone + [(str(pk), name) for pk, name in companies]

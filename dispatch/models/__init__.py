@@ -1,0 +1,25 @@
+from dispatch.models.dispatches import (
+    Channel,
+    Dispatch,
+    DispatchState,
+    Message,
+    MessageState,
+    Purpose,
+    SkipReason,
+)
+from dispatch.models.quotas import SmsQuota
+from dispatch.models.records import InboundSms, RecordedMessage, SmsOptOut
+
+__all__ = [
+    "Channel",
+    "Dispatch",
+    "DispatchState",
+    "InboundSms",
+    "Message",
+    "MessageState",
+    "Purpose",
+    "RecordedMessage",
+    "SkipReason",
+    "SmsOptOut",
+    "SmsQuota",
+]

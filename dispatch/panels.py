@@ -1,0 +1,54 @@
+"""The dispatch panel of a county's or training office's front page: this round's dispatches,
+the SMS quota left and the next suggested reminder, per open survey."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+
+from dispatch.audience import Sender
+from dispatch.models import Dispatch, DispatchState, SmsQuota
+from dispatch.selectors import SURVEY_ORDER
+from dispatch.services.quotas import quota_limit
+from portal.access import Scope
+from surveys.models import Round
+
+
+def dispatch_panel(request: HttpRequest, scope: Scope) -> dict[str, Any] | None:
+    """Three queries whatever the number of open surveys: the next reminder is proposed on the
+    dispatch page itself, where the planner's reading of the answer curves belongs."""
+    sender = Sender.of(scope)
+    now = timezone.now()
+    rounds = sorted(
+        Round.objects.filter(opens_at__lte=now, closes_at__gt=now),
+        key=lambda r: SURVEY_ORDER[r.kind],
+    )
+    if not rounds:
+        return None
+    counts = dict(
+        Dispatch.objects.filter(round__in=rounds, **sender.filter)
+        .exclude(state=DispatchState.CANCELLED)
+        .values_list("round_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    used = dict(
+        SmsQuota.objects.filter(round__in=rounds, **sender.filter).values_list("round_id", "used")
+    )
+    surveys = [
+        {
+            "round": r,
+            "dispatches": counts.get(r.pk, 0),
+            "sms_left": max(quota_limit(r, sender) - used.get(r.pk, 0), 0),
+        }
+        for r in rounds
+    ]
+    url = reverse(
+        "county_dispatches_latest" if sender.is_county else "office_dispatches_latest",
+        args=[sender.county.code if sender.county else sender.office.orgnr],  # type: ignore[union-attr]
+    )
+    return {"surveys": surveys, "dispatches_url": url}

@@ -1,0 +1,234 @@
+"""Ordering, cancelling and releasing dispatches. A dispatch is written whole or not at all:
+its row, one message row per recipient and channel, its SMS quota unit and its audit entry in
+one transaction; the sending tasks are enqueued once that has been committed."""
+
+from __future__ import annotations
+
+import math
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dispatch.audience import Sender
+from dispatch.models import Dispatch, DispatchState, Message, MessageState
+from dispatch.services.planning import DispatchRequest, Plan, dispatch_plan
+from dispatch.services.quotas import quota_give_back, quota_take
+from portal.audit import audit_record
+from portal.models import AuditAction, User
+
+
+class DispatchRefused(ValidationError):
+    """The dispatch cannot be made as asked; the messages say what to change."""
+
+
+@dataclass(frozen=True)
+class Counts:
+    recipients: int
+    messages: int
+    sent: int  # handed to the provider (delivered and failed after that included)
+    delivered: int
+    failed: int
+    skipped: int
+    waiting: int  # not yet handed to the provider
+
+    @property
+    def done(self) -> int:
+        return self.messages - self.waiting
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.messages else round(100 * self.done / self.messages)
+
+
+def dispatch_counts(dispatch: Dispatch) -> Counts:
+    """Progress and outcome: read from the messages, or from the counts the dispatch keeps
+    once its round's message rows are gone."""
+    if dispatch.counts_kept:
+        return Counts(
+            dispatch.recipients,
+            dispatch.sent_count + dispatch.failed_count,
+            dispatch.sent_count,
+            dispatch.delivered_count,
+            dispatch.failed_count,
+            0,
+            0,
+        )
+    return _counts(dispatch.recipients, dispatch.messages.all())
+
+
+_WAITING = (MessageState.PENDING, MessageState.CLAIMED, MessageState.HANDING)
+_SENT = (MessageState.SENT, MessageState.DELIVERED, MessageState.UNCERTAIN)
+
+
+def count_fields() -> dict:
+    return {
+        "messages": Count("id"),
+        "sent": Count("id", filter=Q(state__in=_SENT)),
+        "delivered": Count("id", filter=Q(state=MessageState.DELIVERED)),
+        "failed": Count("id", filter=Q(state=MessageState.FAILED)),
+        "skipped": Count("id", filter=Q(state__in=(MessageState.SKIPPED, MessageState.CANCELLED))),
+        "waiting": Count("id", filter=Q(state__in=_WAITING)),
+    }
+
+
+def _counts(recipients: int, messages: QuerySet[Message]) -> Counts:
+    row = messages.order_by().aggregate(**count_fields())
+    return Counts(recipients=recipients, **row)
+
+
+def dispatch_create(
+    request: DispatchRequest,
+    *,
+    user: User | None = None,
+    http_request: HttpRequest | None = None,
+    now: datetime | None = None,
+) -> Dispatch:
+    """Plans the dispatch afresh and writes it, or raises DispatchRefused."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        plan = dispatch_plan(request, now=now)
+        if plan.errors:
+            raise DispatchRefused(plan.errors)
+        if not plan.recipients:
+            raise DispatchRefused(_("Nobody can be reached by this dispatch."))
+        if request.by_sms and plan.by_sms:
+            quota_take(request.round, request.sender)
+        dispatch = _write(plan, user, now)
+        audit_record(
+            AuditAction.DISPATCH_CREATED,
+            request=http_request,
+            user=user,
+            county=request.sender.county,
+            office=request.sender.office,
+            target=f"{request.round}: {dispatch.get_purpose_display()} ({dispatch.pk})",
+            detail={
+                "dispatch": dispatch.pk,
+                "round": request.round.pk,
+                "purpose": request.purpose,
+                "channels": dispatch.channels,
+                "recipients": dispatch.recipients,
+                "send_at": dispatch.send_at.isoformat(),
+            },
+        )
+        if dispatch.state == DispatchState.SENDING:
+            count = plan.by_email + plan.by_sms
+            transaction.on_commit(lambda: dispatch_enqueue(dispatch.pk, count))
+    return dispatch
+
+
+def _write(plan: Plan, user: User | None, now: datetime) -> Dispatch:
+    request = plan.request
+    dispatch = Dispatch.objects.create(
+        round=request.round,
+        county=request.sender.county,
+        training_office=request.sender.office,
+        purpose=request.purpose,
+        by_email=request.by_email,
+        by_sms=request.by_sms and plan.by_sms > 0,
+        language=request.language,
+        send_at=plan.send_at,
+        state=DispatchState.SENDING if plan.send_at <= now else DispatchState.SCHEDULED,
+        override_spacing=request.override_spacing,
+        created_by=user,
+        recipients=len(plan.recipients),
+    )
+    rows = (
+        (uuid.uuid4(), dispatch.pk, r.respondent_id, channel)
+        for r in plan.recipients
+        for channel in r.channels
+    )
+    _insert_messages(rows)
+    return dispatch
+
+
+_MESSAGE_COLUMNS = ("id", "dispatch_id", "respondent_id", "channel")
+
+
+def _insert_messages(rows) -> None:
+    """COPY on PostgreSQL (30,000 rows in a fraction of a second), bulk INSERTs elsewhere."""
+    if connection.vendor != "postgresql":
+        Message.objects.bulk_create(
+            (Message(**dict(zip(_MESSAGE_COLUMNS, row, strict=True))) for row in rows),
+            batch_size=1000,
+        )
+        return
+    from psycopg import sql
+
+    columns = [*_MESSAGE_COLUMNS, "state", "skip_reason", "attempts", "provider_id", "error"]
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(Message._meta.db_table), sql.SQL(", ").join(map(sql.Identifier, columns))
+    )
+    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row((*row, MessageState.PENDING, "", 0, "", ""))
+
+
+def dispatch_enqueue(dispatch_id: int, messages: int) -> int:
+    """One task per chunk of messages; a task claims whichever chunk is still waiting, so a
+    task too many (or delivered twice) finds nothing and stops."""
+    from dispatch.tasks import send_chunk
+
+    tasks = max(1, math.ceil(messages / settings.DISPATCH_CHUNK_SIZE))
+    for _i in range(tasks):
+        send_chunk.delay(dispatch_id)
+    return tasks
+
+
+def dispatch_cancel(
+    dispatch: Dispatch, *, user: User | None = None, http_request: HttpRequest | None = None
+) -> int:
+    """Cancels what has not been handed to the provider yet; returns the messages cancelled.
+    An SMS dispatch that sent nothing gives its quota unit back."""
+    with transaction.atomic():
+        dispatch = Dispatch.objects.select_for_update().get(pk=dispatch.pk)
+        if dispatch.state not in (DispatchState.SCHEDULED, DispatchState.SENDING):
+            raise DispatchRefused(_("The dispatch has finished and cannot be cancelled."))
+        cancelled = dispatch.messages.filter(state=MessageState.PENDING).update(
+            state=MessageState.CANCELLED
+        )
+        nothing_sent = not dispatch.messages.exclude(state=MessageState.CANCELLED).exists()
+        if dispatch.by_sms and nothing_sent:
+            quota_give_back(dispatch.round, _sender_of(dispatch))
+        dispatch.state = DispatchState.CANCELLED
+        dispatch.cancelled_at = timezone.now()
+        dispatch.save(update_fields=["state", "cancelled_at"])
+        audit_record(
+            AuditAction.DISPATCH_CANCELLED,
+            request=http_request,
+            user=user,
+            county=dispatch.county,
+            office=dispatch.training_office,
+            target=f"{dispatch.round}: {dispatch.get_purpose_display()} ({dispatch.pk})",
+            detail={"dispatch": dispatch.pk, "cancelled_messages": cancelled},
+        )
+    return cancelled
+
+
+def _sender_of(dispatch: Dispatch) -> Sender:
+    return Sender(county=dispatch.county, office=dispatch.training_office)
+
+
+def dispatches_release_due(now: datetime | None = None) -> list[int]:
+    """Scheduled dispatches whose time has come go to the workers (Celery beat, every minute:
+    no task waits on the broker with an ETA)."""
+    now = now or timezone.now()
+    released = []
+    for pk in Dispatch.objects.filter(state=DispatchState.SCHEDULED, send_at__lte=now).values_list(
+        "pk", flat=True
+    ):
+        with transaction.atomic():
+            if Dispatch.objects.filter(pk=pk, state=DispatchState.SCHEDULED).update(
+                state=DispatchState.SENDING
+            ):
+                waiting = Message.objects.filter(dispatch_id=pk, state=MessageState.PENDING).count()
+                transaction.on_commit(lambda pk=pk, waiting=waiting: dispatch_enqueue(pk, waiting))
+                released.append(pk)
+    return released

@@ -1,0 +1,337 @@
+"""The dispatch pages of a county or a training office. Every view is reached through
+portal.access (county_view / office_view), which answers 404 outside the user's
+organisations; a dispatch is looked up among the sender's own only."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from dispatch.audience import Sender
+from dispatch.backends import recording_active
+from dispatch.forms import DispatchForm, GatheringFilterForm
+from dispatch.models import Dispatch, DispatchState, Purpose
+from dispatch.selectors import (
+    SURVEY_ORDER,
+    dispatch_of_sender,
+    gathering_candidates,
+    gathering_choices,
+    recorded_for_sender,
+    round_history,
+    skip_reasons,
+)
+from dispatch.services.dispatches import (
+    DispatchRefused,
+    dispatch_cancel,
+    dispatch_counts,
+    dispatch_create,
+)
+from dispatch.services.gathering import gathering_sheet
+from dispatch.services.planner import reminder_suggest
+from dispatch.services.planning import DispatchRequest, dispatch_plan
+from dispatch.services.quotas import quota_limit, quota_used
+from portal.access import county_view, office_view
+from portal.models import County, TrainingOffice
+from surveys.models import Round, SurveyKind
+from surveys.response_rates import response_totals
+from surveys.selectors import kind_from_slug, kind_slug, round_years
+
+HTMX_STOP_POLLING = 286
+
+
+class Urls:
+    """The sender's dispatch URLs (the same pages exist for counties and offices)."""
+
+    def __init__(self, sender: Sender) -> None:
+        self.prefix = "county" if sender.is_county else "office"
+        self.key = sender.county.code if sender.county else sender.office.orgnr  # type: ignore[union-attr]
+
+    def __call__(self, name: str, *args: Any) -> str:
+        return reverse(f"{self.prefix}_{name}", args=[self.key, *args])
+
+
+def _county(view: Callable) -> Callable:
+    @county_view
+    @wraps(view)
+    def wrapper(request: HttpRequest, county: County, *args: Any, **kwargs: Any) -> HttpResponse:
+        return view(request, Sender(county=county), *args, **kwargs)
+
+    return wrapper
+
+
+def _office(view: Callable) -> Callable:
+    @office_view
+    @wraps(view)
+    def wrapper(
+        request: HttpRequest, office: TrainingOffice, *args: Any, **kwargs: Any
+    ) -> HttpResponse:
+        return view(request, Sender(office=office), *args, **kwargs)
+
+    return wrapper
+
+
+def both(view: Callable) -> tuple[Callable, Callable]:
+    return _county(view), _office(view)
+
+
+def _base(sender: Sender) -> dict[str, Any]:
+    urls = Urls(sender)
+    home = (
+        reverse("county_dashboard", args=[sender.county.code])
+        if sender.county
+        else reverse("office_dashboard", args=[sender.office.orgnr])  # type: ignore[union-attr]
+    )
+    return {
+        "sender": sender,
+        "org_name": sender.county.name if sender.county else sender.office.name,  # type: ignore[union-attr]
+        "home_url": home,
+        "recorded_url": urls("dispatch_recorded") if recording_active() else "",
+    }
+
+
+def _rounds(year: int) -> list[Round]:
+    rounds = Round.objects.filter(year=year).select_related("questionnaire")
+    return sorted(rounds, key=lambda r: SURVEY_ORDER[r.kind])
+
+
+@require_GET
+def dispatches_latest(request: HttpRequest, sender: Sender) -> HttpResponse:
+    years = round_years()
+    year = years[0] if years else timezone.localdate().year
+    return redirect(Urls(sender)("dispatches", year))
+
+
+@require_GET
+def dispatches_year(request: HttpRequest, sender: Sender, year: int) -> HttpResponse:
+    urls = Urls(sender)
+    surveys = []
+    for round_ in _rounds(year):
+        sampled, answered = response_totals(round_, county=sender.county, office=sender.office)
+        history = round_history(round_, sender)
+        for row in history:
+            row.url = urls("dispatch", row.dispatch.pk) if row.own else ""  # type: ignore[attr-defined]
+        surveys.append(
+            {
+                "round": round_,
+                "sampled": sampled,
+                "answered": answered,
+                "sms_used": quota_used(round_, sender),
+                "sms_limit": quota_limit(round_, sender),
+                "history": history,
+                "suggestion": reminder_suggest(round_, sender),
+                "new_url": urls("dispatch_new", year, kind_slug(round_.kind)),
+                "gathering_url": urls("gathering", year)
+                if not sender.is_county and round_.kind == SurveyKind.LU
+                else "",
+            }
+        )
+    context = _base(sender) | {"year": year, "years": round_years(), "surveys": surveys}
+    context["year_urls"] = [(y, urls("dispatches", y)) for y in context["years"]]
+    return render(request, "dispatch/year.html", context)
+
+
+def _last_language(sender: Sender) -> str:
+    """The sender's own choice is remembered: the language of its latest dispatch."""
+    last = Dispatch.objects.filter(**sender.filter).order_by("-created_at").first()
+    return last.language if last else "nb"
+
+
+@require_http_methods(["GET", "POST"])
+def dispatch_new(request: HttpRequest, sender: Sender, year: int, kind: str) -> HttpResponse:
+    survey = kind_from_slug(kind)
+    if survey is None:
+        raise Http404
+    round_ = get_object_or_404(Round, year=year, kind=survey)
+    lbu = survey == SurveyKind.LBU
+    form = DispatchForm(request.POST or None, lbu=lbu, initial={"language": _last_language(sender)})
+    plan = None
+    if request.method == "POST" and form.is_valid():
+        dispatch_request = DispatchRequest(
+            round=round_,
+            sender=sender,
+            purpose=form.cleaned_data["purpose"],
+            by_email=form.cleaned_data["by_email"],
+            by_sms=form.cleaned_data["by_sms"],
+            language=form.cleaned_data["language"],
+            send_at=form.send_at(),
+            override_spacing=form.cleaned_data["override_spacing"],
+            leave_out_ar_same_day=form.cleaned_data.get("leave_out_ar_same_day", False),
+        )
+        if "send" in request.POST:
+            try:
+                dispatch = dispatch_create(
+                    dispatch_request, user=request.user, http_request=request
+                )
+            except ValidationError as error:
+                for message in error.messages:
+                    form.add_error(None, message)
+            else:
+                messages.success(request, _("The dispatch was ordered."))
+                return redirect(Urls(sender)("dispatch", dispatch.pk))
+        plan = dispatch_plan(dispatch_request)
+        for message in plan.errors:
+            form.add_error(None, message)
+    context = _base(sender) | {
+        "round": round_,
+        "form": form,
+        "plan": plan,
+        "now": timezone.now(),
+        "back_url": Urls(sender)("dispatches", year),
+    }
+    return render(request, "dispatch/new.html", context)
+
+
+@require_GET
+def dispatch_detail(request: HttpRequest, sender: Sender, pk: int) -> HttpResponse:
+    dispatch = dispatch_of_sender(sender, pk)
+    urls = Urls(sender)
+    counts = dispatch_counts(dispatch)
+    running = dispatch.state in (DispatchState.SCHEDULED, DispatchState.SENDING)
+    context = _base(sender) | {
+        "dispatch": dispatch,
+        "counts": counts,
+        "running": running,
+        "skips": skip_reasons(dispatch) if not dispatch.counts_kept else [],
+        "detail_url": urls("dispatch", pk),
+        "cancel_url": urls("dispatch_cancel", pk),
+        "back_url": urls("dispatches", dispatch.round.year),
+    }
+    if request.htmx:
+        response = render(request, "dispatch/_progress.html", context)
+        if not running:
+            response.status_code = HTMX_STOP_POLLING
+        return response
+    return render(request, "dispatch/detail.html", context)
+
+
+@require_POST
+def dispatch_cancel_view(request: HttpRequest, sender: Sender, pk: int) -> HttpResponse:
+    dispatch = dispatch_of_sender(sender, pk)
+    try:
+        cancelled = dispatch_cancel(dispatch, user=request.user, http_request=request)
+    except DispatchRefused as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("The dispatch was cancelled; %(n)s messages were not sent.") % {"n": cancelled},
+        )
+    return redirect(Urls(sender)("dispatch", pk))
+
+
+# --- Gathering mode (R-D13) -----------------------------------------------------------------
+
+
+def _lu_round(year: int) -> Round:
+    return get_object_or_404(Round, year=year, kind=SurveyKind.LU)
+
+
+@require_http_methods(["GET", "POST"])
+def gathering(request: HttpRequest, sender: Sender, year: int) -> HttpResponse:
+    if sender.is_county:
+        raise Http404
+    round_ = _lu_round(year)
+    urls = Urls(sender)
+    trades, companies = gathering_choices(round_, sender)
+    data = request.GET if request.method == "GET" else request.POST
+    filters = GatheringFilterForm(data or None, trades=trades, companies=companies)
+    trade = filters.data.get("trade", "") if filters.is_bound else ""
+    company = filters.data.get("company", "") if filters.is_bound else ""
+    people = list(gathering_candidates(round_, sender, trade=trade, company=company))
+    context = _base(sender) | {
+        "round": round_,
+        "filters": filters,
+        "people": people,
+        "count_url": urls("gathering_count", year),
+        "back_url": urls("dispatches", year),
+        "sms_left": quota_limit(round_, sender) - quota_used(round_, sender),
+        "code_page": f"{settings.SITE_URL}{reverse('respond_code')}",
+    }
+    if request.method == "POST":
+        chosen = {int(v) for v in request.POST.getlist("respondent") if v.isdigit()}
+        allowed = {p.pk for p in people}
+        chosen &= allowed
+        if not chosen:
+            messages.error(request, _("Choose at least one apprentice."))
+        elif request.POST.get("action") == "print":
+            context["sheet"] = gathering_sheet(
+                round_, sender, chosen, user=request.user, http_request=request
+            )
+            context.update(_count_context(round_, sender))
+            return render(request, "dispatch/gathering_sheet.html", context)
+        else:
+            channel = request.POST.get("channel", "email")
+            try:
+                dispatch = dispatch_create(
+                    DispatchRequest(
+                        round=round_,
+                        sender=sender,
+                        purpose=Purpose.GATHERING,
+                        by_email=channel in ("email", "both"),
+                        by_sms=channel in ("sms", "both"),
+                        language=_last_language(sender),
+                        respondent_ids=frozenset(chosen),
+                    ),
+                    user=request.user,
+                    http_request=request,
+                )
+            except ValidationError as error:
+                for message in error.messages:
+                    messages.error(request, message)
+            else:
+                messages.success(request, _("The links are being sent."))
+                return redirect(urls("dispatch", dispatch.pk))
+    context.update(_count_context(round_, sender))
+    return render(request, "dispatch/gathering.html", context)
+
+
+def _count_context(round_: Round, sender: Sender) -> dict[str, Any]:
+    sampled, answered = response_totals(round_, office=sender.office)
+    return {"sampled": sampled, "answered": answered, "counted_at": timezone.localtime()}
+
+
+@require_GET
+def gathering_count(request: HttpRequest, sender: Sender, year: int) -> HttpResponse:
+    if sender.is_county:
+        raise Http404
+    round_ = _lu_round(year)
+    return render(request, "dispatch/_gathering_count.html", _count_context(round_, sender))
+
+
+# --- What the recording backends kept -------------------------------------------------------
+
+_LINK = re.compile(r"/s/[0-9a-z]{26}/")
+
+
+@require_GET
+def recorded(request: HttpRequest, sender: Sender) -> HttpResponse:
+    if not recording_active():
+        raise Http404
+    rows = recorded_for_sender(sender)
+    for row in rows:
+        found = _LINK.search(row.text)
+        row.path = found.group(0) if found else ""  # type: ignore[attr-defined]
+    return render(request, "dispatch/recorded.html", _base(sender) | {"rows": rows})
+
+
+county_dispatches_latest, office_dispatches_latest = both(dispatches_latest)
+county_dispatches, office_dispatches = both(dispatches_year)
+county_dispatch_new, office_dispatch_new = both(dispatch_new)
+county_dispatch, office_dispatch = both(dispatch_detail)
+county_dispatch_cancel, office_dispatch_cancel = both(dispatch_cancel_view)
+county_recorded, office_recorded = both(recorded)
+office_gathering = _office(gathering)
+office_gathering_count = _office(gathering_count)
