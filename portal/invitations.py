@@ -19,14 +19,14 @@ from portal.models import User
 
 
 def base_url_of(request: HttpRequest | None) -> str:
-    """Where links in e-mails point: the request's own address, else PORTAL_BASE_URL."""
+    """Where links in e-mails point: the request's own address, else SITE_URL."""
     if request is not None:
         return request.build_absolute_uri("/").rstrip("/")
-    if not settings.PORTAL_BASE_URL:
+    if not settings.SITE_URL:
         raise ImproperlyConfigured(
-            "PORTAL_BASE_URL must be set to put links in e-mails sent outside a request"
+            "SITE_URL must be set to put links in e-mails sent outside a request"
         )
-    return settings.PORTAL_BASE_URL
+    return settings.SITE_URL
 
 
 def activation_url(user: User, base_url: str) -> str:

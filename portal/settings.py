@@ -239,12 +239,11 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 
-# Where the portal is reached from outside, for links in e-mails sent without a request (the
-# activation e-mail sent when a county sends ÅR from a background task). Within a request the
-# request's own address is used.
-# Defaults to https:// and the first of ALLOWED_HOSTS.
-PORTAL_BASE_URL = envstr(
-    "PORTAL_BASE_URL",
+# Where the portal is reached from outside: put in front of the personal links in messages, of
+# Twilio's callbacks, and of links in e-mails sent without a request (the activation e-mail when
+# a county sends ÅR). Defaults to https:// and the first of ALLOWED_HOSTS.
+SITE_URL = envstr(
+    "SITE_URL",
     "http://127.0.0.1:8000" if DEBUG else (f"https://{ALLOWED_HOSTS[0]}" if ALLOWED_HOSTS else ""),
 ).rstrip("/")
 
@@ -334,8 +333,6 @@ def _anymail_settings() -> dict[str, str]:
 ANYMAIL = _anymail_settings()
 
 # --- Dispatch -------------------------------------------------------------------------------
-# The address the portal is reached at, put in front of the personal links in messages.
-SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # "django" sends e-mail through Django's mail API (EMAIL_BACKEND, e.g. anymail's); "record"
 # keeps what would have been sent in the database, shown on a page (demo and tests).
 DISPATCH_EMAIL_BACKEND = envstr("DISPATCH_EMAIL_BACKEND", "record" if DEMO_MODE else "django")

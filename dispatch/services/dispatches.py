@@ -22,7 +22,9 @@ from dispatch.models import Dispatch, DispatchState, Message, MessageState
 from dispatch.services.planning import DispatchRequest, Plan, dispatch_plan
 from dispatch.services.quotas import quota_give_back, quota_take
 from portal.audit import audit_record
-from portal.models import AuditAction, User
+from portal.models import AuditAction, TrainingOffice, User
+from portal.user_admin import office_manager_activate
+from surveys.models import RespondentRole, SurveyKind
 
 
 class DispatchRefused(ValidationError):
@@ -118,10 +120,24 @@ def dispatch_create(
                 "send_at": dispatch.send_at.isoformat(),
             },
         )
+        if request.sender.is_county and request.round.kind == SurveyKind.AR:
+            _offices_activate(plan, request.sender.county, http_request)
         if dispatch.state == DispatchState.SENDING:
             count = plan.by_email + plan.by_sms
             transaction.on_commit(lambda: dispatch_enqueue(dispatch.pk, count))
     return dispatch
+
+
+def _offices_activate(plan: Plan, county, http_request: HttpRequest | None) -> None:
+    """R-A3: a training office that gets ÅR from the county and has no user yet gets one for
+    its managing director, with the activation e-mail (sent once this transaction commits)."""
+    offices = TrainingOffice.objects.filter(
+        county=county,
+        respondents__pk__in=[r.respondent_id for r in plan.recipients],
+        respondents__role=RespondentRole.OFFICE,
+    ).distinct()
+    for office in offices:
+        office_manager_activate(office=office, county=county, request=http_request)
 
 
 def _write(plan: Plan, user: User | None, now: datetime) -> Dispatch:

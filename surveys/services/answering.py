@@ -240,6 +240,16 @@ def draft_save(
     )
 
 
+def respondent_language_remember(respondents: Iterable[Respondent], language: str) -> None:
+    """The language a respondent chose on the survey's pages (the switcher's cookie) is the one
+    later messages to them are written in. Writes only when it changed."""
+    changed = [r for r in respondents if r.language != language]
+    if changed:
+        Respondent.objects.filter(pk__in=[r.pk for r in changed]).update(language=language)
+        for respondent in changed:
+            respondent.language = language
+
+
 def consent_give(respondent: Respondent, now: datetime | None = None) -> None:
     if respondent.consent_given_at is None:
         respondent.consent_given_at = now or timezone.now()

@@ -10,6 +10,7 @@ from functools import wraps
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -36,6 +37,7 @@ from surveys.services.answering import (
     landing_page,
     office_member_summaries,
     respondent_current,
+    respondent_language_remember,
     respondent_state,
     survey_load,
 )
@@ -47,6 +49,8 @@ from surveys.services.links import (
     misses_exceeded,
     respondent_form_key,
 )
+
+LANGUAGES = frozenset(code for code, _name in settings.LANGUAGES)
 
 # --- Reaching a respondent through the link --------------------------------------------------
 
@@ -139,6 +143,9 @@ def respondent_page(view: RespondentView) -> RespondentView:
             session_end(response)
             return _private(response)
         visit = Visit(link)
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        if chosen in LANGUAGES:
+            respondent_language_remember({link.respondent, visit.respondent}, chosen)
         state = respondent_state(visit.respondent, link)
         if state != State.OPEN:
             response = _state_page(request, visit, state)

@@ -267,3 +267,36 @@ def test_nothing_is_sent_outside_the_survey_window(
     assert set(Message.objects.filter(dispatch=d).values_list("skip_reason", flat=True)) == {
         "outside_window"
     }
+
+
+def test_r_a3_a_county_sending_ar_activates_the_managing_director_of_an_office_without_users(
+    year, county_a, office_a, office_b, django_capture_on_commit_callbacks, mailoutbox, settings
+):
+    from django.core import mail
+
+    from portal.models import AuditEntry, Membership, Role
+
+    settings.SITE_URL = "https://undersokelse.test"
+    TrainingOfficeModel = type(office_a)
+    TrainingOfficeModel.objects.filter(pk=office_a.pk).update(
+        email="dagleg.leiar@okvest.test", email_valid=True, manager_name="Dagleg Leiar"
+    )
+    send(django_capture_on_commit_callbacks, year.ar, Sender(county=county_a))
+
+    manager = Membership.objects.get(training_office=office_a, role=Role.OFFICE).user
+    assert manager.email == "dagleg.leiar@okvest.test"
+    invitations = [m for m in mail.outbox if m.to == ["dagleg.leiar@okvest.test"]]
+    assert len(invitations) == 1
+    body = invitations[0].body
+    assert "https://undersokelse.test/konto/" in body and "/konto/login/" in body, body
+    assert AuditEntry.objects.filter(action="user_created", target=manager.email).exists()
+    # Only the office located in the county, and only once: a reminder creates nobody more.
+    assert not Membership.objects.filter(training_office=office_b).exists()
+    send(
+        django_capture_on_commit_callbacks,
+        year.ar,
+        Sender(county=county_a),
+        Purpose.REMINDER,
+        override_spacing=True,
+    )
+    assert Membership.objects.filter(training_office=office_a).count() == 1

@@ -39,8 +39,8 @@ def activation_link(message) -> str:
 
 @pytest.fixture(autouse=True)
 def portal_address(settings):
-    """E-mails sent outside a request link to PORTAL_BASE_URL."""
-    settings.PORTAL_BASE_URL = "http://testserver"
+    """E-mails sent outside a request link to SITE_URL."""
+    settings.SITE_URL = "http://testserver"
 
 
 @pytest.fixture
@@ -336,7 +336,7 @@ def office_with_email(county, email="dagligleder@okvest.test", valid=True) -> Tr
 def test_ar_to_an_office_without_users_activates_its_managing_director_once(
     county_a, django_capture_on_commit_callbacks, settings
 ):
-    settings.PORTAL_BASE_URL = "https://undersokelse.example.no"
+    settings.SITE_URL = "https://undersokelse.example.no"
     office = office_with_email(county_a)
     with django_capture_on_commit_callbacks(execute=True):
         user = office_manager_activate(office=office, county=county_a)
@@ -373,7 +373,7 @@ def test_ar_activation_leaves_an_office_that_already_has_a_user(
 def test_without_an_address_for_links_nothing_is_granted(county_a, settings):
     from django.core.exceptions import ImproperlyConfigured
 
-    settings.PORTAL_BASE_URL = ""
+    settings.SITE_URL = ""
     office = office_with_email(county_a)
     with pytest.raises(ImproperlyConfigured):
         office_manager_activate(office=office, county=county_a)

@@ -145,3 +145,15 @@ def test_two_links_in_one_browser_the_last_opened_wins_and_each_page_names_its_s
     # Opening the ÅR link again brings the ÅR back.
     open_link(client, ar_token)
     assert "Fjordbygg AS" in client.get(section_url(1)).content.decode()
+
+
+def test_the_language_chosen_on_the_survey_pages_is_kept_for_later_messages(
+    client, apprentice, settings
+):
+    client.get(link_path(link_issue(apprentice)), follow=True)
+    apprentice.refresh_from_db()
+    assert apprentice.language == ""  # bokmål by default, nothing chosen
+    client.post(reverse("set_language"), {"language": "nn", "next": reverse("respond_entry")})
+    client.get(reverse("respond_entry"), follow=True)
+    apprentice.refresh_from_db()
+    assert apprentice.language == "nn"
