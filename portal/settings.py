@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "surveys",
     "dispatch",
     "reporting",
+    # Above every app: the demo, which uses them all.
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,6 +17,13 @@ from portal.access import (
     user_scopes,
 )
 from portal.models import County, TrainingOffice
+
+
+def page_or_fragment(
+    request: HttpRequest, page: str, fragment: str, context: dict[str, Any]
+) -> HttpResponse:
+    """The whole page, or only the part htmx asked to refresh."""
+    return render(request, fragment if request.htmx else page, context)
 
 
 def home(request: HttpRequest) -> HttpResponse:

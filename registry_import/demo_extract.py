@@ -46,51 +46,21 @@ from registry_import.demo_data import (
     REGIONS,
     TRADES,
 )
+from registry_import.extract_format import (
+    COMPANY_FORMAT,
+    CONTRACT_FORMAT,
+    FORMATS,
+    LEADER_FORMAT,
+    OFFICE_FORMAT,
+)
 
-OFFICES_FILE = "opplaeringskontor.csv"
-COMPANIES_FILE = "laerebedrifter.csv"
-LEADERS_FILE = "faglige_ledere.csv"
-CONTRACTS_FILE = "kontrakter.csv"
+OFFICES_FILE = OFFICE_FORMAT.file_name
+COMPANIES_FILE = COMPANY_FORMAT.file_name
+LEADERS_FILE = LEADER_FORMAT.file_name
+CONTRACTS_FILE = CONTRACT_FORMAT.file_name
 
-# The columns of each file, in the order docs/formats.md lists them.
-HEADERS: dict[str, list[str]] = {
-    OFFICES_FILE: [
-        "orgnr",
-        "navn",
-        "fylkesnr",
-        "nor_registrert",
-        "daglig_leder_navn",
-        "daglig_leder_epost",
-        "daglig_leder_mobil",
-    ],
-    COMPANIES_FILE: [
-        "orgnr",
-        "navn",
-        "fylkesnr",
-        "kommunenr",
-        "opplaeringskontor_orgnr",
-        "nlr_registrert",
-    ],
-    LEADERS_FILE: ["faglig_leder_id", "bedrift_orgnr", "fornavn", "etternavn", "epost", "mobil"],
-    CONTRACTS_FILE: [
-        "kontrakt_id",
-        "fodselsnummer",
-        "fornavn",
-        "etternavn",
-        "epost",
-        "mobil",
-        "kontrakttype",
-        "status",
-        "startdato",
-        "sluttdato",
-        "laerefag_kode",
-        "laerefag_navn",
-        "bedrift_orgnr",
-        "opplaeringskontor_orgnr",
-        "faglig_leder_id",
-        "fylkesnr",
-    ],
-}
+# The columns of each file, in the order of the format (registry_import.extract_format).
+HEADERS: dict[str, list[str]] = {spec.file_name: list(spec.names) for spec in FORMATS.values()}
 
 # The encodings real extracts arrive in: Excel in Norway saves Windows-1252, and some tools
 # write a UTF-8 byte-order mark. Each path of the importer's decoding gets one file.
@@ -486,14 +456,18 @@ class _Generator:
     def open(self, path: Path) -> TextIO:
         return path.open("w", encoding=ENCODINGS[path.name], newline="")
 
+    def writer(self, handle: TextIO, path: Path) -> csv.DictWriter:
+        writer = csv.DictWriter(handle, fieldnames=HEADERS[path.name], delimiter=";")
+        writer.writeheader()
+        return writer
+
     def write_offices(self, path: Path, offices: dict[str, list[_Office]]) -> Path:
         rng = self.rng
         every = [office for county in sorted(offices) for office in offices[county]]
         bad_email = rng.randrange(len(every))
         not_registered = self.chosen(len(every), NOT_REGISTERED)
         with self.open(path) as handle:
-            writer = csv.writer(handle, delimiter=";")
-            writer.writerow(HEADERS[OFFICES_FILE])
+            writer = self.writer(handle, path)
             for index, office in enumerate(every):
                 first, last = self.name(rng.random() < 0.5)
                 domain = _office_domain(office.name)
@@ -502,32 +476,45 @@ class _Generator:
                     email = BAD_EMAILS[0].format(u=_slug(first) + "." + _slug(last))
                 registered = "N" if index in not_registered else "J"
                 writer.writerow(
-                    [
-                        self.written_orgnr(office.orgnr),
-                        office.name,
-                        office.county,
-                        registered,
-                        f"{first} {last}",
-                        email,
-                        mobile,
-                    ]
+                    {
+                        "orgnr": self.written_orgnr(office.orgnr),
+                        "navn": office.name,
+                        "fylkesnr": office.county,
+                        "nor_registrert": registered,
+                        "daglig_leder_navn": f"{first} {last}",
+                        "daglig_leder_epost": email,
+                        "daglig_leder_mobil": mobile,
+                    }
                 )
             # An office with a wrong check digit; it has no members, so nothing else breaks.
             county = self.scale.counties[0]
             name = f"Opplæringskontoret for fagopplæring {REGIONS[county][0]}"
-            writer.writerow([_spoil(self.new_orgnr()), name, county, "J", "", "", ""])
+            writer.writerow(
+                {
+                    "orgnr": _spoil(self.new_orgnr()),
+                    "navn": name,
+                    "fylkesnr": county,
+                    "nor_registrert": "J",
+                }
+            )
         return path
 
     def write_companies(self, path: Path, companies: list[_Company]) -> Path:
         not_registered = self.chosen(len(companies), NOT_REGISTERED)
         with self.open(path) as handle:
-            writer = csv.writer(handle, delimiter=";")
-            writer.writerow(HEADERS[COMPANIES_FILE])
+            writer = self.writer(handle, path)
             for index, c in enumerate(companies):
-                registered = "N" if index in not_registered else "J"
                 office = self.written_orgnr(c.office.orgnr) if c.office else ""
-                orgnr_text = self.written_orgnr(c.orgnr)
-                writer.writerow([orgnr_text, c.name, c.county, c.municipality, office, registered])
+                writer.writerow(
+                    {
+                        "orgnr": self.written_orgnr(c.orgnr),
+                        "navn": c.name,
+                        "fylkesnr": c.county,
+                        "kommunenr": c.municipality,
+                        "opplaeringskontor_orgnr": office,
+                        "nlr_registrert": "N" if index in not_registered else "J",
+                    }
+                )
         return path
 
     def write_leaders(self, path: Path, companies: list[_Company], total: int) -> Path:
@@ -535,8 +522,7 @@ class _Generator:
         dirty = self.dirty_rows(total, DIRTY_LEADER_RATES)
         index = 0
         with self.open(path) as handle:
-            writer = csv.writer(handle, delimiter=";")
-            writer.writerow(HEADERS[LEADERS_FILE])
+            writer = self.writer(handle, path)
             for c in companies:
                 if c.municipal:
                     domain = _slug(c.name.removesuffix(" kommune"))
@@ -554,7 +540,16 @@ class _Generator:
                         mobile = rng.choice(BAD_MOBILES)
                     elif fault == "unknown_company":
                         company = self.new_orgnr()
-                    writer.writerow([leader_id, company, first, last, email, mobile])
+                    writer.writerow(
+                        {
+                            "faglig_leder_id": leader_id,
+                            "bedrift_orgnr": company,
+                            "fornavn": first,
+                            "etternavn": last,
+                            "epost": email,
+                            "mobil": mobile,
+                        }
+                    )
                     index += 1
         return path
 
@@ -601,8 +596,7 @@ class _Generator:
 
         number = 1_000_000
         with self.open(path) as handle:
-            writer = csv.writer(handle, delimiter=";")
-            writer.writerow(HEADERS[CONTRACTS_FILE])
+            writer = self.writer(handle, path)
             for k, (status, ci) in enumerate(stubs):
                 company = companies[ci]
                 code = self.trade(company.sector, company.municipal)
@@ -652,16 +646,17 @@ class _Generator:
                 )
                 fault = dirty.get(k)
                 if fault == "bad_fodselsnummer":
-                    row[1] = _spoil(row[1])
+                    row["fodselsnummer"] = _spoil(row["fodselsnummer"])
                 elif fault == "unknown_company":
-                    row[12], row[13], row[14] = self.new_orgnr(), "", ""
+                    row["bedrift_orgnr"] = self.new_orgnr()
+                    row["opplaeringskontor_orgnr"] = row["faglig_leder_id"] = ""
                 elif fault == "bad_email":
                     user = _slug(person.first) + "." + _slug(person.last)
-                    row[4] = rng.choice(BAD_EMAILS).format(u=user)
+                    row["epost"] = rng.choice(BAD_EMAILS).format(u=user)
                 elif fault == "bad_mobile":
-                    row[5] = rng.choice(BAD_MOBILES)
+                    row["mobil"] = rng.choice(BAD_MOBILES)
                 elif fault == "bad_date":
-                    row[9] = f"31.02.{end.year}"
+                    row["sluttdato"] = f"31.02.{end.year}"
                 writer.writerow(row)
         return path
 
@@ -676,7 +671,7 @@ class _Generator:
         code: str,
         company: _Company,
         day_month: bool,
-    ) -> list[str]:
+    ) -> dict[str, str]:
         rng = self.rng
         leaders = company.leaders
         if rng.random() < 0.02:
@@ -685,24 +680,24 @@ class _Generator:
             leader = leaders[0]
         else:
             leader = rng.choice(leaders)
-        return [
-            str(number),
-            person.fodselsnummer,
-            person.first,
-            person.last,
-            person.email,
-            person.mobile,
-            kind,
-            status,
-            self.day(start, day_month),
-            self.day(end, day_month),
-            code,
-            self.trades[code][0],
-            company.orgnr,
-            company.office.orgnr if company.office else "",
-            leader,
-            company.county,
-        ]
+        return {
+            "kontrakt_id": str(number),
+            "fodselsnummer": person.fodselsnummer,
+            "fornavn": person.first,
+            "etternavn": person.last,
+            "epost": person.email,
+            "mobil": person.mobile,
+            "kontrakttype": kind,
+            "status": status,
+            "startdato": self.day(start, day_month),
+            "sluttdato": self.day(end, day_month),
+            "laerefag_kode": code,
+            "laerefag_navn": self.trades[code][0],
+            "bedrift_orgnr": company.orgnr,
+            "opplaeringskontor_orgnr": company.office.orgnr if company.office else "",
+            "faglig_leder_id": leader,
+            "fylkesnr": company.county,
+        }
 
 
 def _office_domain(name: str) -> str:

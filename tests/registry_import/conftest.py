@@ -15,24 +15,11 @@ import pytest
 from openpyxl import Workbook
 
 from portal.demo import valid_orgnr
-from registry_import.validation import (
-    COMPANY_COLUMNS,
-    COMPANY_OPTIONAL,
-    CONTRACT_COLUMNS,
-    CONTRACT_OPTIONAL,
-    LEADER_COLUMNS,
-    LEADER_OPTIONAL,
-    OFFICE_COLUMNS,
-    OFFICE_OPTIONAL,
-    synthetic_identity_number,
-)
+from registry_import.extract_format import FORMATS
+from registry_import.validation import synthetic_identity_number
 
-HEADERS = {
-    "opplaeringskontor": [*OFFICE_COLUMNS, *OFFICE_OPTIONAL],
-    "laerebedrifter": [*COMPANY_COLUMNS, *COMPANY_OPTIONAL],
-    "faglige_ledere": [*LEADER_COLUMNS, *LEADER_OPTIONAL],
-    "kontrakter": [*CONTRACT_COLUMNS, *CONTRACT_OPTIONAL],
-}
+# Every column of each file, in the order of the format.
+HEADERS = {kind: list(spec.names) for kind, spec in FORMATS.items()}
 
 OFFICE_VEST = valid_orgnr(97100001)
 OFFICE_OSLO = valid_orgnr(97100101)

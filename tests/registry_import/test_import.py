@@ -121,6 +121,7 @@ def test_the_run_records_files_counts_and_times(imported, extract):
         "skipped": 0,
         "invalid_email": 1,
         "invalid_mobile": 0,
+        "mapped": 0,
     }
     assert imported.counts["faglige_ledere.csv"]["invalid_mobile"] == 1
     assert imported.started_at <= imported.finished_at
@@ -346,32 +347,55 @@ def test_a_reference_to_an_unknown_company_skips_the_row(extract, tmp_path, coun
     assert Contract.objects.count() == 2
 
 
+def warning(run: ImportRun, file: str, line: int, column: str) -> dict:
+    matches = [w for w in run.warnings if (w["file"], w["line"], w["column"]) == (file, line, column)]
+    assert len(matches) == 1, run.warnings
+    return matches[0]
+
+
 def test_a_reference_to_a_skipped_row_points_at_its_line(extract, tmp_path, counties):
     extract.offices[1]["fylkesnr"] = "99"
+    extract.companies[0]["orgnr"] = "123456789"
     run = import_extract([extract.write(tmp_path / "x")])
     assert error(run, "opplaeringskontor.csv", 3, "fylkesnr")["message"] == "Ukjent fylkesnummer."
-    assert error(run, "laerebedrifter.csv", 4, "opplaeringskontor_orgnr")["message"] == (
-        "Opplæringskontoret er ikke importert (se linje 3 i opplaeringskontor.csv)."
+    # An optional reference to the skipped office is emptied, the company kept.
+    assert warning(run, "laerebedrifter.csv", 4, "opplaeringskontor_orgnr")["message"] == (
+        "Opplæringskontoret er ikke importert (se linje 3 i opplaeringskontor.csv). "
+        "Raden er tatt med, med verdien tom."
     )
-    assert error(run, "faglige_ledere.csv", 3, "bedrift_orgnr")["message"] == (
-        "Lærebedriften er ikke importert (se linje 4 i laerebedrifter.csv)."
+    assert Company.objects.get(orgnr=COMPANY_OSLO).training_office is None
+    # A required one skips the row.
+    assert error(run, "faglige_ledere.csv", 2, "bedrift_orgnr")["message"] == (
+        "Lærebedriften er ikke importert (se linje 2 i laerebedrifter.csv)."
     )
-    assert error(run, "kontrakter.csv", 4, "faglig_leder_id")["message"] == (
-        "Den faglige lederen er ikke importert (se linje 3 i faglige_ledere.csv)."
+    assert error(run, "kontrakter.csv", 2, "bedrift_orgnr")["message"] == (
+        "Lærebedriften er ikke importert (se linje 2 i laerebedrifter.csv)."
     )
     assert run.counts["kontrakter.csv"]["skipped"] == 1
 
 
-def test_references_to_unknown_offices_and_leaders_skip_the_row(extract, tmp_path, counties):
+def test_references_to_unknown_offices_and_leaders_keep_the_row_with_a_warning(
+    extract, tmp_path, counties
+):
     extract.companies[1]["opplaeringskontor_orgnr"] = COMPANY_OSLO
     extract.contracts[0]["faglig_leder_id"] = "FL-404"
     run = import_extract([extract.write(tmp_path / "x")])
-    assert error(run, "laerebedrifter.csv", 3, "opplaeringskontor_orgnr")["message"] == (
-        "Ukjent opplæringskontor: finnes ikke i opplaeringskontor.csv."
+    assert warning(run, "laerebedrifter.csv", 3, "opplaeringskontor_orgnr")["message"] == (
+        "Ukjent opplæringskontor: finnes ikke i opplaeringskontor.csv. "
+        "Raden er tatt med, med verdien tom."
     )
-    assert error(run, "kontrakter.csv", 2, "faglig_leder_id")["message"] == (
-        "Ukjent faglig leder: finnes ikke i faglige_ledere.csv."
-    )
+    assert warning(run, "kontrakter.csv", 2, "faglig_leder_id") == {
+        "file": "kontrakter.csv",
+        "line": 2,
+        "column": "faglig_leder_id",
+        "value": "FL-404",
+        "message": "Ukjent faglig leder: finnes ikke i faglige_ledere.csv. "
+        "Raden er tatt med, med verdien tom.",
+    }
+    contract = Contract.objects.get(register_id="K-1")
+    assert contract.professional_leader is None
+    assert contract.unknown_professional_leader == "FL-404"
+    assert run.counts["kontrakter.csv"]["skipped"] == 0
 
 
 def test_bad_values_skip_the_row_with_file_line_column_value_and_reason(
@@ -553,6 +577,7 @@ def test_a_newer_extract_reports_new_changed_unchanged_and_gone(imported, extrac
         "skipped": 0,
         "invalid_email": 0,
         "invalid_mobile": 0,
+        "mapped": 0,
     }
     assert run.counts["opplaeringskontor.csv"]["changed"] == 1
     assert run.counts["opplaeringskontor.csv"]["unchanged"] == 1
