@@ -120,7 +120,8 @@ def _sync(
     if outcome.new:
         new = sorted(outcome.new)
         if connection.vendor == "postgresql":
-            bulk_load(model, [key, *attnames], ([k, *incoming[k]] for k in new), len(new))
+            rows = ([k, *incoming[k]] for k in new)
+            bulk_load(model, [key, *attnames], rows, count=len(new), existing=len(existing))
             if need_ids:
                 outcome.ids = dict(model.objects.values_list(key, "pk"))
         else:
@@ -220,23 +221,26 @@ class Sync:
         read = attrgetter(*(step.renamed.get(f, f) for f in fields))
         key = attrgetter(step.source or step.key)
         # Foreign keys: the natural key the record holds becomes the id.
-        lookups = {
-            index: self.ids[f.related_model]
-            for index, f in enumerate(step.model._meta.get_field(n) for n in fields)
-            if f.is_relation
-        }
+        lookups = [
+            self.ids[f.related_model] if f.is_relation else None
+            for f in (step.model._meta.get_field(n) for n in fields)
+        ]
         has_flag = any(f.name == "in_register" for f in step.model._meta.concrete_fields)
+        flag = (True,) if has_flag else ()
         incoming = {}
-        for record in records:
-            values = read(record)
-            if not isinstance(values, tuple):
-                values = (values,)
-            if lookups:
-                values = tuple(
-                    (lookups[i].get(v) if v is not None else None) if i in lookups else v
-                    for i, v in enumerate(values)
-                )
-            incoming[key(record)] = (*values, True) if has_flag else values
+        if len(fields) == 1:
+            for record in records:
+                incoming[key(record)] = (read(record), *flag)
+        elif any(ids is not None for ids in lookups):
+            for record in records:
+                values = [
+                    v if ids is None or v is None else ids[v]
+                    for ids, v in zip(lookups, read(record), strict=True)
+                ]
+                incoming[key(record)] = (*values, *flag)
+        else:
+            for record in records:
+                incoming[key(record)] = (*read(record), *flag)
         written = [*fields, "in_register"] if has_flag else fields
         outcome = _sync(
             step.model,

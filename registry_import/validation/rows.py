@@ -24,15 +24,24 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, make_dataclass
-from typing import Any
+from dataclasses import dataclass, field, make_dataclass, replace
+from typing import Any, NamedTuple
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from portal.structure import CountyStructure, NotPlaced, county_label
-from registry_import.extract_format import FORMATS, Column, FileFormat, Kind
+from registry_import.extract_format import (
+    COMPANY_FORMAT,
+    CONTRACT_FORMAT,
+    FORMATS,
+    LEADER_FORMAT,
+    Column,
+    FileFormat,
+    Kind,
+)
 from registry_import.readers import COMPANIES, CONTRACTS, LEADERS, OFFICES, Table
+from registry_import.validation.parallel import Pending
 from registry_import.validation.values import (
     InvalidValue,
     check_email,
@@ -71,10 +80,23 @@ TRAINING_OFFICE, TRAINING_COMPANY, PROFESSIONAL_LEADER = (
     REFERENCE_MESSAGES[LEADERS],
 )
 
-RECORDS = {
-    kind: make_dataclass(f"{kind.capitalize()}Record", ["line", *spec.fields], slots=True)
-    for kind, spec in FORMATS.items()
-}
+def _record_type(spec: FileFormat) -> type:
+    """A file's record: its line and fields. Defined in this module by name, so that records
+    can be pickled (a second process checks part of a national extract's rows)."""
+    name = f"{spec.kind.capitalize()}Record"
+    record_type = make_dataclass(name, ["line", *spec.fields], slots=True)
+    record_type.__module__ = __name__
+    record_type.__qualname__ = name
+    globals()[name] = record_type
+    return record_type
+
+
+RECORDS = {kind: _record_type(spec) for kind, spec in FORMATS.items()}
+# Below this many contract rows a second process costs more than it saves.
+PARALLEL_FROM_ROWS = 20_000
+# The share of the contracts' rows checked in the second process while this one checks the
+# three other files and the rest: their rows are lighter, so about even work on each side.
+CHILD_SHARE = 0.6
 
 
 def problem(file: str, line: int | None, column: str, value: str, message: str) -> dict:
@@ -138,6 +160,31 @@ def _cached(parse: Callable[[str], Any]) -> Callable[[str], Any]:
     return cached
 
 
+class _Plan(NamedTuple):
+    """What the row loop needs of one column."""
+
+    index: int  # in the file's rows; past every row's end when the file lacks the column
+    column: Column
+    contact: Kind | None  # EMAIL or MOBILE: the value is kept, flagged, whatever it is
+    parse: Callable[[str], Any]
+    blank: Any  # the value of an empty or unusable optional column
+    reference: bool  # a reference: the value as written is kept for reports
+    unknown: bool  # an optional reference: an `unknown_<field>` follows
+
+    @classmethod
+    def of(cls, column: Column, table: Table, parse: Callable[[str], Any]) -> _Plan:
+        index = table.columns.get(column.name)
+        return cls(
+            index=len(table.columns) + 1_000_000 if index is None else index,
+            column=column,
+            contact=column.kind if column.kind in (Kind.EMAIL, Kind.MOBILE) else None,
+            parse=parse,
+            blank="" if column.kind in (Kind.TEXT, Kind.MUNICIPALITY) else None,
+            reference=bool(column.refers_to),
+            unknown=len(column.fields) == 2,
+        )
+
+
 class RowChecker:
     """Reads the four files' rows into records, in the order their references need."""
 
@@ -175,103 +222,124 @@ class RowChecker:
     def check(self, tables: dict[str, Table]) -> dict[str, FileResult]:
         """Every file's records. The tables are consumed (their rows released as read)."""
         self._mapped: Counter[tuple[str, str, str]] = Counter()
-        results = {kind: self._read(FORMATS[kind], tables.pop(kind)) for kind in list(tables)}
+        results = self._read_all(tables)
         offices, companies = results[OFFICES], results[COMPANIES]
         leaders, contracts = results[LEADERS], results[CONTRACTS]
         self._place_offices(offices, companies)
+        company_office = COMPANY_FORMAT.column("opplaeringskontor_orgnr")
         for record in list(companies.records.values()):
             if self._place(companies, record, record.municipality):
-                self._refer(companies, record, "opplaeringskontor_orgnr", offices)
+                self._refer(companies, record, company_office, offices)
+        leader_company = LEADER_FORMAT.column("bedrift_orgnr")
         for record in list(leaders.records.values()):
-            self._refer(leaders, record, "bedrift_orgnr", companies)
+            self._refer(leaders, record, leader_company, companies)
+        contract_company = CONTRACT_FORMAT.column("bedrift_orgnr")
+        contract_office = CONTRACT_FORMAT.column("opplaeringskontor_orgnr")
+        contract_leader = CONTRACT_FORMAT.column("faglig_leder_id")
+        company_records = companies.records
         for record in list(contracts.records.values()):
-            if not self._refer(contracts, record, "bedrift_orgnr", companies):
+            if not self._refer(contracts, record, contract_company, companies):
                 continue
-            company = companies.records[record.company]
-            if self._place(contracts, record, company.municipality):
-                self._refer(contracts, record, "opplaeringskontor_orgnr", offices)
-                self._refer(contracts, record, "faglig_leder_id", leaders)
+            if self._place(contracts, record, company_records[record.company].municipality):
+                self._refer(contracts, record, contract_office, offices)
+                self._refer(contracts, record, contract_leader, leaders)
         for result in results.values():
             self._report_mapped(result)
         return results
 
-    def _read(self, spec: FileFormat, table: Table) -> FileResult:
+    def _read_all(self, tables: dict[str, Table]) -> dict[str, FileResult]:
+        """Every file read into records. A national extract's contracts are read partly in a
+        second process meanwhile (`parallel`), and the two parts joined as one file."""
+        contracts = tables.pop(CONTRACTS)
+        rows = contracts.total_rows
+        if rows < PARALLEL_FROM_ROWS:
+            results = {kind: self._read(FORMATS[kind], tables.pop(kind)) for kind in list(tables)}
+            results[CONTRACTS] = self._read(CONTRACT_FORMAT, contracts)
+            return results
+        first, second = _split(contracts, round(rows * CHILD_SHARE))
+        on_row = self.on_row
+        self.on_row = _nothing  # the child must not report progress through our cache
+        with Pending(self._read_portable, CONTRACT_FORMAT, first) as pending:
+            self.on_row = on_row
+            results = {kind: self._read(FORMATS[kind], tables.pop(kind)) for kind in list(tables)}
+            later = self._read(CONTRACT_FORMAT, second, extra_columns=False)
+            earlier = _restored(CONTRACT_FORMAT, pending.result())
+        for _row in range(earlier.rows):
+            on_row()
+        results[CONTRACTS] = _joined(CONTRACT_FORMAT, earlier, later)
+        return results
+
+    def _read_portable(self, spec: FileFormat, table: Table) -> FileResult:
+        """`_read`, with the records as plain tuples: pickled many times faster."""
+        result = self._read(spec, table)
+        result.records = {
+            key: tuple(getattr(record, f) for f in record.__slots__)
+            for key, record in result.records.items()
+        }
+        return result
+
+    def _read(self, spec: FileFormat, table: Table, *, extra_columns: bool = True) -> FileResult:
         """The file's rows as records; rows with a required value missing or unusable, or a key
-        seen before, are skipped."""
+        seen before, are skipped. The loop runs for every value of a national extract, so what
+        it needs of each column is worked out once, before it (`_Plan`)."""
         result = FileResult(name=table.name)
-        for name in table.extra_columns:
+        for name in table.extra_columns if extra_columns else ():
             result.warnings.append(
                 problem(
                     table.name, table.header_line, name, "", _("Unknown column; it is not read.")
                 )
             )
-        plan = [
-            (table.columns.get(column.name), column, self._parser(column))
-            for column in spec.columns
-        ]
+        plan = [_Plan.of(column, table, self._parser(column)) for column in spec.columns]
         record_type = RECORDS[spec.kind]
         key_index = 1 + spec.fields.index(spec.column(spec.key).field)
+        email = Kind.EMAIL
         for line, values in self._rows(table, result):
             count = len(values)
             out: list[Any] = [line]
             failed = False
-            for index, column, parse in plan:
-                raw = values[index] if index is not None and index < count else ""
-                kind = column.kind
-                if kind is Kind.EMAIL or kind is Kind.MOBILE:
-                    out.extend(self._contact(result, kind, raw))
+            for index, column, contact, parse, blank, reference, unknown in plan:
+                raw = values[index] if index < count else ""
+                if contact is not None:
+                    if not raw:
+                        out += ("", False)
+                    elif contact is email:
+                        value, valid = check_email(raw)
+                        result.invalid_email += not valid
+                        out += (value, valid)
+                    else:
+                        value, valid = normalise_mobile(raw)
+                        result.invalid_mobile += not valid
+                        out += (value, valid)
                     continue
-                value: Any = None
                 if raw:
                     try:
                         value = parse(raw)
-                        if column.refers_to and value != raw:
-                            result.as_written[(line, column.name)] = raw
                     except InvalidValue as invalid:
-                        reported = hidden() if kind is Kind.IDENTITY else shown(raw)
-                        if column.required:
-                            failed = True
-                            result.errors.append(
-                                problem(result.name, line, column.name, reported, invalid.message)
-                            )
-                        else:
-                            # The municipality's message says itself that it is not saved.
-                            suffix = "" if kind is Kind.MUNICIPALITY else " " + _kept()
-                            result.warnings.append(
-                                problem(
-                                    result.name,
-                                    line,
-                                    column.name,
-                                    reported,
-                                    invalid.message + suffix,
-                                )
-                            )
+                        value = blank
+                        failed |= self._invalid(result, line, column, raw, invalid)
+                    else:
+                        if reference and value != raw:
+                            result.as_written[(line, column.name)] = raw
                 elif column.required:
+                    value = None
                     failed = True
                     result.errors.append(
                         problem(result.name, line, column.name, "", _("Missing value."))
                     )
-                if value is None and kind in (Kind.TEXT, Kind.MUNICIPALITY) and not failed:
-                    value = ""
+                else:
+                    value = blank
                 out.append(value)
-                if len(column.fields) == 2:  # an optional reference: unknown_<field>
+                if unknown:
                     out.append("")
             key = out[key_index]
             if key is not None:
                 first = result.lines.get(key)
                 if first is None:
                     result.lines[key] = line
-                else:
+                elif not failed:
                     failed = True
                     result.errors.append(
-                        problem(
-                            result.name,
-                            line,
-                            spec.key,
-                            shown(key),
-                            _("The same %(column)s as on line %(line)s; this row is skipped.")
-                            % {"column": spec.key, "line": first},
-                        )
+                        _duplicate(result.name, line, spec.key, key, first)
                     )
             if failed:
                 result.skipped += 1
@@ -279,21 +347,26 @@ class RowChecker:
                 result.records[key] = record_type(*out)
         return result
 
+    def _invalid(
+        self, result: FileResult, line: int, column: Column, raw: str, invalid: InvalidValue
+    ) -> bool:
+        """Reports a value that cannot be used; returns whether the row must be skipped (the
+        value is required) or kept without it (optional)."""
+        reported = hidden() if column.kind is Kind.IDENTITY else shown(raw)
+        if column.required:
+            result.errors.append(problem(result.name, line, column.name, reported, invalid.message))
+            return True
+        # The municipality's message says itself that it is not saved.
+        suffix = "" if column.kind is Kind.MUNICIPALITY else " " + _kept()
+        result.warnings.append(
+            problem(result.name, line, column.name, reported, invalid.message + suffix)
+        )
+        return False
+
     def _parser(self, column: Column) -> Callable[[str], Any]:
         if column.kind in (Kind.TEXT, Kind.REGISTER_ID):
             return _text(column)
         return self.parsers.get(column.kind, str)
-
-    def _contact(self, result: FileResult, kind: Kind, raw: str) -> tuple[str, bool]:
-        if not raw:
-            return "", False
-        if kind is Kind.EMAIL:
-            value, valid = check_email(raw)
-            result.invalid_email += not valid
-        else:
-            value, valid = normalise_mobile(raw)
-            result.invalid_mobile += not valid
-        return value, valid
 
     def _rows(self, table: Table, result: FileResult) -> Iterator[tuple[int, list[str]]]:
         width = len(table.columns) and max(table.columns.values()) + 1
@@ -320,14 +393,12 @@ class RowChecker:
     def _skip(self, result: FileResult, record: Any, column: str, value: str, message: str):
         result.errors.append(problem(result.name, record.line, column, value, message))
         result.skipped += 1
-        key = FORMATS_BY_NAME_KEY[type(record)]
-        del result.records[getattr(record, key)]
+        del result.records[getattr(record, KEY_FIELDS[type(record)])]
 
-    def _refer(self, result: FileResult, record: Any, column_name: str, target: FileResult):
+    def _refer(self, result: FileResult, record: Any, column: Column, target: FileResult) -> bool:
         """Whether the record's reference in the column names a record of the target file. A
         required one that does not skips the record; an optional one is emptied and kept as
         written in `unknown_<field>`, with a warning. Returns whether the record is kept."""
-        column = FORMATS_BY_RECORD[type(record)].column(column_name)
         key = getattr(record, column.field)
         if key is None or key in target.records:
             return True
@@ -415,8 +486,64 @@ class RowChecker:
             )
 
 
-FORMATS_BY_RECORD = {RECORDS[kind]: spec for kind, spec in FORMATS.items()}
-FORMATS_BY_NAME_KEY = {RECORDS[kind]: spec.column(spec.key).field for kind, spec in FORMATS.items()}
+# The record field holding each record's key.
+KEY_FIELDS = {RECORDS[kind]: spec.column(spec.key).field for kind, spec in FORMATS.items()}
+
+
+def _nothing() -> None:
+    pass
+
+
+def _duplicate(file: str, line: int, column: str, key: str, first: int) -> dict:
+    return problem(
+        file,
+        line,
+        column,
+        shown(key),
+        _("The same %(column)s as on line %(line)s; this row is skipped.")
+        % {"column": column, "line": first},
+    )
+
+
+def _split(table: Table, at: int) -> tuple[Table, Table]:
+    """The table's rows before and from the `at`-th, as two tables."""
+    rows = list(table.rows())
+    return (
+        replace(table, total_rows=at, _rows=rows[:at]),
+        replace(table, total_rows=len(rows) - at, _rows=rows[at:]),
+    )
+
+
+def _restored(spec: FileFormat, result: FileResult) -> FileResult:
+    """A result read by `_read_portable`, with its records again."""
+    record_type = RECORDS[spec.kind]
+    result.records = {key: record_type(*values) for key, values in result.records.items()}
+    return result
+
+
+def _joined(spec: FileFormat, earlier: FileResult, later: FileResult) -> FileResult:
+    """Two parts of one file read apart, as one: a key of the later part that the earlier part
+    had already seen is a duplicate there, as it would have been read in one go."""
+    joined = earlier
+    for key, first in later.lines.items():
+        seen = joined.lines.setdefault(key, first)
+        if seen != first and key in later.records:
+            del later.records[key]
+            later.skipped += 1
+            later.errors.append(_duplicate(later.name, first, spec.key, key, seen))
+    joined.records.update(later.records)
+    joined.rows += later.rows
+    joined.skipped += later.skipped
+    joined.invalid_email += later.invalid_email
+    joined.invalid_mobile += later.invalid_mobile
+    joined.as_written.update(later.as_written)
+    joined.errors = sorted([*joined.errors, *later.errors], key=_by_line)
+    joined.warnings = sorted([*joined.warnings, *later.warnings], key=_by_line)
+    return joined
+
+
+def _by_line(entry: dict) -> int:
+    return entry["line"] or 0
 
 
 def _kept() -> str:

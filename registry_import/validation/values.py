@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from operator import mul
 
 import phonenumbers
 from django.core.exceptions import ValidationError
@@ -75,9 +76,6 @@ def parse_bool(value: str) -> bool:
 # Test persons (Skatteetaten's synthetic population, used in every test environment of the
 # national registers) have 80 added to the birth month, on top of the +40 of a D-number's day.
 SYNTHETIC_MONTH_OFFSET = 80
-# python-stdnum's weights for the two check digits of a fødselsnummer.
-_WEIGHTS_1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
-_WEIGHTS_2 = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
 
 
 def is_synthetic(digits: str) -> bool:
@@ -89,14 +87,18 @@ def _check_digits(nine: str) -> str:
     return first + fodselsnummer.calc_check_digit2(nine + first)
 
 
+# python-stdnum's weights for the two check digits of a fødselsnummer.
+_WEIGHTS_1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
+_WEIGHTS_2 = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
+
+
 def _check_digits_match(digits: str) -> bool:
-    """Both check digits of eleven digits right: stdnum's calc_check_digit1 and 2, without
-    the generator and string round trips that make them the slow half of a row."""
+    """Both check digits of eleven digits right: stdnum's calc_check_digit1 and 2 (the same
+    weights), without the string round trips that make them the slow half of a row."""
     d = [ord(c) - 48 for c in digits]
-    first = (11 - sum(w * n for w, n in zip(_WEIGHTS_1, d, strict=False))) % 11
-    if first != d[9]:
+    if (11 - sum(map(mul, _WEIGHTS_1, d)) % 11) % 11 != d[9]:
         return False
-    return (11 - sum(w * n for w, n in zip(_WEIGHTS_2, d, strict=False))) % 11 == d[10]
+    return (11 - sum(map(mul, _WEIGHTS_2, d)) % 11) % 11 == d[10]
 
 
 def synthetic_identity_number(born: date, serial: int, *, d_number: bool = False) -> str | None:
@@ -116,6 +118,24 @@ def _birth_date(digits: str) -> date | None:
         return fodselsnummer.get_birth_date(digits)
     except StdnumError:
         return None
+
+
+# stdnum reads the birth date from the first six digits and the century from which of these
+# ranges the individual number (digits 7-9) lies in: one answer per birth date and range.
+_CENTURY_RANGES = (500, 750, 900)
+_born: dict[tuple[str, int], date | None] = {}
+
+
+def _born_by_today(digits: str) -> bool:
+    """Whether the number holds a birth date that is not in the future, as stdnum's
+    get_birth_date reads it, asked once per birth date and century range."""
+    individual = int(digits[6:9])
+    key = (digits[:6], sum(1 for limit in _CENTURY_RANGES if individual >= limit))
+    if key in _born:
+        born = _born[key]
+    else:
+        born = _born[key] = _birth_date(digits)
+    return born is not None and born <= date.today()
 
 
 def _identity_digits(value: str) -> str:
@@ -141,16 +161,13 @@ def parse_identity_number(value: str, *, allow_synthetic: bool) -> str:
             raise InvalidValue(_("Invalid identity number: wrong check digit."))
         # The birth date and century rules are those of a real number.
         month = int(digits[2:4]) - SYNTHETIC_MONTH_OFFSET
-        born = _birth_date(f"{digits[:2]}{month:02d}{digits[4:]}")
-        if born is None or born > date.today():
+        if not _born_by_today(f"{digits[:2]}{month:02d}{digits[4:]}"):
             raise InvalidValue(_("Invalid identity number: not a valid birth date."))
         return digits
-    if _check_digits_match(digits):
-        # stdnum.validate's remaining question, asked without its clean-up of the input
-        # (the digits are already clean).
-        born = _birth_date(digits)
-        if born is not None and born <= date.today():
-            return digits
+    if _check_digits_match(digits) and _born_by_today(digits):
+        # stdnum.validate's questions, asked without its clean-up of the input (the digits
+        # are already clean); anything else is left to it, for its exact reason.
+        return digits
     try:
         return fodselsnummer.validate(digits)
     except InvalidChecksum:
