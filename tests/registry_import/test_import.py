@@ -355,7 +355,7 @@ def warning(run: ImportRun, file: str, line: int, column: str) -> dict:
 
 def test_a_reference_to_a_skipped_row_points_at_its_line(extract, tmp_path, counties):
     extract.offices[1]["fylkesnr"] = "99"
-    extract.companies[0]["orgnr"] = "123456789"
+    extract.companies[0]["navn"] = ""
     run = import_extract([extract.write(tmp_path / "x")])
     assert error(run, "opplaeringskontor.csv", 3, "fylkesnr")["message"] == "Ukjent fylkesnummer."
     # An optional reference to the skipped office is emptied, the company kept.
