@@ -9,11 +9,11 @@ import openpyxl
 import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
-from surveys.quality import deadline_countdown
 
 from portal.oslo import OSLO
 from registry_import.models import ContractStatus
 from registry_import.selectors import reference_date_of
+from surveys.quality import deadline_countdown
 from tests import register_rows as rows
 
 pytestmark = pytest.mark.django_db
