@@ -348,7 +348,9 @@ def test_a_reference_to_an_unknown_company_skips_the_row(extract, tmp_path, coun
 
 
 def warning(run: ImportRun, file: str, line: int, column: str) -> dict:
-    matches = [w for w in run.warnings if (w["file"], w["line"], w["column"]) == (file, line, column)]
+    matches = [
+        w for w in run.warnings if (w["file"], w["line"], w["column"]) == (file, line, column)
+    ]
     assert len(matches) == 1, run.warnings
     return matches[0]
 

@@ -65,7 +65,9 @@ def members(round_: Round) -> set:
     )
 
 
-def test_freezing_builds_the_final_sample_and_then_refuses_to_build_again(rounds, register, arrived):
+def test_freezing_builds_the_final_sample_and_then_refuses_to_build_again(
+    rounds, register, arrived
+):
     samples_build(rounds["LU"])
     late = reg.apprentice()  # imported after the preliminary build
     reg.contract(late, register["firm"])
@@ -93,7 +95,9 @@ def test_a_sample_cannot_be_frozen_before_its_reference_date(rounds, register, a
     assert rounds["LU"].is_frozen
 
 
-def test_a_newer_import_changes_contact_data_but_never_who_is_in_the_sample(rounds, register, arrived):
+def test_a_newer_import_changes_contact_data_but_never_who_is_in_the_sample(
+    rounds, register, arrived
+):
     for kind in ("LU", "LBU", "AR"):
         samples_freeze(rounds[kind], now=ON_REFERENCE_DATE)
     before = {kind: members(rounds[kind]) for kind in ("LU", "LBU", "AR")}
