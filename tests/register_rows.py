@@ -148,6 +148,13 @@ def contract(
     )
 
 
+def ended(
+    person: Apprentice, company: Company, *, status: str = ContractStatus.COMPLETED, **fields: Any
+) -> Contract:
+    """A contract completed (or terminated) before the reference date: not running on it."""
+    return contract(person, company, status=status, end=date(YEAR, 6, 30), **fields)
+
+
 def extract_imported(at: datetime | date = REFERENCE, **fields: Any) -> ImportRun:
     """The record of an extract imported at the time given (a day means noon in Norway), as
     the 1 October extract would leave one (R-C3)."""

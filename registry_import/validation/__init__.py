@@ -1,17 +1,15 @@
 """What an extract's values and rows mean: `values` checks single values with the library made
-for each, `rows` reads the four files into records by their format (registry_import.
-extract_format), checks the references between them and places every unit on the survey year's
-county structure."""
+for each, `reading` reads one file into records by its format (registry_import.extract_format),
+`rows` reads the four, checks the references between them and places every unit on the survey
+year's county structure, with `parallel` to share the reading with a second process."""
 
+from registry_import.validation.reading import RECORDS, FileResult, problem
 from registry_import.validation.rows import (
     PROFESSIONAL_LEADER,
-    RECORDS,
     TRAINING_COMPANY,
     TRAINING_OFFICE,
-    FileResult,
     RowChecker,
     not_placed_message,
-    problem,
 )
 from registry_import.validation.values import (
     EMAIL_MAX_LENGTH,

@@ -1,7 +1,7 @@
-"""The rows of an extract: each file's rows read by its format (registry_import.extract_format)
-into records, the references between the files checked, and every unit placed on the county
-structure of the extract's survey year (R-P4). What is wrong is reported with file, line,
-column, value and reason.
+"""The rows of an extract: each file's rows read by its format into records (`reading`), the
+references between the files checked, and every unit placed on the county structure of the
+extract's survey year (R-P4). What is wrong is reported with file, line, column, value and
+reason.
 
 - A row whose required value is missing or cannot be used is skipped (an error). An optional
   value that cannot be used is left empty and the row kept (a warning); an invalid e-mail or
@@ -23,9 +23,8 @@ reported value ever holds an identity number."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, make_dataclass, replace
-from typing import Any, NamedTuple
+from collections.abc import Callable
+from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -37,25 +36,19 @@ from registry_import.extract_format import (
     FORMATS,
     LEADER_FORMAT,
     Column,
-    FileFormat,
-    Kind,
 )
 from registry_import.readers import COMPANIES, CONTRACTS, LEADERS, OFFICES, Table
 from registry_import.validation.parallel import Pending
-from registry_import.validation.values import (
-    InvalidValue,
-    check_email,
-    hidden,
-    normalise_mobile,
-    parse_bool,
-    parse_contract_kind,
-    parse_contract_status,
-    parse_county,
-    parse_date,
-    parse_identity_number,
-    parse_municipality,
-    parse_orgnr,
+from registry_import.validation.reading import (
+    KEY_FIELDS,
+    FileReader,
+    FileResult,
+    joined,
+    kept,
+    problem,
+    restored,
     shown,
+    split_table,
 )
 
 # What a reference to a row of another file says when that row is missing, or was skipped.
@@ -80,109 +73,11 @@ TRAINING_OFFICE, TRAINING_COMPANY, PROFESSIONAL_LEADER = (
     REFERENCE_MESSAGES[LEADERS],
 )
 
-def _record_type(spec: FileFormat) -> type:
-    """A file's record: its line and fields. Defined in this module by name, so that records
-    can be pickled (a second process checks part of a national extract's rows)."""
-    name = f"{spec.kind.capitalize()}Record"
-    record_type = make_dataclass(name, ["line", *spec.fields], slots=True)
-    record_type.__module__ = __name__
-    record_type.__qualname__ = name
-    globals()[name] = record_type
-    return record_type
-
-
-RECORDS = {kind: _record_type(spec) for kind, spec in FORMATS.items()}
 # Below this many contract rows a second process costs more than it saves.
 PARALLEL_FROM_ROWS = 20_000
 # The share of the contracts' rows checked in the second process while this one checks the
 # three other files and the rest: their rows are lighter, so about even work on each side.
 CHILD_SHARE = 0.6
-
-
-def problem(file: str, line: int | None, column: str, value: str, message: str) -> dict:
-    """The stored form of an error or warning."""
-    return {"file": file, "line": line, "column": column, "value": value, "message": message}
-
-
-@dataclass
-class FileResult:
-    """One file checked: its usable records by key, and what was wrong.
-
-    `lines` holds the first line of every key seen, used or not, so that a duplicate or a
-    reference to a skipped row can point at it. `mapped` counts the rows whose county number
-    was of another year's structure and was placed on the survey year's."""
-
-    name: str
-    rows: int = 0
-    records: dict[str, Any] = field(default_factory=dict)
-    lines: dict[str, int] = field(default_factory=dict)
-    errors: list[dict[str, Any]] = field(default_factory=list)
-    warnings: list[dict[str, Any]] = field(default_factory=list)
-    skipped: int = 0
-    invalid_email: int = 0
-    invalid_mobile: int = 0
-    mapped: int = 0
-    # References written otherwise than their key (an organisation number with spaces), by
-    # (line, column): a report shows the value as written.
-    as_written: dict[tuple[int, str], str] = field(default_factory=dict)
-
-
-def _text(column: Column) -> Callable[[str], str]:
-    limit = column.max_length
-
-    def parse(value: str) -> str:
-        if len(value) > limit:
-            raise InvalidValue(
-                _("The value is too long (at most %(max)s characters).") % {"max": limit}
-            )
-        return value
-
-    return parse
-
-
-def _cached(parse: Callable[[str], Any]) -> Callable[[str], Any]:
-    """`parse` asked once per distinct value: organisation numbers, dates and county numbers
-    repeat on thousands of rows."""
-    known: dict[str, Any] = {}
-
-    def cached(value: str) -> Any:
-        result = known.get(value)
-        if result is None:
-            try:
-                result = parse(value)
-            except InvalidValue as invalid:
-                result = invalid
-            known[value] = result
-        if isinstance(result, InvalidValue):
-            raise result
-        return result
-
-    return cached
-
-
-class _Plan(NamedTuple):
-    """What the row loop needs of one column."""
-
-    index: int  # in the file's rows; past every row's end when the file lacks the column
-    column: Column
-    contact: Kind | None  # EMAIL or MOBILE: the value is kept, flagged, whatever it is
-    parse: Callable[[str], Any]
-    blank: Any  # the value of an empty or unusable optional column
-    reference: bool  # a reference: the value as written is kept for reports
-    unknown: bool  # an optional reference: an `unknown_<field>` follows
-
-    @classmethod
-    def of(cls, column: Column, table: Table, parse: Callable[[str], Any]) -> _Plan:
-        index = table.columns.get(column.name)
-        return cls(
-            index=len(table.columns) + 1_000_000 if index is None else index,
-            column=column,
-            contact=column.kind if column.kind in (Kind.EMAIL, Kind.MOBILE) else None,
-            parse=parse,
-            blank="" if column.kind in (Kind.TEXT, Kind.MUNICIPALITY) else None,
-            reference=bool(column.refers_to),
-            unknown=len(column.fields) == 2,
-        )
 
 
 class RowChecker:
@@ -198,24 +93,12 @@ class RowChecker:
         on_row: Callable[[], None] | None = None,
     ) -> None:
         self.structure = structure
-        self.allow_synthetic = allow_synthetic
-        self.pseudonymise = pseudonymise
-        self.on_row = on_row or (lambda: None)
-        orgnr = _cached(parse_orgnr)
-        self.parsers: dict[Kind, Callable[[str], Any]] = {
-            Kind.ORGNR: orgnr,
-            Kind.COUNTY: _cached(lambda value: parse_county(value, county_codes)),
-            Kind.MUNICIPALITY: _cached(parse_municipality),
-            Kind.BOOLEAN: parse_bool,
-            Kind.DATE: _cached(parse_date),
-            Kind.IDENTITY: self._pseudonym,
-            Kind.CONTRACT_KIND: parse_contract_kind,
-            Kind.CONTRACT_STATUS: parse_contract_status,
-        }
-
-    def _pseudonym(self, value: str) -> str:
-        digits = parse_identity_number(value, allow_synthetic=self.allow_synthetic)
-        return self.pseudonymise(digits)
+        self.reader = FileReader(
+            county_codes=county_codes,
+            allow_synthetic=allow_synthetic,
+            pseudonymise=pseudonymise,
+            on_row=on_row,
+        )
 
     # --- The four files -------------------------------------------------------------------
 
@@ -250,143 +133,25 @@ class RowChecker:
     def _read_all(self, tables: dict[str, Table]) -> dict[str, FileResult]:
         """Every file read into records. A national extract's contracts are read partly in a
         second process meanwhile (`parallel`), and the two parts joined as one file."""
+        reader = self.reader
         contracts = tables.pop(CONTRACTS)
         rows = contracts.total_rows
         if rows < PARALLEL_FROM_ROWS:
-            results = {kind: self._read(FORMATS[kind], tables.pop(kind)) for kind in list(tables)}
-            results[CONTRACTS] = self._read(CONTRACT_FORMAT, contracts)
+            results = {kind: reader.read(FORMATS[kind], tables.pop(kind)) for kind in list(tables)}
+            results[CONTRACTS] = reader.read(CONTRACT_FORMAT, contracts)
             return results
-        first, second = _split(contracts, round(rows * CHILD_SHARE))
-        on_row = self.on_row
-        self.on_row = _nothing  # the child must not report progress through our cache
-        with Pending(self._read_portable, CONTRACT_FORMAT, first) as pending:
-            self.on_row = on_row
-            results = {kind: self._read(FORMATS[kind], tables.pop(kind)) for kind in list(tables)}
-            later = self._read(CONTRACT_FORMAT, second, extra_columns=False)
-            earlier = _restored(CONTRACT_FORMAT, pending.result())
+        first, second = split_table(contracts, round(rows * CHILD_SHARE))
+        on_row = reader.on_row
+        reader.on_row = _nothing  # the child must not report progress through our cache
+        with Pending(reader.read_portable, CONTRACT_FORMAT, first) as pending:
+            reader.on_row = on_row
+            results = {kind: reader.read(FORMATS[kind], tables.pop(kind)) for kind in list(tables)}
+            later = reader.read(CONTRACT_FORMAT, second, extra_columns=False)
+            earlier = restored(CONTRACT_FORMAT, pending.result())
         for _row in range(earlier.rows):
             on_row()
-        results[CONTRACTS] = _joined(CONTRACT_FORMAT, earlier, later)
+        results[CONTRACTS] = joined(CONTRACT_FORMAT, earlier, later)
         return results
-
-    def _read_portable(self, spec: FileFormat, table: Table) -> FileResult:
-        """`_read`, with the records as plain tuples: pickled many times faster."""
-        result = self._read(spec, table)
-        result.records = {
-            key: tuple(getattr(record, f) for f in record.__slots__)
-            for key, record in result.records.items()
-        }
-        return result
-
-    def _read(self, spec: FileFormat, table: Table, *, extra_columns: bool = True) -> FileResult:
-        """The file's rows as records; rows with a required value missing or unusable, or a key
-        seen before, are skipped. The loop runs for every value of a national extract, so what
-        it needs of each column is worked out once, before it (`_Plan`)."""
-        result = FileResult(name=table.name)
-        for name in table.extra_columns if extra_columns else ():
-            result.warnings.append(
-                problem(
-                    table.name, table.header_line, name, "", _("Unknown column; it is not read.")
-                )
-            )
-        plan = [_Plan.of(column, table, self._parser(column)) for column in spec.columns]
-        record_type = RECORDS[spec.kind]
-        key_index = 1 + spec.fields.index(spec.column(spec.key).field)
-        email = Kind.EMAIL
-        for line, values in self._rows(table, result):
-            count = len(values)
-            out: list[Any] = [line]
-            failed = False
-            for index, column, contact, parse, blank, reference, unknown in plan:
-                raw = values[index] if index < count else ""
-                if contact is not None:
-                    if not raw:
-                        out += ("", False)
-                    elif contact is email:
-                        value, valid = check_email(raw)
-                        result.invalid_email += not valid
-                        out += (value, valid)
-                    else:
-                        value, valid = normalise_mobile(raw)
-                        result.invalid_mobile += not valid
-                        out += (value, valid)
-                    continue
-                if raw:
-                    try:
-                        value = parse(raw)
-                    except InvalidValue as invalid:
-                        value = blank
-                        failed |= self._invalid(result, line, column, raw, invalid)
-                    else:
-                        if reference and value != raw:
-                            result.as_written[(line, column.name)] = raw
-                elif column.required:
-                    value = None
-                    failed = True
-                    result.errors.append(
-                        problem(result.name, line, column.name, "", _("Missing value."))
-                    )
-                else:
-                    value = blank
-                out.append(value)
-                if unknown:
-                    out.append("")
-            key = out[key_index]
-            if key is not None:
-                first = result.lines.get(key)
-                if first is None:
-                    result.lines[key] = line
-                elif not failed:
-                    failed = True
-                    result.errors.append(
-                        _duplicate(result.name, line, spec.key, key, first)
-                    )
-            if failed:
-                result.skipped += 1
-            else:
-                result.records[key] = record_type(*out)
-        return result
-
-    def _invalid(
-        self, result: FileResult, line: int, column: Column, raw: str, invalid: InvalidValue
-    ) -> bool:
-        """Reports a value that cannot be used; returns whether the row must be skipped (the
-        value is required) or kept without it (optional)."""
-        reported = hidden() if column.kind is Kind.IDENTITY else shown(raw)
-        if column.required:
-            result.errors.append(problem(result.name, line, column.name, reported, invalid.message))
-            return True
-        # The municipality's message says itself that it is not saved.
-        suffix = "" if column.kind is Kind.MUNICIPALITY else " " + _kept()
-        result.warnings.append(
-            problem(result.name, line, column.name, reported, invalid.message + suffix)
-        )
-        return False
-
-    def _parser(self, column: Column) -> Callable[[str], Any]:
-        if column.kind in (Kind.TEXT, Kind.REGISTER_ID):
-            return _text(column)
-        return self.parsers.get(column.kind, str)
-
-    def _rows(self, table: Table, result: FileResult) -> Iterator[tuple[int, list[str]]]:
-        width = len(table.columns) and max(table.columns.values()) + 1
-        for line, values in table.rows():
-            result.rows += 1
-            self.on_row()
-            if len(values) > width and any(values[width:]):
-                result.errors.append(
-                    problem(
-                        result.name,
-                        line,
-                        "",
-                        "",
-                        _("The row has %(found)s values, but the header has %(expected)s.")
-                        % {"found": len(values), "expected": width},
-                    )
-                )
-                result.skipped += 1
-                continue
-            yield line, values
 
     # --- Between the files ----------------------------------------------------------------
 
@@ -413,7 +178,7 @@ class RowChecker:
             self._skip(result, record, column.name, written, message)
             return False
         result.warnings.append(
-            problem(result.name, record.line, column.name, written, message + " " + _kept())
+            problem(result.name, record.line, column.name, written, message + " " + kept())
         )
         setattr(record, column.field, None)
         setattr(record, f"unknown_{column.field}", key)
@@ -486,68 +251,8 @@ class RowChecker:
             )
 
 
-# The record field holding each record's key.
-KEY_FIELDS = {RECORDS[kind]: spec.column(spec.key).field for kind, spec in FORMATS.items()}
-
-
 def _nothing() -> None:
     pass
-
-
-def _duplicate(file: str, line: int, column: str, key: str, first: int) -> dict:
-    return problem(
-        file,
-        line,
-        column,
-        shown(key),
-        _("The same %(column)s as on line %(line)s; this row is skipped.")
-        % {"column": column, "line": first},
-    )
-
-
-def _split(table: Table, at: int) -> tuple[Table, Table]:
-    """The table's rows before and from the `at`-th, as two tables."""
-    rows = list(table.rows())
-    return (
-        replace(table, total_rows=at, _rows=rows[:at]),
-        replace(table, total_rows=len(rows) - at, _rows=rows[at:]),
-    )
-
-
-def _restored(spec: FileFormat, result: FileResult) -> FileResult:
-    """A result read by `_read_portable`, with its records again."""
-    record_type = RECORDS[spec.kind]
-    result.records = {key: record_type(*values) for key, values in result.records.items()}
-    return result
-
-
-def _joined(spec: FileFormat, earlier: FileResult, later: FileResult) -> FileResult:
-    """Two parts of one file read apart, as one: a key of the later part that the earlier part
-    had already seen is a duplicate there, as it would have been read in one go."""
-    joined = earlier
-    for key, first in later.lines.items():
-        seen = joined.lines.setdefault(key, first)
-        if seen != first and key in later.records:
-            del later.records[key]
-            later.skipped += 1
-            later.errors.append(_duplicate(later.name, first, spec.key, key, seen))
-    joined.records.update(later.records)
-    joined.rows += later.rows
-    joined.skipped += later.skipped
-    joined.invalid_email += later.invalid_email
-    joined.invalid_mobile += later.invalid_mobile
-    joined.as_written.update(later.as_written)
-    joined.errors = sorted([*joined.errors, *later.errors], key=_by_line)
-    joined.warnings = sorted([*joined.warnings, *later.warnings], key=_by_line)
-    return joined
-
-
-def _by_line(entry: dict) -> int:
-    return entry["line"] or 0
-
-
-def _kept() -> str:
-    return _("The row is kept with the value left empty.")
 
 
 def not_placed_message(error: NotPlaced, *, by_members: bool = False) -> str:

@@ -206,13 +206,7 @@ def test_lbu_asks_the_leader_with_most_apprentices_in_the_company(rounds, county
     reg.contract(reg.apprentice(), firm, leader=many)
     # Contracts that had ended by the reference date do not count.
     for _ in range(3):
-        reg.contract(
-            reg.apprentice(),
-            firm,
-            leader=few,
-            status=ContractStatus.COMPLETED,
-            end=date(2025, 6, 1),
-        )
+        reg.ended(reg.apprentice(), firm, leader=few)
 
     samples_build(rounds["LBU"])
 
@@ -304,13 +298,7 @@ def test_a_company_missing_in_nlr_is_left_out_of_lbu_and_ar(rounds, county_a):
 
 def test_a_company_without_a_running_contract_is_not_in_lbu(rounds, county_a):
     firm = reg.company(county_a)
-    reg.contract(
-        reg.apprentice(),
-        firm,
-        leader=reg.leader(firm),
-        status=ContractStatus.COMPLETED,
-        end=date(2025, 6, 30),
-    )
+    reg.ended(reg.apprentice(), firm, leader=reg.leader(firm))
 
     summary = samples_build(rounds["LBU"])
 
@@ -327,13 +315,7 @@ def test_ar_asks_offices_member_and_independent_companies_with_a_running_contrac
     idle = reg.company(county_a)
     reg.contract(reg.apprentice(), member, leader=reg.leader(member))
     reg.contract(reg.apprentice(), independent, leader=reg.leader(independent))
-    reg.contract(
-        reg.apprentice(),
-        idle,
-        leader=reg.leader(idle),
-        status=ContractStatus.TERMINATED,
-        end=date(2025, 9, 1),
-    )
+    reg.ended(reg.apprentice(), idle, leader=reg.leader(idle), status=ContractStatus.TERMINATED)
 
     summary = samples_build(rounds["AR"])
 
