@@ -4,7 +4,6 @@ rule, named by its rule id (docs/domain.md)."""
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import date
 
@@ -14,238 +13,26 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.demo import valid_orgnr
-from portal.models import Company, County, TrainingOffice
+from portal.models import County
 from registry_import.models import Contract, ImportRun, ImportStatus
-from registry_import.services import format_report, import_extract
-from surveys.models import Exclusion, ExclusionReason, Respondent, Round, RoundCounty
+from registry_import.services import import_extract
+from surveys.models import Exclusion, ExclusionReason, Respondent, Round
 from surveys.services.samples import samples_build
 from tests import register_rows as reg
-from tests.registry_import.conftest import ExtractBuilder, synthetic
+from tests.registry_import.conftest import ExtractBuilder
+from tests.registry_import.handwritten import (
+    FIRM,
+    FIRM_2,
+    YEAR,
+    company,
+    contract,
+    csv_rows,
+    imported,
+    leader,
+    office,
+)
 
 pytestmark = pytest.mark.django_db
-
-YEAR = 2025  # a survey year whose reference date has passed
-STARTED = "2024-08-15"  # more than 11 months before 1 October 2025
-ENDS = "2026-08-14"
-
-
-def office(orgnr: str, county: str, **row) -> dict:
-    return {
-        "orgnr": orgnr,
-        "navn": f"Kontor {orgnr}",
-        "fylkesnr": county,
-        "nor_registrert": "J",
-    } | row
-
-
-def company(orgnr: str, county: str, municipality: str = "", office: str = "", **row) -> dict:
-    return {
-        "orgnr": orgnr,
-        "navn": f"Bedrift {orgnr}",
-        "fylkesnr": county,
-        "kommunenr": municipality,
-        "opplaeringskontor_orgnr": office,
-        "nlr_registrert": "J",
-    } | row
-
-
-def leader(register_id: str, company: str) -> dict:
-    return {
-        "faglig_leder_id": register_id,
-        "bedrift_orgnr": company,
-        "fornavn": "Faglig",
-        "etternavn": register_id,
-        "epost": f"{register_id.lower()}@bedrift.no",
-        "mobil": "41234567",
-    }
-
-
-def contract(number: int, person: int, company: str, county: str, **row) -> dict:
-    return {
-        "kontrakt_id": f"K-{number}",
-        "fodselsnummer": synthetic(person),
-        "fornavn": "Lærling",
-        "etternavn": f"Nummer {person}",
-        "epost": f"laerling{person}@example.no",
-        "mobil": "98765432",
-        "kontrakttype": "LÆREKONTRAKT",
-        "status": "LØPENDE",
-        "startdato": STARTED,
-        "sluttdato": ENDS,
-        "laerefag_kode": "ELELE3----",
-        "laerefag_navn": "Elektrikerfaget",
-        "bedrift_orgnr": company,
-        "fylkesnr": county,
-    } | row
-
-
-# Every file must have a row: an office, a company and a leader in Oslo that no contract of
-# these tests concerns.
-OSLO_OFFICE = valid_orgnr(97399901)
-OSLO_FIRM = valid_orgnr(98399901)
-
-
-def imported(tmp_path, builder: ExtractBuilder, year: int = YEAR) -> ImportRun:
-    builder.offices.append(office(OSLO_OFFICE, "03"))
-    builder.companies.append(company(OSLO_FIRM, "03", "0301"))
-    builder.leaders.append(leader("FL-OSLO", OSLO_FIRM))
-    run = import_extract([builder.write(tmp_path / f"extract-{year}")], survey_year=year)
-    assert run.status == ImportStatus.SUCCEEDED, run.message
-    return run
-
-
-def errors_of(run: ImportRun, file: str) -> list[dict]:
-    return [e for e in run.errors if e["file"] == file]
-
-
-OFFICE = valid_orgnr(97300001)
-FIRM = valid_orgnr(98300001)
-FIRM_2 = valid_orgnr(98300101)
-FIRM_3 = valid_orgnr(98300201)
-
-
-# --- 1. County codes of another year's structure (R-P4) -------------------------------------
-
-
-def test_R_P4_a_code_with_one_counterpart_is_placed_on_the_years_county(tmp_path, counties):
-    # 12 Hordaland in a 2026 extract is 46 Vestland; the report counts the rows placed.
-    extract = ExtractBuilder(
-        offices=[office(OFFICE, "12")],
-        companies=[company(FIRM, "12", "1201", OFFICE)],
-        leaders=[leader("FL-1", FIRM)],
-        contracts=[contract(1, 1, FIRM, "12", faglig_leder_id="FL-1")],
-    )
-    run = imported(tmp_path, extract, year=2026)
-
-    assert TrainingOffice.objects.get(orgnr=OFFICE).county.code == "46"
-    assert Company.objects.get(orgnr=FIRM).county.code == "46"
-    assert Contract.objects.get(register_id="K-1").county.code == "46"
-    assert run.survey_year == 2026
-    assert [run.counts[f]["mapped"] for f in ("laerebedrifter.csv", "kontrakter.csv")] == [1, 1]
-    assert "fylkene fra 2026" in format_report(run)
-    placed = [w for w in run.warnings if w["column"] == "fylkesnr" and w["value"] == "12"]
-    assert placed[0]["message"] == (
-        "Fylkesnummer 12 Hordaland finnes ikke i 2026; 1 rad ble plassert i 46 Vestland."
-    )
-
-
-def test_R_P4_a_split_county_is_resolved_by_the_companys_municipality(tmp_path, counties):
-    # 30 Viken in a 2026 extract became 31, 32 and 33; Halden (3001, 0101 before 2020) lies in
-    # 31 Østfold, Bærum (3024) in 32 Akershus. A contract takes its company's municipality,
-    # and an office its member companies'.
-    extract = ExtractBuilder(
-        offices=[office(OFFICE, "30")],
-        companies=[
-            company(FIRM, "30", "3001", OFFICE),
-            company(FIRM_2, "30", "0101", OFFICE),
-            company(FIRM_3, "30", "3024"),
-        ],
-        leaders=[],
-        contracts=[
-            contract(1, 1, FIRM, "30", opplaeringskontor_orgnr=OFFICE),
-            contract(2, 2, FIRM_2, "30"),
-            contract(3, 3, FIRM_3, "30"),
-        ],
-    )
-    run = imported(tmp_path, extract, year=2026)
-
-    assert run.errors == []
-    assert TrainingOffice.objects.get(orgnr=OFFICE).county.code == "31"
-    counties_of = dict(Contract.objects.values_list("register_id", "county__code"))
-    assert counties_of == {"K-1": "31", "K-2": "31", "K-3": "32"}
-    assert Company.objects.get(orgnr=FIRM_3).county.code == "32"
-
-
-def test_R_P4_an_unresolvable_code_is_refused_with_its_message(tmp_path, counties):
-    # 30 Viken in 2026, the company without a municipality: the rows are skipped, saying what
-    # the code became. The office's members say nothing either.
-    extract = ExtractBuilder(
-        offices=[office(OFFICE, "30")],
-        companies=[company(FIRM, "30", "", OFFICE), company(FIRM_2, "46", "4601")],
-        leaders=[],
-        contracts=[contract(1, 1, FIRM, "30"), contract(2, 2, FIRM_2, "30")],
-    )
-    run = imported(tmp_path, extract, year=2026)
-
-    became = (
-        "Fylkesnummer 30 Viken finnes ikke i 2026; i 2026 ligger området i 31 Østfold, "
-        "32 Akershus og 33 Buskerud."
-    )
-    (company_error,) = errors_of(run, "laerebedrifter.csv")
-    assert company_error == {
-        "file": "laerebedrifter.csv",
-        "line": 2,
-        "column": "fylkesnr",
-        "value": "30",
-        "message": became
-        + " Det finnes ikke noe kommunenummer (kommunenr for bedriften) som viser hvilket.",
-    }
-    (office_error,) = errors_of(run, "opplaeringskontor.csv")
-    assert office_error["message"].startswith(became)
-    contract_errors = {e["line"]: e["message"] for e in errors_of(run, "kontrakter.csv")}
-    # K-1's company was not imported; K-2's company lies in 4601 Bergen, not in 31-33.
-    assert contract_errors[2].startswith("Lærebedriften er ikke importert")
-    assert contract_errors[3] == became + " Kommune 4601 ligger ikke i noen av dem."
-    assert not Contract.objects.exists()
-
-
-def test_R_P4_a_county_merged_away_is_resolved_in_an_earlier_year(tmp_path, counties):
-    # 46 Vestland in a 2019 extract is 12 Hordaland or 14 Sogn og Fjordane; 31 Østfold in a
-    # 2023 extract is 30 Viken.
-    extract = ExtractBuilder(
-        offices=[],
-        companies=[company(FIRM, "46", "4601"), company(FIRM_2, "46", "4647")],
-        leaders=[],
-        contracts=[contract(1, 1, FIRM, "46"), contract(2, 2, FIRM_2, "46")],
-    )
-    imported(tmp_path, extract, year=2019)
-    assert dict(Contract.objects.values_list("register_id", "county__code")) == {
-        "K-1": "12",
-        "K-2": "14",
-    }
-
-    later = ExtractBuilder(
-        offices=[],
-        companies=[company(FIRM_3, "31", "3101")],
-        leaders=[],
-        contracts=[contract(3, 3, FIRM_3, "31")],
-    )
-    imported(tmp_path, later, year=2023)
-    assert Contract.objects.get(register_id="K-3").county.code == "30"
-
-
-def test_R_P4_samples_exclusions_quality_report_and_lbu_choice_use_the_years_structure(
-    tmp_path, counties, client, county_a_admin
-):
-    # A 2025 extract still written with 12 Hordaland: its units belong to 46 Vestland, whose
-    # choice not to run LBU leaves them out of LBU, and whose quality report lists them.
-    rounds = reg.rounds(YEAR)
-    extract = ExtractBuilder(
-        offices=[],
-        companies=[company(FIRM, "12", "1201"), company(FIRM_2, "12", "1201", nlr_registrert="N")],
-        leaders=[leader("FL-1", FIRM)],
-        contracts=[
-            contract(1, 1, FIRM, "12", faglig_leder_id="FL-1", epost=""),
-            contract(2, 2, FIRM_2, "12"),
-        ],
-    )
-    imported(tmp_path, extract)
-    vestland = County.objects.get(code="46")
-    RoundCounty.objects.filter(round=rounds["LBU"], county=vestland).update(participates=False)
-    for kind in ("LU", "LBU", "AR"):
-        samples_build(rounds[kind])
-
-    assert set(Respondent.objects.values_list("county__code", flat=True)) == {"46"}
-    assert set(Exclusion.objects.values_list("county__code", "reason")) == {
-        ("46", ExclusionReason.NOT_IN_NLR),
-        ("46", ExclusionReason.COUNTY_NOT_PARTICIPATING),
-    }
-    assert not Respondent.objects.filter(round=rounds["LBU"]).exists()
-    Round.objects.filter(year=YEAR).update(year=timezone.localdate().year)
-    client.force_login(county_a_admin)
-    response = client.get(reverse("county_quality_csv", args=["46", "laerlinger"]))
-    assert [row[1] for row in _csv(response)[1:]] == ["K-1"]
-
 
 # --- 2. Time in training (R-S1) --------------------------------------------------------------
 
@@ -375,7 +162,7 @@ def test_R_S1_R_S2_a_contract_naming_a_leader_or_office_not_in_the_extract_is_ke
     Contract.objects.update(start_date=date(timezone.localdate().year - 1, 8, 1))
     client.force_login(county_a_admin)
     response = client.get(reverse("county_quality_csv", args=["46", "ukjente-henvisninger"]))
-    listed = {(row[1], row[4], row[5]) for row in _csv(response)[1:]}
+    listed = {(row[1], row[4], row[5]) for row in csv_rows(response)[1:]}
     assert listed == {("K-1", "", "FL-404"), ("K-2", ghost_office, "")}
 
 
@@ -420,7 +207,7 @@ def test_R_S3_an_office_answers_AR_whether_membership_is_on_the_contract_or_the_
     Contract.objects.update(start_date=date(timezone.localdate().year - 1, 8, 1))
     client.force_login(county_a_admin)
     response = client.get(reverse("county_quality_csv", args=["46", "ulikt-kontor"]))
-    assert [row[1] for row in _csv(response)[1:]] == ["K-2"]
+    assert [row[1] for row in csv_rows(response)[1:]] == ["K-2"]
 
 
 # --- 6. The 1 October extract (R-C3) --------------------------------------------------------
@@ -477,11 +264,11 @@ def test_R_C1_the_quality_report_uses_the_rounds_reference_date(
     )
     client.force_login(county_a_admin)
     url = reverse("county_quality_csv", args=["46", "laerlinger"])
-    assert _csv(client.get(url))[1:] == []
+    assert csv_rows(client.get(url))[1:] == []
 
     Round.objects.filter(pk=rounds["LU"].pk).update(reference_date=date(year, 10, 20))
 
-    assert len(_csv(client.get(url))[1:]) == 1
+    assert len(csv_rows(client.get(url))[1:]) == 1
     assert "20. oktober" in client.get(reverse("county_quality", args=["46"])).text
 
 
@@ -502,11 +289,6 @@ def test_an_import_interrupted_by_a_dying_worker_is_marked_failed_with_the_reaso
     assert dead.finished_at is not None
     assert dead.message.startswith("Importen ble avbrutt: prosessen som kjørte den, stoppet")
     assert "Feilet" in page or dead.get_status_display() in page
-
-
-def _csv(response) -> list[list[str]]:
-    assert response.status_code == 200
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
 
 
 def test_a_running_import_whose_process_lives_is_left_running(db, settings):
