@@ -313,6 +313,8 @@ def child(folder: Path, mode: str) -> int:
         "warnings": len(run.warnings),
         "baseline_mb": baseline_mb,
         "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        # The second process that checks part of a national extract's rows.
+        "child_maxrss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
     }
     if mode == "tracemalloc":
         result["tracemalloc_peak_mb"] = tracemalloc.get_traced_memory()[1] / 1_000_000
@@ -342,7 +344,8 @@ def print_result(label: str, result: dict, rows: int, copy_seconds: float) -> No
         f"  wall time   {seconds:8.2f} s   ({seconds / copy_seconds:.1f}x COPY)\n"
         f"  rows/s      {rows / seconds:8,.0f}\n"
         f"  peak memory {result['maxrss_mb']:8.0f} MB   (ru_maxrss of the importing process; "
-        f"{result['baseline_mb']:.0f} MB before the import)\n"
+        f"{result['baseline_mb']:.0f} MB before the import; its second process "
+        f"{result['child_maxrss_mb']:.0f} MB, mostly pages shared with it)\n"
         f"  rows        {new:,} new, {changed:,} changed, {skipped:,} skipped; "
         f"{result['errors']:,} errors, {result['warnings']:,} warnings"
     )

@@ -23,7 +23,7 @@ REBUILD_FROM_ROWS = 5_000
 def bulk_load(
     model: type[models.Model],
     attnames: list[str],
-    rows: Iterable[list],
+    rows: Iterable[tuple],
     *,
     count: int,
     existing: int,
@@ -83,14 +83,19 @@ def _secondary_structures(table: str) -> _Rebuild:
     return rebuild
 
 
-def _copy(model: type[models.Model], attnames: list[str], rows: Iterable[list]) -> None:
+def _copy(model: type[models.Model], attnames: list[str], rows: Iterable[tuple]) -> None:
     quote = connection.ops.quote_name
     by_attname = {f.attname: f for f in model._meta.concrete_fields}
     given = [by_attname[a] for a in attnames]
     rest = [f for f in by_attname.values() if not f.primary_key and f.attname not in attnames]
     names = ", ".join(quote(f.column) for f in [*given, *rest])
-    defaults = [f.get_default() for f in rest]
+    defaults = tuple(f.get_default() for f in rest)
     sql = f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN"
     with connection.cursor() as cursor, cursor.copy(sql) as copy:
-        for row in rows:
-            copy.write_row([*row, *defaults] if defaults else row)
+        write = copy.write_row
+        if defaults:
+            for row in rows:
+                write((*row, *defaults))
+        else:
+            for row in rows:
+                write(row)

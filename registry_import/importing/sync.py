@@ -118,9 +118,9 @@ def _sync(
             outcome.unchanged += 1
 
     if outcome.new:
-        new = sorted(outcome.new)
+        new = [k for k in incoming if k in outcome.new]  # in the extract's order
         if connection.vendor == "postgresql":
-            rows = ([k, *incoming[k]] for k in new)
+            rows = ((k, *incoming[k]) for k in new)
             bulk_load(model, [key, *attnames], rows, count=len(new), existing=len(existing))
             if need_ids:
                 outcome.ids = dict(model.objects.values_list(key, "pk"))
