@@ -23,8 +23,13 @@ from registry_import.uploads import import_progress_clear, upload_discard
 
 logger = logging.getLogger("registry_import.services")
 
-# The first key of the runs' session locks: "RUNS". The second is the run's id.
+# The first key of the runs' session locks: "RUNS". The second is the run's id (as a 32-bit
+# key: ids beyond it would only ever share a lock with a run two billion imports older).
 _RUN_LOCKS = 0x5255_4E53
+
+
+def _run_key(run_id: int) -> int:
+    return run_id % 2**31
 STALE_AFTER = timedelta(hours=6)
 
 
@@ -34,7 +39,7 @@ def run_alive(run: ImportRun) -> Iterator[None]:
     locking = connection.vendor == "postgresql"
     if locking:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_lock(%s, %s)", [_RUN_LOCKS, run.pk])
+            cursor.execute("SELECT pg_advisory_lock(%s, %s)", [_RUN_LOCKS, _run_key(run.pk)])
     run.status = ImportStatus.RUNNING
     run.save(update_fields=["status"])
     try:
@@ -43,7 +48,9 @@ def run_alive(run: ImportRun) -> Iterator[None]:
         if locking:
             try:
                 with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_RUN_LOCKS, run.pk])
+                    cursor.execute(
+                        "SELECT pg_advisory_unlock(%s, %s)", [_RUN_LOCKS, _run_key(run.pk)]
+                    )
             except Exception:
                 # The connection itself failed, and its locks went with it.
                 logger.warning("Register import %s: its lock could not be released", run.pk)
@@ -53,10 +60,10 @@ def _dead(run_id: int, started_at: datetime | None, now: datetime) -> bool:
     if connection.vendor != "postgresql":
         return started_at is None or started_at < now - STALE_AFTER
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [_RUN_LOCKS, run_id])
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [_RUN_LOCKS, _run_key(run_id)])
         free = cursor.fetchone()[0]
         if free:
-            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_RUN_LOCKS, run_id])
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_RUN_LOCKS, _run_key(run_id)])
     return bool(free)
 
 
