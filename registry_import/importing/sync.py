@@ -222,8 +222,9 @@ class Sync:
         key = attrgetter(step.source or step.key)
         # Foreign keys: the natural key the record holds becomes the id.
         lookups = [
-            self.ids[f.related_model] if f.is_relation else None
-            for f in (step.model._meta.get_field(n) for n in fields)
+            (index, self.ids[f.related_model])
+            for index, f in enumerate(step.model._meta.get_field(n) for n in fields)
+            if f.is_relation
         ]
         has_flag = any(f.name == "in_register" for f in step.model._meta.concrete_fields)
         flag = (True,) if has_flag else ()
@@ -231,13 +232,14 @@ class Sync:
         if len(fields) == 1:
             for record in records:
                 incoming[key(record)] = (read(record), *flag)
-        elif any(ids is not None for ids in lookups):
+        elif lookups:
             for record in records:
-                values = [
-                    v if ids is None or v is None else ids[v]
-                    for ids, v in zip(lookups, read(record), strict=True)
-                ]
-                incoming[key(record)] = (*values, *flag)
+                values = [*read(record), *flag]
+                for index, ids in lookups:
+                    natural = values[index]
+                    if natural is not None:
+                        values[index] = ids[natural]
+                incoming[key(record)] = tuple(values)
         else:
             for record in records:
                 incoming[key(record)] = (*read(record), *flag)
