@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection, models
 
 from portal.models import Company, County, TrainingOffice
-from registry_import.importing.bulk import bulk_load
+from registry_import.importing.bulk import allocate_ids, bulk_load
 from registry_import.models import Apprentice, Contract, ProfessionalLeader, Trade
 from registry_import.readers import COMPANIES, CONTRACTS, LEADERS, OFFICES
 from registry_import.validation import RECORDS, FileResult
@@ -119,11 +119,15 @@ def _sync(
 
     if outcome.new:
         new = [k for k in incoming if k in outcome.new]  # in the extract's order
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and need_ids:
+            ids = allocate_ids(model, len(new))
+            rows = ((pk, k, *incoming[k]) for pk, k in zip(ids, new, strict=True))
+            names = [model._meta.pk.attname, key, *attnames]
+            bulk_load(model, names, rows, count=len(new), existing=len(existing))
+            outcome.ids.update(zip(new, ids, strict=True))
+        elif connection.vendor == "postgresql":
             rows = ((k, *incoming[k]) for k in new)
             bulk_load(model, [key, *attnames], rows, count=len(new), existing=len(existing))
-            if need_ids:
-                outcome.ids = dict(model.objects.values_list(key, "pk"))
         else:
             for batch in _batched(new, BATCH_SIZE):
                 objects = [
