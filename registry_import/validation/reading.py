@@ -325,13 +325,14 @@ def joined(spec: FileFormat, earlier: FileResult, later: FileResult) -> FileResu
     joined.invalid_email += later.invalid_email
     joined.invalid_mobile += later.invalid_mobile
     joined.as_written.update(later.as_written)
-    joined.errors = sorted([*joined.errors, *later.errors], key=_by_line)
-    joined.warnings = sorted([*joined.warnings, *later.warnings], key=_by_line)
+    joined.errors = sorted([*joined.errors, *later.errors], key=by_line)
+    joined.warnings = sorted([*joined.warnings, *later.warnings], key=by_line)
     return joined
 
 
-def _by_line(entry: dict) -> int:
-    return entry["line"] or 0
+def by_line(entry: dict) -> tuple[bool, int]:
+    """The order of a file's errors and warnings: by line, those of no line (a summary) last."""
+    return (entry["line"] is None, entry["line"] or 0)
 
 
 def kept() -> str:

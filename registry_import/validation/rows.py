@@ -43,6 +43,7 @@ from registry_import.validation.reading import (
     KEY_FIELDS,
     FileReader,
     FileResult,
+    by_line,
     joined,
     kept,
     problem,
@@ -128,6 +129,9 @@ class RowChecker:
                 self._refer(contracts, record, contract_leader, leaders)
         for result in results.values():
             self._report_mapped(result)
+            # What the file's own rows said, then what the other files said of them: by line.
+            result.errors.sort(key=by_line)
+            result.warnings.sort(key=by_line)
         return results
 
     def _read_all(self, tables: dict[str, Table]) -> dict[str, FileResult]:
