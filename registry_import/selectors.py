@@ -113,10 +113,9 @@ def months_in_training_exceeds_11(
 
     Pass every contract of the apprentice in that trade, whatever its status: time in earlier
     completed or terminated contracts of the trade counts, and a running one counts up to the
-    reference date (see `days_in_training`). "More than
-    11 months" means more days than from 11 calendar months before the reference date up to it,
-    so with reference date 2026-10-01 training since 2025-11-01 is not enough and training since
-    2025-10-31 is."""
+    reference date (see `days_in_training`). "More than 11 months" means more days than from 11
+    calendar months before the reference date up to it, so with reference date 2026-10-01
+    training since 2025-11-01 is not enough and training since 2025-10-31 is."""
     return days_in_training(contracts_in_same_trade, reference_date) > _threshold_days(
         reference_date
     )
