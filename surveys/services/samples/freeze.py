@@ -9,6 +9,7 @@ respondents' contact data (`samples_refresh_contacts`)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from datetime import date, datetime
 
@@ -23,6 +24,8 @@ from portal.oslo import OSLO
 from registry_import.selectors import extract_imported_since
 from surveys.models import Respondent, RespondentRole, Round, SurveyKind
 from surveys.services.samples.store import SampleSummary, build_round
+
+logger = logging.getLogger("surveys.services.samples")
 
 # LU, LBU, ÅR: building LBU before ÅR lets ÅR's links to LBU be made as ÅR is built.
 _SURVEY_ORDER = {kind: i for i, kind in enumerate(SurveyKind)}
@@ -113,11 +116,13 @@ def samples_freeze_due(now: datetime | None = None) -> list[SampleSummary]:
     scheduled task, and every import). A round still waiting for its extract is left."""
     now = now or timezone.now()
     today = timezone.localtime(now, OSLO).date()
-    return [
-        samples_freeze(round_, now=now)
-        for round_ in rounds_to_freeze(today)
-        if extract_imported_since(round_.reference_date) is not None
-    ]
+    frozen = []
+    for round_ in rounds_to_freeze(today):
+        if extract_imported_since(round_.reference_date) is None:
+            logger.warning("%s waits for the 1 October extract", round_)
+        else:
+            frozen.append(samples_freeze(round_, now=now))
+    return frozen
 
 
 def samples_after_import(now: datetime | None = None) -> dict[str, int]:
