@@ -232,7 +232,7 @@ def test_R_C3_the_freeze_waits_for_an_extract_imported_on_or_after_the_reference
     out = io.StringIO()
     with pytest.raises(Exception, match="waiting for the 1 October extract"):
         call_command("freeze_samples", "--year", str(YEAR), stdout=out)
-    assert "venter på uttrekket per 1. oktober" in out.getvalue()
+    assert "is waiting for the 1 October extract" in out.getvalue()
     assert not Round.objects.filter(sample_frozen_at__isnull=False).exists()
     client.force_login(national_admin)
     assert "Venter på uttrekket per 1. oktober" in client.get(reverse("national_rounds")).text

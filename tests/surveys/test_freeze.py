@@ -232,3 +232,19 @@ def test_the_task_run_after_an_import_refreshes_the_frozen_samples(rounds, regis
     Round.objects.filter(pk=rounds["LU"].pk).update(closes_at=datetime(2099, 1, 1, tzinfo=OSLO))
     assert samples_after_register_import()["refreshed"] == 1
     assert Respondent.objects.get(round=rounds["LU"]).email == "ny-adresse@example.test"
+
+
+def test_R_C3_without_an_extract_since_the_reference_date_the_freeze_waits(
+    rounds, register, capsys
+):
+    # Only the September extract of quality assurance has been imported.
+    reg.extract_imported(datetime(2025, 9, 20, 12, tzinfo=OSLO))
+
+    assert samples_freeze_due(now=ON_REFERENCE_DATE) == []
+    call_command("freeze_samples")
+
+    out = capsys.readouterr().out
+    assert out.count("is waiting for the 1 October extract") == 3
+    assert not Round.objects.filter(sample_frozen_at__isnull=False).exists()
+    with pytest.raises(ValidationError, match="venter på uttrekket per 1. oktober"):
+        samples_freeze(rounds["LU"], now=ON_REFERENCE_DATE)

@@ -27,7 +27,7 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, help="freeze the rounds of this survey year")
 
     def handle(self, *args, year: int | None, **options) -> None:
-        with override("nb"):
+        with override("en"):  # as the rest of what the command says
             if year is None:
                 self._due()
             else:
