@@ -17,6 +17,7 @@ from portal.access import (
     user_scopes,
 )
 from portal.models import County, TrainingOffice
+from portal.notices import national_notices
 
 
 def page_or_fragment(
@@ -50,7 +51,8 @@ def national_dashboard(request: HttpRequest) -> HttpResponse:
         office_count=Count("training_offices", distinct=True),
         company_count=Count("companies", distinct=True),
     )
-    return render(request, "portal/national_dashboard.html", {"counties": counties, "year": year})
+    context = {"counties": counties, "year": year, "notices": national_notices()}
+    return render(request, "portal/national_dashboard.html", context)
 
 
 @county_view

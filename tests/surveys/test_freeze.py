@@ -246,5 +246,5 @@ def test_R_C3_without_an_extract_since_the_reference_date_the_freeze_waits(
     out = capsys.readouterr().out
     assert out.count("is waiting for the 1 October extract") == 3
     assert not Round.objects.filter(sample_frozen_at__isnull=False).exists()
-    with pytest.raises(ValidationError, match="venter på uttrekket per 1. oktober"):
+    with pytest.raises(ValidationError, match=r"venter på uttrekket per 1\. oktober"):
         samples_freeze(rounds["LU"], now=ON_REFERENCE_DATE)
