@@ -165,15 +165,18 @@ class FileReader:
         return self.pseudonymise(digits)
 
     def read_portable(self, spec: FileFormat, table: Table) -> FileResult:
-        """`_read`, with the records as plain tuples: pickled many times faster."""
-        result = self.read(spec, table)
-        result.records = {
-            key: tuple(getattr(record, f) for f in record.__slots__)
-            for key, record in result.records.items()
-        }
-        return result
+        """`read`, with each record's values as a plain tuple: what a second process sends back,
+        pickled many times faster than records. `restored` makes them records again."""
+        return self.read(spec, table, record_type=tuple_of)
 
-    def read(self, spec: FileFormat, table: Table, *, extra_columns: bool = True) -> FileResult:
+    def read(
+        self,
+        spec: FileFormat,
+        table: Table,
+        *,
+        extra_columns: bool = True,
+        record_type: Callable[..., Any] | None = None,
+    ) -> FileResult:
         """The file's rows as records; rows with a required value missing or unusable, or a key
         seen before, are skipped. The loop runs for every value of a national extract, so what
         it needs of each column is worked out once, before it (`_Plan`)."""
@@ -185,7 +188,7 @@ class FileReader:
                 )
             )
         plan = [_Plan.of(column, table, self._parser(column)) for column in spec.columns]
-        record_type = RECORDS[spec.kind]
+        record_type = record_type or RECORDS[spec.kind]
         key_index = 1 + spec.fields.index(spec.column(spec.key).field)
         email = Kind.EMAIL
         for line, values in self._rows(table, result):
@@ -291,6 +294,10 @@ def duplicate(file: str, line: int, column: str, key: str, first: int) -> dict:
         _("The same %(column)s as on line %(line)s; this row is skipped.")
         % {"column": column, "line": first},
     )
+
+
+def tuple_of(*values: Any) -> tuple:
+    return values
 
 
 def split_table(table: Table, at: int) -> tuple[Table, Table]:
