@@ -52,9 +52,12 @@ def allocate_ids(model: type[models.Model], count: int) -> list[int]:
     then loaded with their ids, which need not be read back."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT array_agg(nextval(pg_get_serial_sequence(%s, %s))) "
-            "FROM generate_series(1, %s)",
-            [model._meta.db_table, model._meta.pk.column, count],
+            "SELECT pg_get_serial_sequence(%s, %s)", [model._meta.db_table, model._meta.pk.column]
+        )
+        sequence = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT array_agg(nextval(%s::regclass)) FROM generate_series(1, %s)",
+            [sequence, count],
         )
         return cursor.fetchone()[0]
 
