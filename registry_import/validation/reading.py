@@ -99,13 +99,19 @@ def _cached(parse: Callable[[str], Any]) -> Callable[[str], Any]:
             try:
                 result = parse(value)
             except InvalidValue as invalid:
-                result = invalid
+                result = _Refused(invalid.message)
             known[value] = result
-        if isinstance(result, InvalidValue):
-            raise result
+        if type(result) is _Refused:
+            # A new exception each time: a kept one would keep, through its traceback, the
+            # frame of the row loop and every record read, until a garbage collection.
+            raise InvalidValue(result)
         return result
 
     return cached
+
+
+class _Refused(str):
+    """Why a cached value was refused."""
 
 
 class _Plan(NamedTuple):

@@ -215,7 +215,8 @@ def parse_orgnr(value: str) -> str:
         return value
     try:
         return normalise_orgnr(value)
-    except ValidationError:
+    except ValidationError as error:
+        _release(error)
         raise InvalidValue(
             _("Invalid organisation number: it must have nine digits and a valid check digit.")
         ) from None
@@ -243,9 +244,20 @@ def check_email(value: str) -> tuple[str, bool]:
         return _stored_invalid(value, EMAIL_MAX_LENGTH), False
     try:
         _email_validator(value)
-    except ValidationError:
+    except ValidationError as error:
+        _release(error)
         return _stored_invalid(value, EMAIL_MAX_LENGTH), False
     return value, True
+
+
+def _release(error: BaseException | None) -> None:
+    """Django's ValidationError refers to itself (its error_list holds it), so only a garbage
+    collection frees it; without the tracebacks of it and of the exceptions it was raised from,
+    it no longer holds the frames of the import's row loop, and with them every record read,
+    until then."""
+    while error is not None:
+        error.__traceback__ = None
+        error = error.__cause__ or error.__context__
 
 
 _MOBILE_TYPES = frozenset(
