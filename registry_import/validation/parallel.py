@@ -5,7 +5,8 @@ The piece runs in a child forked from the importing process: it starts with ever
 parent has loaded (settings, translations, the libraries' data) and sends its result back
 pickled. The child computes only; it never touches the database connection, the cache or the
 log it shares with the parent, and it leaves with os._exit so that nothing the parent owns is
-closed or flushed from it. Where fork is not available, the piece runs in this process."""
+closed or flushed from it. Where fork is not available, or fails, the piece runs in this
+process."""
 
 from __future__ import annotations
 
@@ -33,7 +34,13 @@ class Pending(Generic[T]):
             self._done = (True, func(*args))
             return
         receiver, sender = Pipe(duplex=False)
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:  # no process to be had (memory, process limits): do it here
+            receiver.close()
+            sender.close()
+            self._done = (True, func(*args))
+            return
         if pid == 0:  # the child
             receiver.close()
             try:

@@ -153,3 +153,29 @@ def test_a_second_process_checks_part_of_the_rows_with_the_same_outcome(tiny_ext
 
 def vars_of(record) -> tuple:
     return tuple(getattr(record, f) for f in record.__slots__)
+
+
+def test_without_a_second_process_the_rows_are_checked_here(tiny_extract, monkeypatch):
+    from registry_import.validation import parallel
+
+    alone, _rows = checked(tiny_extract, monkeypatch, parallel_from=10**9)
+
+    def no_fork():
+        raise OSError("no more processes")
+
+    monkeypatch.setattr(parallel.os, "fork", no_fork)
+    here, _rows = checked(tiny_extract, monkeypatch, parallel_from=1)
+
+    for kind, result in alone.items():
+        assert here[kind].errors == result.errors
+        assert list(here[kind].records) == list(result.records)
+
+
+def test_a_piece_that_fails_in_the_second_process_is_reported_here():
+    from registry_import.validation.parallel import ChildFailed, Pending
+
+    def broken():
+        raise ValueError("no such column")
+
+    with Pending(broken) as pending, pytest.raises(ChildFailed, match="ValueError: no such column"):
+        pending.result()
