@@ -11,8 +11,12 @@ Rules the format leaves open, decided here:
 - A file that cannot be read as the format (missing or doubled file, empty, not text, missing
   column, no rows) refuses the whole extract; nothing is changed.
 - Within a file the first row with an id counts: a later row with the same id is skipped and
-  reported with the line of the first. A row that refers to a skipped row is skipped too. A
-  skipped row leaves its record in the register as it was: it is not "gone".
+  reported with the line of the first. A row whose required reference (its company) names a
+  missing or skipped row is skipped too; an optional reference (a training office, a
+  professional leader) is emptied and the row kept, with a warning (registry_import.
+  validation.rows). A skipped row leaves its record in the register as it was: it is not
+  "gone".
+- Every unit is placed on the county structure of the survey year (R-P4, validation.rows).
 - An apprentice with several contracts takes name and contact data from the contract that
   started last (the later line on a tie). A trade takes the name of its last row.
 - What is "gone": an extract whose contracts belong to several counties is the whole register,
