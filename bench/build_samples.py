@@ -85,7 +85,10 @@ def run(args: argparse.Namespace, name: str) -> int:
     call_command("migrate", verbosity=0)
     print(f"Bench database {name}: created and migrated in {time.perf_counter() - started:.1f} s")
 
-    year = date.today().year
+    # The latest survey year whose 1 October has come: the extract imported now is its 1 October
+    # extract, which the freeze waits for (R-C3).
+    today = date.today()
+    year = today.year if today >= date(today.year, 10, 1) else today.year - 1
     with tempfile.TemporaryDirectory(prefix="extract-") as tmp:
         started = time.perf_counter()
         paths = write_demo_extract(

@@ -1,30 +1,23 @@
-"""The demo: a synthetic register extract of Vestland imported through the real importer, and
-users for each role on organisations from it. Kept in one place so the demo command and the
-tests that check the demo's logins agree."""
+"""The portal's part of the demo: users with a known password for each role (the demo app's
+`load_demo` runs it after the register's part has made the organisations), and the helper that
+makes valid organisation numbers for demo and test data."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from allauth.mfa.adapter import get_adapter as get_mfa_adapter
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-from django.conf import settings
-from django.db.models import Count, Q
 from stdnum.no import orgnr as stdnum_orgnr
 
 from portal.models import County, Membership, Role, TrainingOffice, User
-from registry_import.demo_extract import write_demo_extract
-from registry_import.models import ContractStatus, ImportRun
-from registry_import.services import import_extract
 
 DEMO_PASSWORD = "demo-passord-2026"  # noqa: S105 - printed to the person trying the demo
 DEMO_COUNTY = "46"  # Vestland
 DEMO_OLD_COUNTIES = ("12", "14")  # Hordaland and Sogn og Fjordane, merged into Vestland (R-A5)
-DEMO_SEED = 1
 
 
 @dataclass(frozen=True)
@@ -53,29 +46,6 @@ def valid_orgnr(base: int) -> str:
             if stdnum_orgnr.is_valid(candidate):
                 return candidate
         base += 1
-
-
-def demo_extract_dir() -> Path:
-    return Path(settings.VAR_DIR) / "demo-extract"
-
-
-def load_demo_register(*, scale: str = "county") -> ImportRun:
-    """Writes the synthetic extract of Vestland into var/demo-extract/ and imports it with the
-    real importer. The files are the same on every run within a survey year (fixed seed, the
-    latest 1 October as the extract's date), so a second run finds nothing to change."""
-    folder = demo_extract_dir()
-    write_demo_extract(folder, scale=scale, seed=DEMO_SEED)
-    return import_extract([folder], source="command")
-
-
-def demo_office() -> TrainingOffice | None:
-    """The training office in Vestland with the most running contracts (ties: lowest number)."""
-    return (
-        TrainingOffice.objects.filter(county__code=DEMO_COUNTY, in_register=True)
-        .annotate(running=Count("contracts", filter=Q(contracts__status=ContractStatus.RUNNING)))
-        .order_by("-running", "orgnr")
-        .first()
-    )
 
 
 def load_demo_users(office: TrainingOffice) -> None:

@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "surveys",
     "dispatch",
     "reporting",
+    # Above every app: the demo, which uses them all.
+    "demo",
 ]
 
 MIDDLEWARE = [

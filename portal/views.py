@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
+from typing import Any
 
 import markdown
 from django import forms
@@ -26,6 +27,13 @@ from portal.access import (
 )
 from portal.models import Company, County, TrainingOffice
 from portal.panels import panels_for
+
+
+def page_or_fragment(
+    request: HttpRequest, page: str, fragment: str, context: dict[str, Any]
+) -> HttpResponse:
+    """The whole page, or only the part htmx asked to refresh."""
+    return render(request, fragment if request.htmx else page, context)
 
 
 def home(request: HttpRequest) -> HttpResponse:

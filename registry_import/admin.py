@@ -80,9 +80,17 @@ class ContractAdmin(ReadOnlyAdmin):
 
 @admin.register(ImportRun)
 class ImportRunAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "status", "source", "dry_run", "started_by", "finished_at"]
+    list_display = [
+        "created_at",
+        "status",
+        "survey_year",
+        "source",
+        "dry_run",
+        "started_by",
+        "finished_at",
+    ]
     list_select_related = ["started_by"]
-    list_filter = ["status", "source", "dry_run"]
+    list_filter = ["status", "survey_year", "source", "dry_run"]
     fields = [
         "created_at",
         "started_at",
@@ -90,6 +98,7 @@ class ImportRunAdmin(ReadOnlyAdmin):
         "started_by",
         "source",
         "dry_run",
+        "survey_year",
         "status",
         "extract_sha256",
         "report",

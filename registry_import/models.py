@@ -94,6 +94,14 @@ class Contract(models.Model):
     )
     # A contract missing from a newer extract is kept, marked as no longer in the register.
     in_register = models.BooleanField(_("in the register"), default=True)
+    # The training office or professional leader the extract named but did not hold: the
+    # contract is kept without them, and the county's quality report lists it for correction.
+    unknown_training_office = models.CharField(
+        _("training office not in the extract"), max_length=64, blank=True
+    )
+    unknown_professional_leader = models.CharField(
+        _("professional leader not in the extract"), max_length=64, blank=True
+    )
 
     class Meta:
         verbose_name = _("contract")
@@ -121,7 +129,8 @@ class ImportRun(models.Model):
     """One attempt to import an extract: who, when, which files, what it found and did.
 
     `files` is a list of {"name", "sha256", "rows"}; `counts` maps each file to
-    {"new", "changed", "unchanged", "gone", "skipped", "invalid_email", "invalid_mobile"};
+    {"new", "changed", "unchanged", "gone", "skipped", "invalid_email", "invalid_mobile",
+    "mapped"} (mapped: rows whose county number was placed on the survey year's structure);
     `warnings` and `errors` are lists of {"file", "line", "column", "value", "message"}. No
     identity number is ever put in any of them."""
 
@@ -132,6 +141,9 @@ class ImportRun(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
     source = models.CharField(max_length=20, default="command")  # "command" or "upload"
+    # The survey year whose reference date the extract is for: its units are placed on that
+    # year's county structure (R-P4).
+    survey_year = models.PositiveSmallIntegerField(_("survey year"), null=True, blank=True)
     dry_run = models.BooleanField(default=False)
     status = models.CharField(
         max_length=20, choices=ImportStatus.choices, default=ImportStatus.QUEUED

@@ -39,4 +39,4 @@ class Pseudonymiser:
 
     def __call__(self, identity_number: str) -> str:
         digits = normalise_identity_number(identity_number).encode("utf-8")
-        return hmac.new(self._key, digits, hashlib.sha256).hexdigest()
+        return hmac.digest(self._key, digits, "sha256").hex()

@@ -1,8 +1,15 @@
 """Read-only questions about the register, shared by the quality report and the samples.
 
-The LU rule (R-S1) is written here once: `lu_eligible_contracts` is what the LU sample is built
-from, and the county's quality report checks the contact data of exactly those apprentices
-(R-S5), so the two can never disagree about who is in the sample."""
+What "running on the reference date" means is written here once (`running_on`), and so is the
+LU rule (R-S1): `lu_eligible_contracts` is what the LU sample is built from, and the county's
+quality report checks the contact data of exactly those apprentices (R-S5), so the two can
+never disagree about who is in the sample.
+
+A contract is running on the reference date when it had started by then and either the
+register still calls it running (a running contract past its planned end date has been
+prolonged) or it ended after that date (a contract completed or terminated since was running
+on it). The end date is the first day not in the contract. Whether a contract was running is
+decided from the dates on the reference date, not from today's status alone."""
 
 from __future__ import annotations
 
@@ -14,20 +21,39 @@ from dateutil.relativedelta import relativedelta
 from django.db.models import Q, QuerySet
 
 from portal.models import County
-from registry_import.models import Contract, ContractStatus
+from portal.oslo import oslo_datetime
+from registry_import.models import Contract, ContractStatus, ImportRun, ImportStatus
 
 # R-S1: "more than 11 months" in training on the reference date.
 LU_MONTHS_IN_TRAINING = 11
 
 
 class Period(Protocol):
-    """Anything with the dates of a contract (a Contract, or a lighter row of one)."""
+    """Anything with the dates of a contract (a Contract, or a lighter row of one). A `status`
+    attribute, when there is one, says whether the register calls the contract running."""
 
     @property
     def start_date(self) -> date: ...
 
     @property
     def end_date(self) -> date: ...
+
+
+_RUNNING = str(ContractStatus.RUNNING)
+
+
+def running_on(reference_date: date) -> Q:
+    """The contracts running on the reference date (see the module's description)."""
+    return Q(start_date__lte=reference_date) & (
+        Q(status=ContractStatus.RUNNING) | Q(end_date__gt=reference_date)
+    )
+
+
+def training_end(status: str, end_date: date, reference_date: date) -> date:
+    """The day a contract's training stops counting on the reference date: the reference date
+    itself for a contract the register calls running (whatever its planned end), else its end
+    date (a later one is cut to the reference date by the count)."""
+    return reference_date if status == _RUNNING else end_date
 
 
 def reference_date_of(survey_year: int) -> date:
@@ -44,10 +70,17 @@ def lu_threshold_date(reference_date: date) -> date:
 def days_in_training(contracts: Iterable[Period], reference_date: date) -> int:
     """Days in training up to the reference date over the given contracts.
 
-    Each contract counts from its start date up to (not including) the earlier of its end date
-    and the reference date; days covered by more than one contract count once, so a change of
-    company with overlapping contracts does not count double."""
-    return _days_in_periods([(c.start_date, c.end_date) for c in contracts], reference_date)
+    Each contract counts from its start date up to (not including) the earlier of its end and
+    the reference date, where a contract the register calls running ends on the reference date
+    whatever its planned end (it has been prolonged); days covered by more than one contract
+    count once, so a change of company with overlapping contracts does not count double."""
+    return _days_in_periods(
+        [
+            (c.start_date, training_end(getattr(c, "status", ""), c.end_date, reference_date))
+            for c in contracts
+        ],
+        reference_date,
+    )
 
 
 def _days_in_periods(periods: list[tuple[date, date]], reference_date: date) -> int:
@@ -79,25 +112,21 @@ def months_in_training_exceeds_11(
     reference date.
 
     Pass every contract of the apprentice in that trade, whatever its status: time in earlier
-    completed or terminated contracts of the trade counts (see `days_in_training`). "More than
-    11 months" means more days than from 11 calendar months before the reference date up to it,
-    so with reference date 2026-10-01 training since 2025-11-01 is not enough and training since
-    2025-10-31 is."""
+    completed or terminated contracts of the trade counts, and a running one counts up to the
+    reference date (see `days_in_training`). "More than 11 months" means more days than from 11
+    calendar months before the reference date up to it, so with reference date 2026-10-01
+    training since 2025-11-01 is not enough and training since 2025-10-31 is."""
     return days_in_training(contracts_in_same_trade, reference_date) > _threshold_days(
         reference_date
     )
 
 
 def running_contracts(reference_date: date, county: County | None = None) -> QuerySet[Contract]:
-    """Contracts in the register that are running on the reference date.
+    """Contracts in the register that are running on the reference date (`running_on`).
 
-    The register's status is what says a contract is running (a running contract past its
-    planned end date is still running: the apprentice has not finished); a contract that starts
-    after the reference date is not running on it. `county` is the county responsible for the
-    contract (Contract.county), not where the company is located."""
-    contracts = Contract.objects.filter(
-        in_register=True, status=ContractStatus.RUNNING, start_date__lte=reference_date
-    )
+    `county` is the county responsible for the contract (Contract.county), not where the
+    company is located."""
+    contracts = Contract.objects.filter(running_on(reference_date), in_register=True)
     if county is not None:
         contracts = contracts.filter(county=county)
     return contracts
@@ -116,14 +145,12 @@ def lu_eligible_contracts(reference_date: date, county: County | None = None) ->
     two trades may appear twice), restricted to contracts of `county` when given.
 
     Cost: one query here plus the returned queryset. Most eligible contracts are recognised in
-    SQL (a running contract that alone spans the threshold); only running contracts that
-    started within the last 11 months, or whose planned end lies before the reference date, need
-    their history, which is read in one query and summed in Python."""
+    SQL (a contract running on the reference date that started before the threshold is more
+    than 11 months on its own); only those that started within the last 11 months need their
+    history, which is read in one query and summed in Python."""
     threshold_start = lu_threshold_date(reference_date)
     base = running_contracts(reference_date, county).filter(company__nlr_registered=True)
-    # A running contract started before the threshold and not ending before the reference
-    # date is more than 11 months of training on its own.
-    alone = Q(start_date__lt=threshold_start, end_date__gte=reference_date)
+    alone = Q(start_date__lt=threshold_start)
     undecided = base.exclude(alone)
     history = (
         Contract.objects.filter(
@@ -136,14 +163,13 @@ def lu_eligible_contracts(reference_date: date, county: County | None = None) ->
     )
     # Grouped by (apprentice, trade): (ids of running contracts, periods of all contracts).
     by_trade: dict[tuple[int, int], tuple[list[int], list[tuple[date, date]]]] = {}
-    running_status = str(ContractStatus.RUNNING)
     for pk, apprentice_id, trade_id, status, start, end in history:
         group = by_trade.get((apprentice_id, trade_id))
         if group is None:
             group = by_trade[(apprentice_id, trade_id)] = ([], [])
-        if status == running_status:
+        if status == _RUNNING or end > reference_date:
             group[0].append(pk)
-        group[1].append((start, end))
+        group[1].append((start, training_end(status, end, reference_date)))
 
     # The same test as months_in_training_exceeds_11, on plain tuples: this loop runs for
     # tens of thousands of apprentices nationally.
@@ -155,3 +181,21 @@ def lu_eligible_contracts(reference_date: date, county: County | None = None) ->
     # The history spans every county and company; filtering on `base` again keeps only this
     # county's running contracts with registered companies.
     return base.filter(alone | Q(pk__in=eligible_ids))
+
+
+# --- Extracts -------------------------------------------------------------------------------
+
+_SUCCESSFUL = (ImportStatus.SUCCEEDED, ImportStatus.UNCHANGED)
+
+
+def extract_imported_since(day: date) -> ImportRun | None:
+    """The latest extract imported (not a dry run) on or after the day, in Norway: what a
+    sample whose reference date that is may be taken from (R-C3). An extract that changed
+    nothing counts too: the register already matched it."""
+    return (
+        ImportRun.objects.filter(
+            status__in=_SUCCESSFUL, dry_run=False, finished_at__gte=oslo_datetime(day)
+        )
+        .order_by("-finished_at")
+        .first()
+    )

@@ -24,8 +24,11 @@ def run_import(run_id: int) -> None:
     """Imports an extract uploaded in the portal through `import_extract`, the same code the
     `import` command runs. Takes the run's id, not the run: the worker reads the run as
     committed."""
-    from registry_import.services import import_extract
+    from registry_import.services import import_extract, import_runs_fail_interrupted
 
+    # A message delivered again after its worker died finds its run recorded as running: that
+    # run is taken for failed here, and not imported twice.
+    import_runs_fail_interrupted()
     run = ImportRun.objects.select_related("started_by").filter(pk=run_id).first()
     if run is None or run.status != ImportStatus.QUEUED:
         # Deleted, or already taken by a worker (a message delivered twice).

@@ -10,15 +10,4 @@ urlpatterns = [
         views.import_run_issues_csv,
         name="import_run_issues_csv",
     ),
-    path("fylke/<str:code>/kvalitet/", views.quality_report, name="county_quality"),
-    path(
-        "fylke/<str:code>/kvalitet/kvalitetsrapport.xlsx",
-        views.quality_report_xlsx,
-        name="county_quality_xlsx",
-    ),
-    path(
-        "fylke/<str:code>/kvalitet/<slug:category>.csv",
-        views.quality_report_csv,
-        name="county_quality_csv",
-    ),
 ]

@@ -1,40 +1,30 @@
-"""Pages of the register import (national administrators) and the county's quality report."""
+"""Pages of the register import (national administrators). The county's quality report, which
+is about who the samples will reach, is the surveys' page (surveys.views.quality)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from portal.access import county_view, national_view
-from portal.audit import audit_record
+from portal.access import national_view
 from portal.downloads import attachment, excel_csv
-from portal.models import AuditAction, County
-from portal.paging import paged_list
 from portal.uploads import upload_too_large
+from portal.views import page_or_fragment
 from registry_import.forms import ExtractUploadForm
 from registry_import.models import ImportRun, ImportStatus
-from registry_import.quality import (
-    Category,
-    category_csv,
-    deadline_countdown,
-    quality_categories,
-    quality_workbook,
-)
-from registry_import.selectors import reference_date_of
+from registry_import.services import import_runs_fail_interrupted
 from registry_import.uploads import import_progress_read, import_run_upload
 
 RECENT_RUNS = 20
 ISSUES_SHOWN = 100  # per list on the page; the CSV download has them all
-QUALITY_PAGE_SIZE = 100
 COUNT_KINDS = ["new", "changed", "unchanged", "gone", "skipped"]
 # Per file the importer also counts the contact data it found invalid (kept, flagged).
-FILE_COUNT_KINDS = [*COUNT_KINDS, "invalid_email", "invalid_mobile"]
+# and the rows whose county number it placed on the survey year's structure (R-P4).
+FILE_COUNT_KINDS = [*COUNT_KINDS, "invalid_email", "invalid_mobile", "mapped"]
 FINISHED = {
     ImportStatus.SUCCEEDED,
     ImportStatus.UNCHANGED,
@@ -44,14 +34,6 @@ FINISHED = {
 }
 # htmx stops polling when a poll is answered with this status.
 HTMX_STOP_POLLING = 286
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def page_or_fragment(
-    request: HttpRequest, page: str, fragment: str, context: dict[str, Any]
-) -> HttpResponse:
-    """The whole page, or only the part htmx asked to refresh."""
-    return render(request, fragment if request.htmx else page, context)
 
 
 # --- The register import --------------------------------------------------------------------
@@ -66,6 +48,8 @@ def _count_totals(
 @national_view
 @require_http_methods(["GET", "POST"])
 def import_list(request: HttpRequest) -> HttpResponse:
+    # An import whose worker died is shown as failed, not as running for ever.
+    import_runs_fail_interrupted()
     if request.method == "POST":
         form = ExtractUploadForm(
             request.POST, request.FILES, upload_stopped=upload_too_large(request)
@@ -140,84 +124,3 @@ def import_run_issues_csv(request: HttpRequest, run_id: int) -> HttpResponse:
     return attachment(
         excel_csv(headers, rows), "text/csv; charset=utf-8", f"import-{run.pk}-avvik.csv"
     )
-
-
-# --- The county's quality report ------------------------------------------------------------
-
-
-def _survey_year() -> int:
-    return timezone.localdate().year
-
-
-def _section(request: HttpRequest, category: Category) -> dict[str, Any]:
-    paged = paged_list(request, category.rows, category.key, QUALITY_PAGE_SIZE)
-    return {
-        "category": category,
-        "paged": paged,
-        "page": paged.page,
-        "rows": [category.cells(row) for row in paged.page.object_list],
-    }
-
-
-@county_view
-@require_GET
-def quality_report(request: HttpRequest, county: County) -> HttpResponse:
-    countdown = deadline_countdown(timezone.now())
-    context: dict[str, Any] = {"county": county, "countdown": countdown}
-    if not request.htmx:  # htmx only refreshes the countdown
-        year = _survey_year()
-        sections = [
-            _section(request, c) for c in quality_categories(county, reference_date_of(year))
-        ]
-        context.update(
-            year=year,
-            reference_date=reference_date_of(year),
-            sections=sections,
-            xlsx_url=reverse("county_quality_xlsx", args=[county.code]),
-        )
-        audit_record(
-            AuditAction.VIEW_IDENTIFIED, request=request, target=f"{_('Quality report')} {year}"
-        )
-    return page_or_fragment(
-        request, "registry_import/quality.html", "registry_import/_deadline.html", context
-    )
-
-
-@county_view
-@require_GET
-def quality_report_csv(request: HttpRequest, county: County, category: str) -> HttpResponse:
-    year = _survey_year()
-    for candidate in quality_categories(county, reference_date_of(year)):
-        if candidate.key == category:
-            audit_record(
-                AuditAction.DOWNLOAD,
-                request=request,
-                target=f"{_('Quality report')} {year}: {category}",
-                detail={"format": "csv"},
-            )
-            return attachment(
-                category_csv(candidate),
-                "text/csv; charset=utf-8",
-                f"kvalitet-{county.code}-{year}-{category}.csv",
-            )
-    raise Http404
-
-
-@county_view
-@require_GET
-def quality_report_xlsx(request: HttpRequest, county: County) -> HttpResponse:
-    year = _survey_year()
-    reference_date = reference_date_of(year)
-    content = quality_workbook(
-        county,
-        reference_date,
-        quality_categories(county, reference_date),
-        deadline_countdown(timezone.now()),
-    )
-    audit_record(
-        AuditAction.DOWNLOAD,
-        request=request,
-        target=f"{_('Quality report')} {year}",
-        detail={"format": "xlsx"},
-    )
-    return attachment(content, XLSX_TYPE, f"kvalitet-{county.code}-{year}.xlsx")

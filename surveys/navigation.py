@@ -13,6 +13,7 @@ from portal.models import Role
 from portal.panels import NavEntry, Panel, nav_register, panel_register
 from surveys.calendar import calendar_panel_context
 from surveys.rates import kind_rates, newest_rounds
+from surveys.receivers import rounds_waiting_notices
 
 COUNTY = frozenset({Role.COUNTY})
 OFFICE = frozenset({Role.OFFICE})
@@ -75,6 +76,11 @@ nav_register(
 )
 
 
+def _waiting(request: HttpRequest, scope: Scope) -> dict | None:
+    notices = rounds_waiting_notices()
+    return {"notices": notices} if notices else None
+
+
 def _calendar(request: HttpRequest, scope: Scope) -> dict | None:
     return calendar_panel_context(scope)
 
@@ -93,6 +99,16 @@ def _rates(request: HttpRequest, scope: Scope) -> dict | None:
     }
 
 
+# Rounds whose sample waits for the 1 October extract (R-C3): the national level first of all.
+panel_register(
+    Panel(
+        "rounds_waiting",
+        "surveys/panels/rounds_waiting.html",
+        _waiting,
+        roles=frozenset({Role.NATIONAL}),
+        priority=-10,
+    )
+)
 panel_register(Panel("calendar", "surveys/panels/calendar.html", _calendar, priority=0))
 panel_register(
     Panel(

@@ -18,14 +18,10 @@ def freeze_due_samples() -> list[str]:
 
 @shared_task
 def samples_after_register_import() -> dict[str, int]:
-    """Run after each successful register import: frozen samples of open rounds get the new
-    contact data, preliminary samples in quality assurance are built again."""
+    """Run after each successful register import: rounds waiting for the 1 October extract are
+    frozen, frozen samples of open rounds get the new contact data, preliminary samples in
+    quality assurance are built again."""
     return samples_after_import()
-
-
-def on_register_import_succeeded() -> None:
-    """For the importer to call once an import has been committed."""
-    samples_after_register_import.delay()
 
 
 @shared_task

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from surveys.views import annual_reports, office_report, response_rates, rounds, samples
+from surveys.views import annual_reports, office_report, quality, response_rates, rounds, samples
 
 urlpatterns = [
     path("nasjonalt/runder/", rounds.national_rounds, name="national_rounds"),
@@ -20,6 +20,17 @@ urlpatterns = [
         "fylke/<str:code>/utvalg/<int:year>/<str:kind>/utelatt/",
         samples.county_exclusions_page,
         name="county_exclusions",
+    ),
+    path("fylke/<str:code>/kvalitet/", quality.quality_report, name="county_quality"),
+    path(
+        "fylke/<str:code>/kvalitet/kvalitetsrapport.xlsx",
+        quality.quality_report_xlsx,
+        name="county_quality_xlsx",
+    ),
+    path(
+        "fylke/<str:code>/kvalitet/<slug:category>.csv",
+        quality.quality_report_csv,
+        name="county_quality_csv",
     ),
     path(
         "kontor/<str:orgnr>/arlig-rapportering/",

@@ -149,6 +149,17 @@ def _questionnaires_read_again():
 
 
 @pytest.fixture(autouse=True)
+def _language_of_the_thread_reset():
+    """A request through the test client leaves its language active in this thread (as Django's
+    own locale middleware does); the next test starts again from bokmål."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def tasks_run_in_process():
     """Tasks run in the test's own process and transaction unless the test starts a real
     worker, so no test leaves messages on the broker for a later test's worker to take."""

@@ -5,16 +5,19 @@ rule depends on. Every row gets its own register id, organisation number and con
 from __future__ import annotations
 
 import itertools
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from portal.demo import valid_orgnr
 from portal.models import Company, County, TrainingOffice
+from portal.oslo import OSLO
 from registry_import.models import (
     Apprentice,
     Contract,
     ContractKind,
     ContractStatus,
+    ImportRun,
+    ImportStatus,
     ProfessionalLeader,
     Trade,
 )
@@ -143,3 +146,19 @@ def contract(
         county=county or company.county,
         in_register=in_register,
     )
+
+
+def ended(
+    person: Apprentice, company: Company, *, status: str = ContractStatus.COMPLETED, **fields: Any
+) -> Contract:
+    """A contract completed (or terminated) before the reference date: not running on it."""
+    return contract(person, company, status=status, end=date(YEAR, 6, 30), **fields)
+
+
+def extract_imported(at: datetime | date = REFERENCE, **fields: Any) -> ImportRun:
+    """The record of an extract imported at the time given (a day means noon in Norway), as
+    the 1 October extract would leave one (R-C3)."""
+    if not isinstance(at, datetime):
+        at = datetime(at.year, at.month, at.day, 12, tzinfo=OSLO)
+    defaults = {"status": ImportStatus.SUCCEEDED, "started_at": at, "survey_year": at.year}
+    return ImportRun.objects.create(finished_at=at, **(defaults | fields))

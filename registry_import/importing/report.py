@@ -35,6 +35,11 @@ def _format_report(run: ImportRun, max_errors: int) -> str:
         _("Register import: %(status)s") % {"status": ImportStatus(run.status).label},
         run.message,
     ]
+    if run.survey_year:
+        lines.append(
+            _("Survey year %(year)s: the units are placed on the counties of %(year)s.")
+            % {"year": run.survey_year}
+        )
     if run.counts:
         lines.append("")
         lines.append(_("Files:"))
@@ -50,6 +55,10 @@ def _format_report(run: ImportRun, max_errors: int) -> str:
                     "email": counts.get("invalid_email", 0),
                     "mobile": counts.get("invalid_mobile", 0),
                 }
+            if counts.get("mapped"):
+                line += " " + _(
+                    "(county number of another year placed on the counties of %(year)s: %(count)s)"
+                ) % {"year": run.survey_year, "count": counts["mapped"]}
             lines.append("  " + line)
     if run.warnings:
         lines.append("")

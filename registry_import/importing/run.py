@@ -11,8 +11,12 @@ Rules the format leaves open, decided here:
 - A file that cannot be read as the format (missing or doubled file, empty, not text, missing
   column, no rows) refuses the whole extract; nothing is changed.
 - Within a file the first row with an id counts: a later row with the same id is skipped and
-  reported with the line of the first. A row that refers to a skipped row is skipped too. A
-  skipped row leaves its record in the register as it was: it is not "gone".
+  reported with the line of the first. A row whose required reference (its company) names a
+  missing or skipped row is skipped too; an optional reference (a training office, a
+  professional leader) is emptied and the row kept, with a warning (registry_import.
+  validation.rows). A skipped row leaves its record in the register as it was: it is not
+  "gone".
+- Every unit is placed on the county structure of the survey year (R-P4, validation.rows).
 - An apprentice with several contracts takes name and contact data from the contract that
   started last (the later line on a tie). A trade takes the name of its last row.
 - What is "gone": an extract whose contracts belong to several counties is the whole register,
@@ -33,11 +37,15 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.models import Company, County, TrainingOffice
+from portal.oslo import OSLO
+from portal.structure import CountyStructure
+from registry_import.extract_format import FORMATS
+from registry_import.importing.liveness import import_runs_fail_interrupted, run_alive
 from registry_import.importing.sync import Sync
 from registry_import.models import (
     Apprentice,
@@ -48,41 +56,21 @@ from registry_import.models import (
 )
 from registry_import.pseudonym import Pseudonymiser
 from registry_import.readers import (
-    COMPANIES,
     CONTRACTS,
     KINDS,
-    LEADERS,
-    OFFICES,
     FileRefused,
     Table,
     collect_extract,
     read_table,
 )
+from registry_import.signals import import_succeeded
 from registry_import.undeliverable import undeliverable_apply
-from registry_import.validation import (
-    COMPANY_COLUMNS,
-    COMPANY_OPTIONAL,
-    CONTRACT_COLUMNS,
-    CONTRACT_OPTIONAL,
-    LEADER_COLUMNS,
-    LEADER_OPTIONAL,
-    OFFICE_COLUMNS,
-    OFFICE_OPTIONAL,
-    RowChecker,
-    problem,
-)
+from registry_import.validation import RowChecker, problem
 
 # Named after the module that has always logged the import, which is what log filters know.
 logger = logging.getLogger("registry_import.services")
 
 ProgressCallback = Callable[[int, int], None]
-
-COLUMNS = {
-    OFFICES: (OFFICE_COLUMNS, OFFICE_OPTIONAL),
-    COMPANIES: (COMPANY_COLUMNS, COMPANY_OPTIONAL),
-    LEADERS: (LEADER_COLUMNS, LEADER_OPTIONAL),
-    CONTRACTS: (CONTRACT_COLUMNS, CONTRACT_OPTIONAL),
-}
 
 # Errors kept in the ImportRun; a wholly wrong national file would otherwise store megabytes.
 MAX_STORED_ERRORS = 10_000
@@ -100,23 +88,38 @@ def import_extract(
     source: str = "command",
     run: ImportRun | None = None,
     progress: ProgressCallback | None = None,
+    survey_year: int | None = None,
 ) -> ImportRun:
     """Imports the extract found in `sources` (folders, .zip files or single files) and returns
     its ImportRun: created here, or `run` (queued) when given. Bad input never raises: it ends
     as status refused (a file cannot be read as the format) with rows that cannot be used
     listed in `errors`. An unexpected error ends as failed with nothing changed; an interrupt
-    (Ctrl-C) is recorded as failed and raised again."""
+    (Ctrl-C) is recorded as failed and raised again.
+
+    `survey_year` is the year whose reference date the extract is for, and so the county
+    structure its units are placed on (R-P4): by default the run's, or else the year of the
+    import in Norway (from January to September the 1 October to come, from October the one
+    just passed)."""
+    import_runs_fail_interrupted()
     if run is None:
         run = ImportRun(source=source)
     if user is not None and getattr(user, "is_authenticated", False):
         run.started_by = user
     run.dry_run = dry_run
-    run.status = ImportStatus.RUNNING
+    run.survey_year = survey_year or run.survey_year or timezone.localtime(None, OSLO).year
     run.started_at = timezone.now()
     run.finished_at = None
     run.files, run.counts, run.warnings, run.errors, run.message = [], {}, [], [], ""
     run.extract_sha256 = ""
+    # Running only once its lock is held (importing.liveness).
+    run.status = ImportStatus.QUEUED
     run.save()
+    with run_alive(run):
+        _import_guarded(run, sources, dry_run, progress)
+    return run
+
+
+def _import_guarded(run: ImportRun, sources, dry_run: bool, progress) -> None:
     # Hundreds of thousands of small objects, none in a reference cycle: the cyclic garbage
     # collector would walk them again and again for nothing (a fifth of the time).
     collecting = gc.isenabled()
@@ -142,7 +145,6 @@ def import_extract(
     finally:
         if collecting:
             gc.enable()
-    return run
 
 
 class Progress:
@@ -192,9 +194,9 @@ def _import(run: ImportRun, sources: list[Path], dry_run: bool, callback) -> Non
     tables: dict[str, Table] = {}
     refusals: list[FileRefused] = []
     for kind in KINDS:
-        required, optional = COLUMNS[kind]
+        spec = FORMATS[kind]
         try:
-            tables[kind] = read_table(extract.files[kind], required, optional)
+            tables[kind] = read_table(extract.files[kind], spec.required, spec.optional)
         except FileRefused as refusal:
             refusals.append(refusal)
     if refusals:
@@ -210,16 +212,14 @@ def _import(run: ImportRun, sources: list[Path], dry_run: bool, callback) -> Non
     progress.start(2 * rows)
     county_ids = dict(County.objects.values_list("code", "id"))
     checker = RowChecker(
+        structure=CountyStructure(run.survey_year),
         county_codes=frozenset(county_ids),
         allow_synthetic=getattr(settings, "ALLOW_SYNTHETIC_IDS", False),
         pseudonymise=Pseudonymiser(),
         on_row=progress.step,
     )
-    offices = checker.offices(tables.pop(OFFICES))
-    companies = checker.companies(tables.pop(COMPANIES), offices)
-    leaders = checker.leaders(tables.pop(LEADERS), companies)
-    contracts = checker.contracts(tables.pop(CONTRACTS), companies, offices, leaders)
-    results = {OFFICES: offices, COMPANIES: companies, LEADERS: leaders, CONTRACTS: contracts}
+    results = checker.check(tables)
+    contracts = results[CONTRACTS]
     undeliverable_apply(results.values())  # a bounced address stays invalid until VIGO changes it
     for result in results.values():
         run.warnings.extend(result.warnings)
@@ -245,6 +245,7 @@ def _import(run: ImportRun, sources: list[Path], dry_run: bool, callback) -> Non
         result.name: sync.counts[kind]
         | {"skipped": result.skipped}
         | {"invalid_email": result.invalid_email, "invalid_mobile": result.invalid_mobile}
+        | {"mapped": result.mapped}
         for kind, result in results.items()
     }
     totals = {key: sum(c[key] for c in run.counts.values()) for key in ("new", "changed", "gone")}
@@ -281,20 +282,31 @@ def _import(run: ImportRun, sources: list[Path], dry_run: bool, callback) -> Non
         }
     _finish(run, status, message)
     if status == ImportStatus.SUCCEEDED:
-        _after_change()
+        _after_change(run)
 
 
-def _after_change() -> None:
+def _after_change(run: ImportRun) -> None:
     """Fresh planner statistics for the pages that read the register right after a large
-    import, and the samples brought up to date with it (contact data of frozen samples,
-    preliminary samples during quality assurance)."""
-    from surveys.tasks import on_register_import_succeeded
-
+    import; then, once committed, the announcement that the register changed (the surveys
+    bring their samples up to date with it)."""
     if connection.vendor == "postgresql":
+        quote = connection.ops.quote_name
         with connection.cursor() as cursor:
             for model in (Contract, Apprentice, ProfessionalLeader, Company, TrainingOffice):
-                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
-    transaction.on_commit(on_register_import_succeeded)
+                columns = ", ".join(quote(column) for column in _planned_columns(model))
+                cursor.execute(f"ANALYZE {quote(model._meta.db_table)} ({columns})")
+    transaction.on_commit(lambda: import_succeeded.send(sender=ImportRun, run=run))
+
+
+def _planned_columns(model: type[models.Model]) -> list[str]:
+    """The columns the portal's queries join and filter the register on (keys, flags, dates,
+    statuses): their statistics are what the planner needs right after a large import. The
+    wide text columns, half the cost of a full ANALYZE, are left to autovacuum."""
+    return [
+        f.column
+        for f in model._meta.concrete_fields
+        if f.is_relation or f.choices or isinstance(f, models.BooleanField | models.DateField)
+    ]
 
 
 def _file_entry(source) -> dict[str, Any]:

@@ -1,19 +1,26 @@
 """The writing half of an import: each table of the register brought in line with the checked
-rows of the extract, by natural key, writing only the differences in bulk."""
+records of the extract, by natural key, writing only the differences in bulk.
+
+A table is described by its model, the field holding the natural key and the record attribute
+it comes from; the fields written are the record's attributes that are fields of the model
+(records are named after them, registry_import.extract_format). A foreign key's attribute holds
+the natural key of the row it points at, which becomes its id here."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import TYPE_CHECKING
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection, models
 
-from portal.models import Company, TrainingOffice
+from portal.models import Company, County, TrainingOffice
+from registry_import.importing.bulk import allocate_ids, bulk_load
 from registry_import.models import Apprentice, Contract, ProfessionalLeader, Trade
 from registry_import.readers import COMPANIES, CONTRACTS, LEADERS, OFFICES
-from registry_import.validation import ContractRecord, FileResult
+from registry_import.validation import RECORDS, FileResult
 
 if TYPE_CHECKING:
     from registry_import.importing.run import Progress
@@ -27,11 +34,45 @@ def _batched(items: Iterable, size: int):
         yield batch
 
 
+@dataclass(frozen=True)
+class Step:
+    """One table: `model` keyed by `key` (a model field), taken from the record attribute
+    `source` (the key's own name unless given), with `renamed` model fields taken from other
+    attributes."""
+
+    model: type[models.Model]
+    key: str
+    source: str = ""
+    renamed: dict[str, str] = field(default_factory=dict)
+
+    def fields(self, record_type: type) -> list[str]:
+        """The model fields written, in the model's order: those with a record attribute."""
+        attributes = set(record_type.__slots__)
+        return [
+            f.name
+            for f in self.model._meta.concrete_fields
+            if not f.primary_key
+            and f.name != self.key
+            and (self.renamed.get(f.name, f.name) in attributes)
+        ]
+
+
+STEPS = {
+    OFFICES: Step(TrainingOffice, "orgnr"),
+    COMPANIES: Step(Company, "orgnr"),
+    LEADERS: Step(ProfessionalLeader, "register_id"),
+    # The contracts file holds three tables: trades, apprentices and the contracts themselves.
+    "trades": Step(Trade, "code", source="trade", renamed={"name": "trade_name"}),
+    "apprentices": Step(Apprentice, "pseudonym", source="apprentice"),
+    CONTRACTS: Step(Contract, "register_id"),
+}
+
+
 @dataclass
 class _Outcome:
-    ids: dict[str, int]
-    new: set[str] = field(default_factory=set)
-    changed: set[str] = field(default_factory=set)
+    ids: dict[Any, int]
+    new: set = field(default_factory=set)
+    changed: set = field(default_factory=set)
     unchanged: int = 0
     gone: int = 0
 
@@ -48,17 +89,18 @@ def _sync(
     model: type[models.Model],
     key: str,
     fields: Sequence[str],
-    incoming: dict[str, tuple],
+    incoming: dict[Any, tuple],
     *,
-    gone_if: Callable[[tuple], bool] | None = None,
+    gone_if: Callable[[dict[str, Any]], bool] | None = None,
     seen: dict[str, int] | None = None,
     need_ids: bool = True,
 ) -> _Outcome:
     """Brings the model's rows in line with `incoming` (natural key -> values of `fields`, in
-    that order): inserts the new, updates the changed, and when `gone_if` is given marks the
-    rows it selects among those missing from `incoming` as in_register=False; a key in `seen`
-    (a row that is in the file but was skipped) is not missing. `ids` of the
-    outcome maps every natural key to its primary key (unless `need_ids` is False)."""
+    that order; every field written gets in_register=True when the model has it): inserts the
+    new, updates the changed, and when `gone_if` is given marks the rows it selects among those
+    missing from `incoming` as in_register=False; a key in `seen` (a row that is in the file but
+    was skipped) is not missing. `ids` of the outcome maps every natural key to its primary key
+    (unless `need_ids` is False)."""
     attnames = [model._meta.get_field(f).attname for f in fields]
     existing = {
         row[1]: (row[0], row[2:]) for row in model.objects.values_list("pk", key, *attnames)
@@ -76,11 +118,16 @@ def _sync(
             outcome.unchanged += 1
 
     if outcome.new:
-        new = sorted(outcome.new)
-        if connection.vendor == "postgresql":
-            _copy_rows(model, [key, *attnames], ([k, *incoming[k]] for k in new))
-            if need_ids:
-                outcome.ids = dict(model.objects.values_list(key, "pk"))
+        new = [k for k in incoming if k in outcome.new]  # in the extract's order
+        if connection.vendor == "postgresql" and need_ids:
+            ids = allocate_ids(model, len(new))
+            rows = ((pk, k, *incoming[k]) for pk, k in zip(ids, new, strict=True))
+            names = [model._meta.pk.attname, key, *attnames]
+            bulk_load(model, names, rows, count=len(new), existing=len(existing))
+            outcome.ids.update(zip(new, ids, strict=True))
+        elif connection.vendor == "postgresql":
+            rows = ((k, *incoming[k]) for k in new)
+            bulk_load(model, [key, *attnames], rows, count=len(new), existing=len(existing))
         else:
             for batch in _batched(new, BATCH_SIZE):
                 objects = [
@@ -99,27 +146,15 @@ def _sync(
         gone = [
             pk
             for k, (pk, values) in existing.items()
-            if k not in incoming and k not in seen_keys and values[flag] and gone_if(values)
+            if k not in incoming
+            and k not in seen_keys
+            and values[flag]
+            and gone_if(dict(zip(fields, values, strict=True)))
         ]
         for batch in _batched(gone, BATCH_SIZE):
             model.objects.filter(pk__in=batch).update(in_register=False)
         outcome.gone = len(gone)
     return outcome
-
-
-def _copy_rows(model: type[models.Model], attnames: list[str], rows: Iterable[list]) -> None:
-    """Inserts with PostgreSQL's COPY, several times faster than INSERT for tens of thousands
-    of rows. Columns not given get the field's default, as bulk_create would."""
-    quote = connection.ops.quote_name
-    by_attname = {f.attname: f for f in model._meta.concrete_fields}
-    given = [by_attname[a] for a in attnames]
-    rest = [f for f in by_attname.values() if not f.primary_key and f.attname not in attnames]
-    names = ", ".join(quote(f.column) for f in [*given, *rest])
-    defaults = [f.get_default() for f in rest]
-    sql = f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.copy(sql) as copy:
-        for row in rows:
-            copy.write_row([*row, *defaults] if defaults else row)
 
 
 def _update_rows(
@@ -147,8 +182,9 @@ class Sync:
         progress: Progress,
     ) -> None:
         self.results = results
-        self.county_ids = county_ids
         self.progress = progress
+        # Natural key -> id of every table a foreign key points into.
+        self.ids: dict[type[models.Model], dict[Any, int]] = {County: county_ids}
         # Several counties: the whole register. One: that county's contracts only.
         self.whole_register = len(contract_counties) > 1
         self.scope_county = (
@@ -157,185 +193,86 @@ class Sync:
         self.counts: dict[str, dict[str, int]] = {}
         self.changes = 0
 
-    def _gone_if(self) -> Callable[[tuple], bool] | None:
-        return (lambda _values: True) if self.whole_register else None
-
-    def _record(self, kind: str, outcome: _Outcome, **extra: int) -> None:
-        counts = outcome.counts() | extra
-        self.counts[kind] = counts
-        self.changes += counts["new"] + counts["changed"] + counts["gone"]
-        self.progress.step(self.results[kind].rows)
-
     def run(self) -> None:
-        counties = self.county_ids
-        offices = self.results[OFFICES].records
-        office_outcome = _sync(
-            TrainingOffice,
-            "orgnr",
-            (
-                "name",
-                "county",
-                "manager_name",
-                "email",
-                "email_valid",
-                "mobile",
-                "mobile_valid",
-                "nor_registered",
-                "in_register",
-            ),
-            {
-                k: (
-                    r.name,
-                    counties[r.county],
-                    r.manager_name,
-                    r.email,
-                    r.email_valid,
-                    r.mobile,
-                    r.mobile_valid,
-                    r.nor_registered,
-                    True,
-                )
-                for k, r in offices.items()
-            },
-            gone_if=self._gone_if(),
-            seen=self.results[OFFICES].lines,
-        )
-        self._record(OFFICES, office_outcome)
-        office_ids = office_outcome.ids
-
-        companies = self.results[COMPANIES].records
-        company_outcome = _sync(
-            Company,
-            "orgnr",
-            ("name", "county", "municipality", "nlr_registered", "training_office", "in_register"),
-            {
-                k: (
-                    r.name,
-                    counties[r.county],
-                    r.municipality,
-                    r.nlr_registered,
-                    office_ids[r.office] if r.office else None,
-                    True,
-                )
-                for k, r in companies.items()
-            },
-            gone_if=self._gone_if(),
-            seen=self.results[COMPANIES].lines,
-        )
-        self._record(COMPANIES, company_outcome)
-        company_ids = company_outcome.ids
-
-        leaders = self.results[LEADERS].records
-        leader_outcome = _sync(
-            ProfessionalLeader,
-            "register_id",
-            (
-                "company",
-                "first_name",
-                "last_name",
-                "email",
-                "email_valid",
-                "mobile",
-                "mobile_valid",
-                "in_register",
-            ),
-            {
-                k: (
-                    company_ids[r.company],
-                    r.first_name,
-                    r.last_name,
-                    r.email,
-                    r.email_valid,
-                    r.mobile,
-                    r.mobile_valid,
-                    True,
-                )
-                for k, r in leaders.items()
-            },
-            gone_if=self._gone_if(),
-            seen=self.results[LEADERS].lines,
-        )
-        self._record(LEADERS, leader_outcome)
-        leader_ids = leader_outcome.ids
-
-        contracts: dict[str, ContractRecord] = self.results[CONTRACTS].records
-        trades: dict[str, tuple] = {}
-        people: dict[str, ContractRecord] = {}
-        for record in contracts.values():
-            trades[record.trade_code] = (record.trade_name,)
-            chosen = people.get(record.pseudonym)
-            if chosen is None or (record.start_date, record.line) > (
-                chosen.start_date,
-                chosen.line,
-            ):
-                people[record.pseudonym] = record
-        trade_outcome = _sync(Trade, "code", ("name",), trades)
-        self.changes += len(trade_outcome.new) + len(trade_outcome.changed)
-        apprentice_outcome = _sync(
-            Apprentice,
-            "pseudonym",
-            ("first_name", "last_name", "email", "email_valid", "mobile", "mobile_valid"),
-            {
-                k: (r.first_name, r.last_name, r.email, r.email_valid, r.mobile, r.mobile_valid)
-                for k, r in people.items()
-            },
-        )
-        self.changes += len(apprentice_outcome.new) + len(apprentice_outcome.changed)
-        trade_ids = trade_outcome.ids
-        apprentice_ids = apprentice_outcome.ids
-        scope_county = self.scope_county
-        contract_outcome = _sync(
-            Contract,
-            "register_id",
-            (
-                "apprentice",
-                "kind",
-                "status",
-                "start_date",
-                "end_date",
-                "trade",
-                "company",
-                "training_office",
-                "professional_leader",
-                "county",
-                "in_register",
-            ),
-            {
-                k: (
-                    apprentice_ids[r.pseudonym],
-                    r.kind,
-                    r.status,
-                    r.start_date,
-                    r.end_date,
-                    trade_ids[r.trade_code],
-                    company_ids[r.company],
-                    office_ids[r.office] if r.office else None,
-                    leader_ids[r.leader] if r.leader else None,
-                    counties[r.county],
-                    True,
-                )
-                for k, r in contracts.items()
-            },
-            gone_if=(
-                self._gone_if()
-                if scope_county is None
-                else (lambda values: values[9] == scope_county)
-            ),
-            seen=self.results[CONTRACTS].lines,
-            need_ids=False,
-        )
-        # A contract row whose apprentice's name or contact data changed has changed too.
-        touched = apprentice_outcome.changed
+        contracts = self.results[CONTRACTS].records.values()
+        self.step(OFFICES, self.results[OFFICES].records.values())
+        self.step(COMPANIES, self.results[COMPANIES].records.values())
+        self.step(LEADERS, self.results[LEADERS].records.values())
+        # A trade takes the name of its last row; an apprentice with several contracts the
+        # name and contact data of the one that started last (the later line on a tie).
+        self.step("trades", contracts)
+        people = sorted(contracts, key=attrgetter("start_date", "line"))
+        apprentices = self.step("apprentices", people)
+        outcome = self.step(CONTRACTS, contracts, need_ids=False)
+        # A contract whose apprentice's name or contact data changed has changed too.
         also_changed = sum(
             1
-            for k, r in contracts.items()
-            if r.pseudonym in touched
-            and k not in contract_outcome.new
-            and k not in contract_outcome.changed
+            for record in contracts
+            if record.apprentice in apprentices.changed
+            and record.register_id not in outcome.new
+            and record.register_id not in outcome.changed
         )
-        contract_outcome.unchanged -= also_changed
-        counts = contract_outcome.counts()
+        counts = self.counts[CONTRACTS]
         counts["changed"] += also_changed
-        self.counts[CONTRACTS] = counts
+        counts["unchanged"] -= also_changed
+        self.changes += also_changed
+
+    def step(self, name: str, records: Iterable[Any], *, need_ids: bool = True) -> _Outcome:
+        """Writes one table from the records (a later record with the same key wins)."""
+        step = STEPS[name]
+        record_type = RECORDS[CONTRACTS if name in ("trades", "apprentices") else name]
+        fields = step.fields(record_type)
+        read = attrgetter(*(step.renamed.get(f, f) for f in fields))
+        key = attrgetter(step.source or step.key)
+        # Foreign keys: the natural key the record holds becomes the id.
+        lookups = [
+            (index, self.ids[f.related_model])
+            for index, f in enumerate(step.model._meta.get_field(n) for n in fields)
+            if f.is_relation
+        ]
+        has_flag = any(f.name == "in_register" for f in step.model._meta.concrete_fields)
+        flag = (True,) if has_flag else ()
+        incoming = {}
+        if len(fields) == 1:
+            for record in records:
+                incoming[key(record)] = (read(record), *flag)
+        elif lookups:
+            for record in records:
+                values = [*read(record), *flag]
+                for index, ids in lookups:
+                    natural = values[index]
+                    if natural is not None:
+                        values[index] = ids[natural]
+                incoming[key(record)] = tuple(values)
+        else:
+            for record in records:
+                incoming[key(record)] = (*read(record), *flag)
+        written = [*fields, "in_register"] if has_flag else fields
+        outcome = _sync(
+            step.model,
+            step.key,
+            written,
+            incoming,
+            gone_if=self._gone_if(name),
+            seen=self.results[name].lines if name in self.results else None,
+            need_ids=need_ids,
+        )
+        self.ids[step.model] = outcome.ids
+        counts = outcome.counts()
         self.changes += counts["new"] + counts["changed"] + counts["gone"]
-        self.progress.step(self.results[CONTRACTS].rows)
+        if name in self.results:
+            self.counts[name] = counts
+            self.progress.step(self.results[name].rows)
+        return outcome
+
+    def _gone_if(self, name: str) -> Callable[[dict[str, Any]], bool] | None:
+        """Which rows missing from the extract are no longer in the register: in a whole
+        register all of them; in one county's extract only that county's contracts."""
+        if name not in self.results:
+            return None  # trades and apprentices have no in_register
+        if self.whole_register:
+            return lambda _values: True
+        if name == CONTRACTS and self.scope_county is not None:
+            scope = self.scope_county
+            return lambda values: values["county"] == scope
+        return None

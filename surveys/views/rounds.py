@@ -33,6 +33,7 @@ from surveys.services.rounds import (
     round_update,
     rounds_create_year,
 )
+from surveys.services.samples import rounds_waiting_for_extract
 
 
 def _date_input() -> forms.DateInput:
@@ -136,7 +137,13 @@ def national_rounds(request: HttpRequest) -> HttpResponse:
                 messages.info(request, _("The rounds of %(year)s already exist.") % {"year": year})
             return redirect("national_rounds")
     years = {year: rounds_of_year(year) for year in round_years()}
-    return render(request, "surveys/rounds/national_list.html", {"years": years, "form": form})
+    context = {"years": years, "form": form, "waiting": _waiting_for_extract()}
+    return render(request, "surveys/rounds/national_list.html", context)
+
+
+def _waiting_for_extract() -> set[int]:
+    """The rounds due to be frozen that wait for the 1 October extract (R-C3)."""
+    return {r.pk for r in rounds_waiting_for_extract(timezone.localtime(None, OSLO).date())}
 
 
 @national_view
@@ -161,6 +168,7 @@ def national_round_edit(request: HttpRequest, year: int, kind: str) -> HttpRespo
         "kind_slug": kind_slug(round_.kind),
         "respondents": round_.respondents.count(),
         "exclusions": round_.exclusions.count(),
+        "waiting": _waiting_for_extract(),
     }
     return render(request, "surveys/rounds/national_edit.html", context)
 

@@ -15,24 +15,21 @@ import pytest
 from openpyxl import Workbook
 
 from portal.demo import valid_orgnr
-from registry_import.validation import (
-    COMPANY_COLUMNS,
-    COMPANY_OPTIONAL,
-    CONTRACT_COLUMNS,
-    CONTRACT_OPTIONAL,
-    LEADER_COLUMNS,
-    LEADER_OPTIONAL,
-    OFFICE_COLUMNS,
-    OFFICE_OPTIONAL,
-    synthetic_identity_number,
+from portal.models import Company, TrainingOffice
+from registry_import.extract_format import FORMATS
+from registry_import.models import (
+    Apprentice,
+    Contract,
+    ImportRun,
+    ImportStatus,
+    ProfessionalLeader,
+    Trade,
 )
+from registry_import.services import import_extract
+from registry_import.validation import synthetic_identity_number
 
-HEADERS = {
-    "opplaeringskontor": [*OFFICE_COLUMNS, *OFFICE_OPTIONAL],
-    "laerebedrifter": [*COMPANY_COLUMNS, *COMPANY_OPTIONAL],
-    "faglige_ledere": [*LEADER_COLUMNS, *LEADER_OPTIONAL],
-    "kontrakter": [*CONTRACT_COLUMNS, *CONTRACT_OPTIONAL],
-}
+# Every column of each file, in the order of the format.
+HEADERS = {kind: list(spec.names) for kind, spec in FORMATS.items()}
 
 OFFICE_VEST = valid_orgnr(97100001)
 OFFICE_OSLO = valid_orgnr(97100101)
@@ -252,3 +249,32 @@ class ExtractBuilder:
 @pytest.fixture
 def extract() -> ExtractBuilder:
     return ExtractBuilder.default()
+
+
+REGISTER = [TrainingOffice, Company, ProfessionalLeader, Apprentice, Trade, Contract]
+
+
+def snapshot() -> dict[str, list[dict]]:
+    """Every row of the register, to compare before and after."""
+    return {m.__name__: list(m.objects.order_by("pk").values()) for m in REGISTER}
+
+
+def error(run: ImportRun, file: str, line: int, column: str) -> dict:
+    matches = [e for e in run.errors if (e["file"], e["line"], e["column"]) == (file, line, column)]
+    assert len(matches) == 1, run.errors
+    return matches[0]
+
+
+@pytest.fixture
+def imported(extract, tmp_path, counties) -> ImportRun:
+    run = import_extract([extract.write(tmp_path / "first")])
+    assert run.status == ImportStatus.SUCCEEDED, run.message
+    return run
+
+
+def warning(run: ImportRun, file: str, line: int, column: str) -> dict:
+    matches = [
+        w for w in run.warnings if (w["file"], w["line"], w["column"]) == (file, line, column)
+    ]
+    assert len(matches) == 1, run.warnings
+    return matches[0]

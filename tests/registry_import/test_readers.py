@@ -8,6 +8,7 @@ import pytest
 from django.utils import translation
 from openpyxl import Workbook
 
+from registry_import.extract_format import OFFICE_FORMAT
 from registry_import.readers import (
     FileRefused,
     SourceFile,
@@ -15,10 +16,9 @@ from registry_import.readers import (
     read_table,
     sniff_delimiter,
 )
-from registry_import.validation import OFFICE_COLUMNS, OFFICE_OPTIONAL
 
 OFFICE_ROW = "974760673;Opplæringskontoret Sør-Ålesund;15;J;Åse Ørnes;ase@ok.no;91234567"
-HEADER = ";".join([*OFFICE_COLUMNS, *OFFICE_OPTIONAL])
+HEADER = ";".join(OFFICE_FORMAT.names)
 
 
 @pytest.fixture(autouse=True)
@@ -28,7 +28,8 @@ def bokmal():
 
 
 def read(data: bytes, name: str = "opplaeringskontor.csv"):
-    return read_table(SourceFile("opplaeringskontor", name, data), OFFICE_COLUMNS, OFFICE_OPTIONAL)
+    spec = OFFICE_FORMAT
+    return read_table(SourceFile("opplaeringskontor", name, data), spec.required, spec.optional)
 
 
 def refusal(data: bytes, name: str = "opplaeringskontor.csv") -> str:
@@ -113,7 +114,7 @@ def test_a_spreadsheet_named_csv_is_refused():
 
 @pytest.mark.parametrize("delimiter", [";", ",", "\t"])
 def test_semicolon_comma_and_tab_are_recognised(delimiter):
-    header = delimiter.join([*OFFICE_COLUMNS, *OFFICE_OPTIONAL])
+    header = delimiter.join(OFFICE_FORMAT.names)
     row = delimiter.join(
         ["974760673", '"Bygg, anlegg og sånt"', "46", "J", "Kari", "kari@ok.no", "91234567"]
     )

@@ -167,12 +167,33 @@ class TestTheSelector:
         )
         assert eligible_ids() == set()
 
-    def test_a_running_contract_past_its_planned_end_counts_up_to_that_end(self, nlr_company):
-        long_enough = rows.contract(
-            rows.apprentice(), nlr_company, start=date(2024, 8, 1), end=date(2026, 8, 1)
+    def test_a_running_contract_past_its_planned_end_counts_up_to_the_reference_date(
+        self, nlr_company
+    ):
+        # Planned to end in June, still running on 1 October: prolonged, 351 days in training.
+        prolonged = rows.contract(
+            rows.apprentice(), nlr_company, start=date(2025, 10, 15), end=date(2026, 6, 1)
         )
-        rows.contract(rows.apprentice(), nlr_company, start=date(2026, 1, 1), end=date(2026, 9, 1))
-        assert eligible_ids() == {long_enough.register_id}
+        # Ten months on 1 October, whatever its planned end.
+        rows.contract(rows.apprentice(), nlr_company, start=date(2025, 12, 1), end=date(2026, 9, 1))
+        assert eligible_ids() == {prolonged.register_id}
+
+    def test_a_contract_ended_since_the_reference_date_was_running_on_it(self, nlr_company):
+        completed = rows.contract(
+            rows.apprentice(),
+            nlr_company,
+            start=date(2024, 8, 1),
+            end=date(2026, 10, 15),
+            status=ContractStatus.COMPLETED,
+        )
+        rows.contract(
+            rows.apprentice(),
+            nlr_company,
+            start=date(2024, 8, 1),
+            end=date(2026, 10, 1),  # its last day was 30 September
+            status=ContractStatus.TERMINATED,
+        )
+        assert eligible_ids() == {completed.register_id}
 
     def test_the_county_is_the_one_responsible_for_the_contract(
         self, county_a, county_b, nlr_company

@@ -11,7 +11,7 @@ later is attacked too), by ids, by the transaction that wrote the rows and by th
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -86,6 +86,7 @@ def world(counties, county_a, county_b):
     lu = round_make(lu_questionnaire(), year=year)
     lbu = round_make(lbu_questionnaire(), year=year)
     ar = round_make(ar_questionnaire(), year=year)
+    rows.extract_imported(date(year, 10, 1))  # the 1 October extract (R-C3)
     for round_ in (lu, lbu, ar):
         samples_freeze(round_, now=timezone.now())
     return {"lu": lu, "lbu": lbu, "ar": ar}

@@ -51,6 +51,12 @@ def register(county_a):
     }
 
 
+@pytest.fixture
+def arrived(db):
+    """The 1 October extract has been imported (R-C3)."""
+    return reg.extract_imported(ON_REFERENCE_DATE)
+
+
 def members(round_: Round) -> set:
     return set(
         Respondent.objects.filter(round=round_).values_list(
@@ -59,7 +65,9 @@ def members(round_: Round) -> set:
     )
 
 
-def test_freezing_builds_the_final_sample_and_then_refuses_to_build_again(rounds, register):
+def test_freezing_builds_the_final_sample_and_then_refuses_to_build_again(
+    rounds, register, arrived
+):
     samples_build(rounds["LU"])
     late = reg.apprentice()  # imported after the preliminary build
     reg.contract(late, register["firm"])
@@ -76,7 +84,7 @@ def test_freezing_builds_the_final_sample_and_then_refuses_to_build_again(rounds
     assert Respondent.objects.filter(round=rounds["LU"]).count() == 2
 
 
-def test_a_sample_cannot_be_frozen_before_its_reference_date(rounds, register):
+def test_a_sample_cannot_be_frozen_before_its_reference_date(rounds, register, arrived):
     day_before = datetime(2025, 9, 30, 23, 59, tzinfo=OSLO)
     with pytest.raises(ValidationError, match="kan først låses på referansedatoen"):
         samples_freeze(rounds["LU"], now=day_before)
@@ -87,7 +95,9 @@ def test_a_sample_cannot_be_frozen_before_its_reference_date(rounds, register):
     assert rounds["LU"].is_frozen
 
 
-def test_a_newer_import_changes_contact_data_but_never_who_is_in_the_sample(rounds, register):
+def test_a_newer_import_changes_contact_data_but_never_who_is_in_the_sample(
+    rounds, register, arrived
+):
     for kind in ("LU", "LBU", "AR"):
         samples_freeze(rounds[kind], now=ON_REFERENCE_DATE)
     before = {kind: members(rounds[kind]) for kind in ("LU", "LBU", "AR")}
@@ -133,7 +143,7 @@ def test_a_newer_import_changes_contact_data_but_never_who_is_in_the_sample(roun
     assert samples_refresh_contacts(rounds["LU"]) == 0  # nothing new the second time
 
 
-def test_deleted_personal_data_stay_deleted_on_refresh(rounds, register):
+def test_deleted_personal_data_stay_deleted_on_refresh(rounds, register, arrived):
     samples_freeze(rounds["LU"], now=ON_REFERENCE_DATE)
     Respondent.objects.filter(round=rounds["LU"]).update(
         name="", email="", mobile="", personal_data_deleted_at=ON_REFERENCE_DATE
@@ -143,7 +153,9 @@ def test_deleted_personal_data_stay_deleted_on_refresh(rounds, register):
     assert Respondent.objects.get(round=rounds["LU"]).email == ""
 
 
-def test_the_scheduled_freeze_takes_only_rounds_whose_reference_date_has_come(counties, register):
+def test_the_scheduled_freeze_takes_only_rounds_whose_reference_date_has_come(
+    counties, register, arrived
+):
     this_year = reg.rounds(2025)
     next_year = reg.rounds(2026)
 
@@ -156,7 +168,7 @@ def test_the_scheduled_freeze_takes_only_rounds_whose_reference_date_has_come(co
     assert samples_freeze_due(now=ON_REFERENCE_DATE) == []
 
 
-def test_the_beat_schedule_runs_the_freeze_task_every_day(rounds, register):
+def test_the_beat_schedule_runs_the_freeze_task_every_day(rounds, register, arrived):
     entry = settings.CELERY_BEAT_SCHEDULE["freeze-due-samples"]
     assert entry["task"] == freeze_due_samples.name == "surveys.tasks.freeze_due_samples"
     # The rounds of 2025 are long past their reference date.
@@ -164,7 +176,7 @@ def test_the_beat_schedule_runs_the_freeze_task_every_day(rounds, register):
     assert Round.objects.filter(sample_frozen_at__isnull=True).count() == 0
 
 
-def test_the_freeze_command_freezes_the_rounds_of_a_year(rounds, register, capsys):
+def test_the_freeze_command_freezes_the_rounds_of_a_year(rounds, register, arrived, capsys):
     call_command("freeze_samples", "--year", "2025")
     assert Round.objects.filter(year=2025, sample_frozen_at__isnull=False).count() == 3
     call_command("freeze_samples", "--year", "2025")
@@ -172,7 +184,7 @@ def test_the_freeze_command_freezes_the_rounds_of_a_year(rounds, register, capsy
 
 
 def test_after_an_import_open_frozen_rounds_are_refreshed_and_closed_ones_left_alone(
-    counties, register
+    counties, register, arrived
 ):
     old = reg.rounds(2024)
     for round_ in old.values():
@@ -187,9 +199,9 @@ def test_after_an_import_open_frozen_rounds_are_refreshed_and_closed_ones_left_a
 
     assert Respondent.objects.get(round=current["LU"]).email == "etter-import@example.test"
     assert Respondent.objects.get(round=old["LU"]).email != "etter-import@example.test"
-    # LBU and ÅR of 2025 are not frozen, but their reference date has passed: the freeze is
-    # what builds them now, not an import.
-    assert result == {"refreshed": 1, "rebuilt": 0}
+    # LBU and ÅR of 2025 were not frozen, their reference date has passed and their extract
+    # has arrived: the import freezes them.
+    assert result == {"frozen": 2, "refreshed": 1, "rebuilt": 0}
 
 
 def test_preliminary_samples_are_rebuilt_after_an_import_only_once_quality_assurance_began(
@@ -208,7 +220,7 @@ def test_preliminary_samples_are_rebuilt_after_an_import_only_once_quality_assur
     assert date(2025, 9, 1) == current["LU"].qa_starts_on
 
 
-def test_the_task_run_after_an_import_refreshes_the_frozen_samples(rounds, register):
+def test_the_task_run_after_an_import_refreshes_the_frozen_samples(rounds, register, arrived):
     samples_freeze(rounds["LU"], now=ON_REFERENCE_DATE)
     register["person"].email = "ny-adresse@example.test"
     register["person"].save()
@@ -220,3 +232,19 @@ def test_the_task_run_after_an_import_refreshes_the_frozen_samples(rounds, regis
     Round.objects.filter(pk=rounds["LU"].pk).update(closes_at=datetime(2099, 1, 1, tzinfo=OSLO))
     assert samples_after_register_import()["refreshed"] == 1
     assert Respondent.objects.get(round=rounds["LU"]).email == "ny-adresse@example.test"
+
+
+def test_R_C3_without_an_extract_since_the_reference_date_the_freeze_waits(
+    rounds, register, capsys
+):
+    # Only the September extract of quality assurance has been imported.
+    reg.extract_imported(datetime(2025, 9, 20, 12, tzinfo=OSLO))
+
+    assert samples_freeze_due(now=ON_REFERENCE_DATE) == []
+    call_command("freeze_samples")
+
+    out = capsys.readouterr().out
+    assert out.count("is waiting for the 1 October extract") == 3
+    assert not Round.objects.filter(sample_frozen_at__isnull=False).exists()
+    with pytest.raises(ValidationError, match=r"venter på uttrekket per 1\. oktober"):
+        samples_freeze(rounds["LU"], now=ON_REFERENCE_DATE)

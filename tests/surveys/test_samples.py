@@ -198,15 +198,15 @@ def test_a_contract_starting_after_the_reference_date_is_not_running_on_it(round
 # --- LBU (R-S2) ------------------------------------------------------------------------------
 
 
-def test_lbu_asks_the_leader_with_most_running_contracts_in_the_company(rounds, county_a):
+def test_lbu_asks_the_leader_with_most_apprentices_in_the_company(rounds, county_a):
     firm = reg.company(county_a)
     few, many = reg.leader(firm, "FL-A"), reg.leader(firm, "FL-B")
     reg.contract(reg.apprentice(), firm, leader=few)
     reg.contract(reg.apprentice(), firm, leader=many)
     reg.contract(reg.apprentice(), firm, leader=many)
-    # Contracts that are not running do not count.
+    # Contracts that had ended by the reference date do not count.
     for _ in range(3):
-        reg.contract(reg.apprentice(), firm, leader=few, status=ContractStatus.COMPLETED)
+        reg.ended(reg.apprentice(), firm, leader=few)
 
     samples_build(rounds["LBU"])
 
@@ -233,10 +233,21 @@ def test_two_leaders_with_equal_counts_are_decided_by_the_lowest_register_id(rou
         assert Respondent.objects.get(round=rounds["LBU"]).professional_leader == first
 
 
-def test_a_company_with_no_leader_on_its_running_contracts_is_left_out(rounds, county_a):
+def test_a_company_whose_contracts_name_no_leader_asks_its_registered_leader(rounds, county_a):
     firm = reg.company(county_a)
-    reg.leader(firm)  # registered, but named on none of the running contracts
+    registered = reg.leader(firm)  # in the register for the company, named on no contract
     reg.contract(reg.apprentice(), firm)
+
+    summary = samples_build(rounds["LBU"])
+
+    assert summary.respondents == 1
+    assert Respondent.objects.get(round=rounds["LBU"]).professional_leader == registered
+
+
+def test_a_company_without_a_leader_in_the_register_is_left_out(rounds, county_a):
+    firm = reg.company(county_a)
+    elsewhere = reg.leader(reg.company(county_a))  # named on the contract, leads another firm
+    reg.contract(reg.apprentice(), firm, leader=elsewhere)
 
     summary = samples_build(rounds["LBU"])
 
@@ -287,7 +298,7 @@ def test_a_company_missing_in_nlr_is_left_out_of_lbu_and_ar(rounds, county_a):
 
 def test_a_company_without_a_running_contract_is_not_in_lbu(rounds, county_a):
     firm = reg.company(county_a)
-    reg.contract(reg.apprentice(), firm, leader=reg.leader(firm), status=ContractStatus.COMPLETED)
+    reg.ended(reg.apprentice(), firm, leader=reg.leader(firm))
 
     summary = samples_build(rounds["LBU"])
 
@@ -304,7 +315,7 @@ def test_ar_asks_offices_member_and_independent_companies_with_a_running_contrac
     idle = reg.company(county_a)
     reg.contract(reg.apprentice(), member, leader=reg.leader(member))
     reg.contract(reg.apprentice(), independent, leader=reg.leader(independent))
-    reg.contract(reg.apprentice(), idle, leader=reg.leader(idle), status=ContractStatus.TERMINATED)
+    reg.ended(reg.apprentice(), idle, leader=reg.leader(idle), status=ContractStatus.TERMINATED)
 
     summary = samples_build(rounds["AR"])
 
@@ -425,7 +436,7 @@ def test_a_rebuild_replaces_the_preliminary_sample_and_its_exclusions(rounds, co
     ids = dict(Respondent.objects.filter(round=rounds["LU"]).values_list("apprentice_id", "id"))
     assert (first.respondents, first.exclusions) == (2, {ExclusionReason.TOO_SHORT: 1})
 
-    leaving.status = ContractStatus.TERMINATED
+    leaving.status, leaving.end_date = ContractStatus.TERMINATED, date(2025, 9, 15)
     leaving.save()
     short.start_date = LONG_AGO
     short.save()

@@ -4,30 +4,30 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from registry_import.extract_format import format_help
 from registry_import.models import ImportStatus
 from registry_import.services import format_report, import_extract
 
 FORMAT_HELP = """\
 An extract is four files, in a folder, in one .zip or given one by one:
 
-  opplaeringskontor   orgnr, navn, fylkesnr, nor_registrert
-                      [daglig_leder_navn, daglig_leder_epost, daglig_leder_mobil]
-  laerebedrifter      orgnr, navn, fylkesnr, nlr_registrert
-                      [kommunenr, opplaeringskontor_orgnr]
-  faglige_ledere      faglig_leder_id, bedrift_orgnr, fornavn, etternavn [epost, mobil]
-  kontrakter          kontrakt_id, fodselsnummer, fornavn, etternavn, kontrakttype, status,
-                      startdato, sluttdato, laerefag_kode, laerefag_navn, bedrift_orgnr,
-                      fylkesnr [epost, mobil, opplaeringskontor_orgnr, faglig_leder_id]
+{columns}
 
 each as .csv (UTF-8 with or without BOM, or Windows-1252; delimiter ; , or tab) or .xlsx
 (first sheet), with one header row; [columns] may be left out. Dates YYYY-MM-DD or
 DD.MM.YYYY, booleans J/N. The full description is docs/formats.md.
 
 A file that cannot be read as the format refuses the whole extract. A row that cannot be used
-is skipped and listed with file, line, column and reason; invalid e-mail addresses and mobile
-numbers are kept, flagged as invalid. Everything is written in one transaction. Identity
-numbers are kept only as keyed pseudonyms (PSEUDONYM_KEY); synthetic test-person numbers are
-accepted only when ALLOW_SYNTHETIC_IDS is on.
+is skipped and listed with file, line, column and reason; an optional value that cannot be used
+(a training office or professional leader the extract lacks) is left empty and the row kept,
+with a warning; invalid e-mail addresses and mobile numbers are kept, flagged as invalid.
+Everything is written in one transaction. Identity numbers are kept only as keyed pseudonyms
+(PSEUDONYM_KEY); synthetic test-person numbers are accepted only when ALLOW_SYNTHETIC_IDS is on.
+
+Every unit is placed on the county structure of the survey year (--survey-year; by default the
+year of the import, whose 1 October the extract is for): a county number of another year's
+structure is read as the one county it became, or, where it was split or merged, as the county
+of the company's municipality (kommunenr); a row that cannot be placed is skipped.
 
 An extract whose contracts belong to several counties is the whole register: whatever it lacks
 is marked as no longer in the register. An extract of one county marks only that county's
@@ -41,7 +41,7 @@ class Command(BaseCommand):
 
     def create_parser(self, prog_name, subcommand, **kwargs):
         kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
-        kwargs.setdefault("epilog", FORMAT_HELP)
+        kwargs.setdefault("epilog", FORMAT_HELP.format(columns=format_help()))
         return super().create_parser(prog_name, subcommand, **kwargs)
 
     def add_arguments(self, parser) -> None:
@@ -52,6 +52,13 @@ class Command(BaseCommand):
             "--dry-run",
             action="store_true",
             help="check and report everything, save nothing",
+        )
+        parser.add_argument(
+            "--survey-year",
+            type=int,
+            metavar="YEAR",
+            help="the survey year whose 1 October the extract is for, and so the county "
+            "structure it is placed on (default: this year)",
         )
         parser.add_argument(
             "--progress",
@@ -74,7 +81,10 @@ class Command(BaseCommand):
 
         try:
             run = import_extract(
-                paths, dry_run=options["dry_run"], progress=progress if show else None
+                paths,
+                dry_run=options["dry_run"],
+                progress=progress if show else None,
+                survey_year=options["survey_year"],
             )
         finally:
             if bar is not None:

@@ -12,8 +12,8 @@ from django.utils import timezone, translation
 
 from portal.oslo import OSLO
 from registry_import.models import ContractStatus
-from registry_import.quality import deadline_countdown
 from registry_import.selectors import reference_date_of
+from surveys.quality import deadline_countdown
 from tests import register_rows as rows
 
 pytestmark = pytest.mark.django_db
@@ -218,14 +218,18 @@ class TestCompaniesWithoutLeader:
             ["Lederløs AS", company.orgnr, county_a.name, "", "2"]
         ]
 
-    def test_a_registered_leader_or_one_named_on_the_contract_is_enough(self, client_a, county_a):
+    def test_a_leader_registered_for_the_company_is_enough(self, client_a, county_a):
         registered = rows.company(county_a)
         running(rows.apprentice(), registered)
         rows.leader(registered)
-        named = rows.company(county_a)
+        assert listed(client_a, county_a, "bedrifter-uten-faglig-leder") == []
+
+    def test_a_leader_of_another_company_named_on_the_contract_is_not(self, client_a, county_a):
+        # R-S2: such a leader cannot answer for this company, so the sample leaves it out.
+        named = rows.company(county_a, name="Lånt leder AS")
         elsewhere = rows.leader(rows.company(county_a))
         running(rows.apprentice(), named, leader=elsewhere)
-        assert listed(client_a, county_a, "bedrifter-uten-faglig-leder") == []
+        assert listed(client_a, county_a, "bedrifter-uten-faglig-leder") == ["Lånt leder AS"]
 
     def test_a_company_without_running_contracts_is_not_listed(self, client_a, county_a):
         company = rows.company(county_a)
@@ -376,6 +380,8 @@ def test_the_workbook_has_an_overview_and_a_sheet_per_category_with_norwegian_he
         "Bedrifter uten faglig leder",
         "Bedrifter ikke i NLR",
         "Kontor ikke i NOR",
+        "Ukjent kontor eller leder",
+        "Ulikt kontor",
         "Kan ikke nås",
     ]
     apprentices = list(sheets["Lærlinger"].iter_rows(values_only=True))

@@ -1,10 +1,11 @@
 """The county's quality report (R-C1, R-S4, R-S5): what the county must correct in VIGO before
-the deadline (R-C2) so that the samples taken on 1 October reach everyone they should.
+the deadline (R-C2) so that the samples taken on the reference date reach everyone they should.
 
-A county sees the contracts it is responsible for (Contract.county) and the people, companies
-and offices connected to those contracts, nothing else: a company located in county A with a
-contract of county B is B's concern for that contract. Every category is built from
-`running_contracts` or `lu_eligible_contracts` of one county, which is what keeps the scope."""
+The report is about who the samples will reach, so it uses the rounds' own calendar: the
+reference date of the round each list is about (also when the national administrator has
+moved it), and the LU round's correction deadline. The lists themselves are the register's
+queries (registry_import.register_checks); this module gives them titles, headers and cells,
+and the downloads."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import QuerySet
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -26,13 +27,10 @@ from openpyxl.styles import Font
 from portal.downloads import excel_csv
 from portal.models import Company, County, TrainingOffice
 from portal.oslo import OSLO
-from registry_import.models import (
-    ContactChannel,
-    Contract,
-    ProfessionalLeader,
-    UndeliverableContact,
-)
-from registry_import.selectors import lu_eligible_contracts, running_contracts
+from registry_import import register_checks
+from registry_import.models import Contract, ProfessionalLeader, UndeliverableContact
+from surveys.models import Round, SurveyKind
+from surveys.services.rounds import default_calendar
 
 # --- The deadline (R-C2) --------------------------------------------------------------------
 
@@ -40,9 +38,6 @@ from registry_import.selectors import lu_eligible_contracts, running_contracts
 def correction_deadline(survey_year: int) -> datetime:
     """The deadline for corrections in VIGO of the survey year (R-C2): the LU round's, which the
     national administrator may have moved, or the national default of 30 September 12:00."""
-    from surveys.models import Round, SurveyKind
-    from surveys.services.rounds import default_calendar
-
     deadline = (
         Round.objects.filter(year=survey_year, kind=SurveyKind.LU)
         .values_list("correction_deadline", flat=True)
@@ -88,6 +83,29 @@ def deadline_countdown(now: datetime) -> Countdown:
     return Countdown(deadline=deadline, days=left.days, hours=left.seconds // 3600, passed=passed)
 
 
+@dataclass(frozen=True)
+class ReferenceDates:
+    """The reference dates the report checks against: the LU round's for the apprentices, the
+    ÅR round's for the companies, offices and leaders (LBU asks the same leaders)."""
+
+    lu: date
+    units: date
+
+
+def quality_reference_dates(survey_year: int) -> ReferenceDates:
+    """The rounds' reference dates of the survey year, or the national default (1 October,
+    R-C3) for a round not yet created."""
+    dates = dict(
+        Round.objects.filter(year=survey_year, kind__in=[SurveyKind.LU, SurveyKind.AR])
+        .values_list("kind", "reference_date")
+        .order_by()
+    )
+    default = default_calendar(survey_year, SurveyKind.LU).reference_date
+    return ReferenceDates(
+        lu=dates.get(SurveyKind.LU, default), units=dates.get(SurveyKind.AR, default)
+    )
+
+
 # --- The report -----------------------------------------------------------------------------
 
 
@@ -115,19 +133,6 @@ class Category:
     def all_cells(self) -> Iterator[list[Any]]:
         for row in self.rows.iterator(chunk_size=2000):
             yield self.cells(row)
-
-
-class _SubqueryCount(Subquery):
-    """How many rows a subquery has, as one scalar: counting this way never joins the outer
-    query to the counted rows, so the outer rows are not multiplied."""
-
-    template = "(SELECT COUNT(*) FROM (%(subquery)s) AS counted)"
-    output_field = IntegerField()
-
-
-def _running_count(running: QuerySet[Contract], *link: Q, **lookups: Any) -> _SubqueryCount:
-    """Running contracts of the county linked to the outer row."""
-    return _SubqueryCount(running.filter(*link, **lookups).order_by().values("pk"))
 
 
 def _apprentice_cells(contract: Contract) -> list[Any]:
@@ -210,65 +215,54 @@ OFFICE_HEADERS = [
 ]
 
 
-def quality_categories(county: County, reference_date: date) -> list[Category]:
+def _reference_cells(contract: Contract) -> list[Any]:
+    return [
+        str(contract.apprentice),
+        contract.register_id,
+        contract.company.name,
+        contract.company.orgnr,
+        contract.unknown_training_office,
+        contract.unknown_professional_leader,
+    ]
+
+
+def _disagreement_cells(contract: Contract) -> list[Any]:
+    member_of = contract.company.training_office
+    return [
+        str(contract.apprentice),
+        contract.register_id,
+        contract.company.name,
+        contract.company.orgnr,
+        member_of.name if member_of else _("None (independent company)"),
+        contract.training_office.name if contract.training_office else "",
+    ]
+
+
+REFERENCE_HEADERS = [
+    gettext_lazy("Apprentice"),
+    gettext_lazy("Contract id"),
+    gettext_lazy("Training company"),
+    gettext_lazy("Organisation number"),
+    gettext_lazy("Training office not in the extract"),
+    gettext_lazy("Professional leader not in the extract"),
+]
+DISAGREEMENT_HEADERS = [
+    gettext_lazy("Apprentice"),
+    gettext_lazy("Contract id"),
+    gettext_lazy("Training company"),
+    gettext_lazy("Organisation number"),
+    gettext_lazy("Training office in laerebedrifter.csv"),
+    gettext_lazy("Training office on the contract"),
+]
+
+
+def quality_categories(county: County, dates: ReferenceDates | date) -> list[Category]:
     """The county's lists of what to correct, as lazy querysets (nothing is read until a page or
     a download asks). Only rows still in the register are listed."""
-    running = running_contracts(reference_date, county)
-
-    apprentices = (
-        lu_eligible_contracts(reference_date, county)
-        .filter(Q(apprentice__email_valid=False) | Q(apprentice__mobile_valid=False))
-        .select_related("apprentice", "trade", "company", "training_office")
-        .order_by("company__name", "apprentice__last_name", "apprentice__first_name", "pk")
-    )
-
-    # The leaders who can be chosen for LBU and ÅR (R-S2, R-S3): those registered for a company
-    # with a running contract of the county, and those named on such a contract.
-    leaders = (
-        ProfessionalLeader.objects.filter(in_register=True)
-        .filter(
-            Q(company_id__in=running.values("company_id"))
-            | Q(pk__in=running.values("professional_leader_id"))
-        )
-        .select_related("company")
-        .annotate(running_contracts=_running_count(running, professional_leader=OuterRef("pk")))
-        .order_by("company__name", "last_name", "first_name", "pk")
-    )
-    unreachable = leaders.filter(email_valid=False, mobile_valid=False)
-    half_reachable = leaders.filter(
-        Q(email_valid=True, mobile_valid=False) | Q(email_valid=False, mobile_valid=True)
-    )
-
-    companies = (
-        Company.objects.filter(in_register=True)
-        .filter(Exists(running.filter(company=OuterRef("pk"))))
-        .select_related("county", "training_office")
-        .annotate(running_contracts=_running_count(running, company=OuterRef("pk")))
-        .order_by("name", "pk")
-    )
-    without_leader = companies.exclude(
-        Exists(ProfessionalLeader.objects.filter(company=OuterRef("pk"), in_register=True))
-    ).exclude(
-        Exists(
-            running.filter(
-                company=OuterRef("pk"),
-                professional_leader__isnull=False,
-                professional_leader__in_register=True,
-            )
-        )
-    )
-    not_in_nlr = companies.filter(nlr_registered=False)
-
-    # An office has the county's contracts it follows up, and those of its member companies.
-    office_link = Q(training_office=OuterRef("pk")) | Q(company__training_office=OuterRef("pk"))
-    not_in_nor = (
-        TrainingOffice.objects.filter(in_register=True, nor_registered=False)
-        .filter(Exists(running.filter(office_link)))
-        .select_related("county")
-        .annotate(running_contracts=_running_count(running, office_link))
-        .order_by("name", "pk")
-    )
-
+    if isinstance(dates, date):
+        dates = ReferenceDates(lu=dates, units=dates)
+    units = dates.units
+    checks = register_checks
     return [
         Category(
             key="laerlinger",
@@ -281,7 +275,7 @@ def quality_categories(county: County, reference_date: date) -> list[Category]:
                 "reminders cannot reach them."
             ),
             headers=APPRENTICE_HEADERS,
-            rows=apprentices,
+            rows=checks.apprentices_without_contact(county, dates.lu),
             cells=_apprentice_cells,
         ),
         Category(
@@ -294,7 +288,7 @@ def quality_categories(county: County, reference_date: date) -> list[Category]:
                 "Årlig rapportering cannot reach them."
             ),
             headers=LEADER_HEADERS,
-            rows=unreachable,
+            rows=checks.leaders_unreachable(county, units),
             cells=_leader_cells,
         ),
         Category(
@@ -306,7 +300,7 @@ def quality_categories(county: County, reference_date: date) -> list[Category]:
                 "number, not both: they get the invitation, but not every reminder."
             ),
             headers=LEADER_HEADERS,
-            rows=half_reachable,
+            rows=checks.leaders_half_reachable(county, units),
             cells=_leader_cells,
         ),
         Category(
@@ -314,11 +308,11 @@ def quality_categories(county: County, reference_date: date) -> list[Category]:
             title=gettext_lazy("Companies with running contracts but no professional leader"),
             sheet_title=gettext_lazy("Companies without leader"),
             description=gettext_lazy(
-                "Neither the contracts nor the company name a professional leader, so no one "
-                "can answer Lærebedriftsundersøkelsen or Årlig rapportering for the company."
+                "The register has no professional leader for the company, so no one can answer "
+                "Lærebedriftsundersøkelsen or Årlig rapportering for it."
             ),
             headers=COMPANY_HEADERS,
-            rows=without_leader,
+            rows=checks.companies_without_leader(county, units),
             cells=_company_cells,
         ),
         Category(
@@ -330,7 +324,7 @@ def quality_categories(county: County, reference_date: date) -> list[Category]:
                 "extract, and with them their apprentices."
             ),
             headers=COMPANY_HEADERS,
-            rows=not_in_nlr,
+            rows=checks.companies_not_in_nlr(county, units),
             cells=_company_cells,
         ),
         Category(
@@ -342,10 +336,40 @@ def quality_categories(county: County, reference_date: date) -> list[Category]:
                 "the extract."
             ),
             headers=OFFICE_HEADERS,
-            rows=not_in_nor,
+            rows=checks.offices_not_in_nor(county, units),
             cells=_office_cells,
         ),
-        _undeliverable_category(running, leaders),
+        Category(
+            key="ukjente-henvisninger",
+            title=gettext_lazy(
+                "Contracts naming a training office or professional leader not in the extract"
+            ),
+            sheet_title=gettext_lazy("Unknown office or leader"),
+            description=gettext_lazy(
+                "The contract names a training office or professional leader that the extract "
+                "does not hold. The contract was imported without it: the office does not see "
+                "the apprentice, and the leader cannot be chosen for the company."
+            ),
+            headers=REFERENCE_HEADERS,
+            rows=checks.contracts_with_unknown_references(county, units),
+            cells=_reference_cells,
+        ),
+        Category(
+            key="ulikt-kontor",
+            title=gettext_lazy(
+                "Contracts whose training office differs from the company's membership"
+            ),
+            sheet_title=gettext_lazy("Office differs"),
+            description=gettext_lazy(
+                "The contract names a training office other than the one laerebedrifter.csv "
+                "gives the company, or names one for an independent company. Both offices "
+                "answer Årlig rapportering; correct the one that is wrong."
+            ),
+            headers=DISAGREEMENT_HEADERS,
+            rows=checks.contracts_disagreeing_on_office(county, units),
+            cells=_disagreement_cells,
+        ),
+        _undeliverable_category(county, units),
     ]
 
 
@@ -366,31 +390,7 @@ def _undeliverable_cells(contact: UndeliverableContact) -> list[Any]:
     ]
 
 
-def _undeliverable_category(
-    running: QuerySet[Contract], leaders: QuerySet[ProfessionalLeader]
-) -> Category:
-    """Addresses and numbers that messages could not be delivered to, held by the county's
-    apprentices, professional leaders or training offices: the import keeps them invalid until
-    VIGO has another value."""
-    offices = TrainingOffice.objects.filter(
-        Exists(running.filter(Q(training_office=OuterRef("pk"))))
-    )
-    held = {
-        ContactChannel.EMAIL: [
-            running.values("apprentice__email"),
-            leaders.values("email"),
-            offices.values("email"),
-        ],
-        ContactChannel.MOBILE: [
-            running.values("apprentice__mobile"),
-            leaders.values("mobile"),
-            offices.values("mobile"),
-        ],
-    }
-    condition = Q(pk__in=[])
-    for channel, sources in held.items():
-        for source in sources:
-            condition |= Q(channel=channel, value__in=source.order_by())
+def _undeliverable_category(county: County, reference_date: date) -> Category:
     return Category(
         key="ikke-levert",
         title=gettext_lazy("Addresses and numbers that messages could not be delivered to"),
@@ -400,7 +400,7 @@ def _undeliverable_category(
             "SMS. They stay invalid, also after new imports, until VIGO has another value."
         ),
         headers=UNDELIVERABLE_HEADERS,
-        rows=UndeliverableContact.objects.filter(condition).order_by("value", "pk"),
+        rows=register_checks.undeliverable_contacts(county, reference_date),
         cells=_undeliverable_cells,
     )
 
@@ -428,7 +428,7 @@ def _append(sheet: Any, values: Iterable[Any], bold: bool = False) -> None:
 
 
 def quality_workbook(
-    county: County, reference_date: date, categories: list[Category], countdown: Countdown
+    county: County, dates: ReferenceDates, categories: list[Category], countdown: Countdown
 ) -> bytes:
     """Every category in one workbook: an overview sheet, then one sheet per category."""
     workbook = Workbook(write_only=True)
@@ -436,7 +436,12 @@ def quality_workbook(
     overview.column_dimensions["A"].width = 60
     overview.column_dimensions["B"].width = 24
     _append(overview, [_("Quality report"), str(county)], bold=True)
-    _append(overview, [_("Reference date"), date_format(reference_date, "SHORT_DATE_FORMAT")])
+    _append(overview, [_("Reference date"), date_format(dates.lu, "SHORT_DATE_FORMAT")])
+    if dates.units != dates.lu:
+        _append(
+            overview,
+            [_("Reference date of ÅR and LBU"), date_format(dates.units, "SHORT_DATE_FORMAT")],
+        )
     deadline = countdown.passed or countdown.deadline
     _append(
         overview,

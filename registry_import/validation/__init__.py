@@ -1,0 +1,64 @@
+"""What an extract's values and rows mean: `values` checks single values with the library made
+for each, `reading` reads one file into records by its format (registry_import.extract_format),
+`rows` reads the four, checks the references between them and places every unit on the survey
+year's county structure, with `parallel` to share the reading with a second process."""
+
+from registry_import.validation.reading import RECORDS, FileResult, problem
+from registry_import.validation.rows import (
+    PROFESSIONAL_LEADER,
+    TRAINING_COMPANY,
+    TRAINING_OFFICE,
+    RowChecker,
+    not_placed_message,
+)
+from registry_import.validation.values import (
+    EMAIL_MAX_LENGTH,
+    MOBILE_MAX_LENGTH,
+    SYNTHETIC_MONTH_OFFSET,
+    InvalidValue,
+    check_email,
+    hidden,
+    is_synthetic,
+    looks_like_identity_number,
+    normalise_mobile,
+    parse_bool,
+    parse_contract_kind,
+    parse_contract_status,
+    parse_county,
+    parse_date,
+    parse_identity_number,
+    parse_municipality,
+    parse_orgnr,
+    shown,
+    synthetic_identity_number,
+)
+
+__all__ = [
+    "EMAIL_MAX_LENGTH",
+    "MOBILE_MAX_LENGTH",
+    "PROFESSIONAL_LEADER",
+    "RECORDS",
+    "SYNTHETIC_MONTH_OFFSET",
+    "TRAINING_COMPANY",
+    "TRAINING_OFFICE",
+    "FileResult",
+    "InvalidValue",
+    "RowChecker",
+    "check_email",
+    "hidden",
+    "is_synthetic",
+    "looks_like_identity_number",
+    "normalise_mobile",
+    "not_placed_message",
+    "parse_bool",
+    "parse_contract_kind",
+    "parse_contract_status",
+    "parse_county",
+    "parse_date",
+    "parse_identity_number",
+    "parse_municipality",
+    "parse_orgnr",
+    "problem",
+    "shown",
+    "synthetic_identity_number",
+]
