@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("registry_import.urls")),
     path("", include("surveys.urls")),
     path("", include("surveys.urls_respond")),
+    path("", include("reporting.urls")),
     path("tilgjengelighet/", views.accessibility_statement, name="accessibility"),
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -7,9 +7,8 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Reporting")
 
     def ready(self) -> None:
-        from surveys.signals import round_closed
-
         from reporting import frontpage
+        from surveys.signals import round_closed
 
         round_closed.connect(_publish_when_closed, dispatch_uid="reporting_publish")
         frontpage.register()

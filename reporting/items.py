@@ -64,6 +64,10 @@ class Item:
         return dict(answer_choices(self.question)).get(value, value)
 
     @property
+    def value_labels(self) -> list[tuple[str, str]]:
+        return [(v, self.value_label(v)) for v in self.values]
+
+    @property
     def slug(self) -> str:
         return self.code.replace(INDEX_PREFIX, "indeks-")
 
@@ -92,7 +96,9 @@ def items_of(questionnaire: Questionnaire) -> list[Item]:
         members = [q.code for q in questions if q.index_id == index.pk]
         if members:
             items.append(
-                Item(f"{INDEX_PREFIX}{index.code}", "index", SCALE_VALUES, index=index, items=members)
+                Item(
+                    f"{INDEX_PREFIX}{index.code}", "index", SCALE_VALUES, index=index, items=members
+                )
             )
     for question in questions:
         if question.type not in PUBLISHED_TYPES:

@@ -59,6 +59,7 @@ def report_classes(people: Sequence[Person], kind: str, k: int) -> dict[tuple, l
     left = list(people)
     placed: dict[tuple, list[Person]] = defaultdict(list)
     for step in CLASS_STEPS[kind]:
+
         def key(p: Person, step=step) -> tuple:
             return tuple(
                 getattr(p, f) if f == "county" or f in step else (None if f != "kind" else "")
@@ -89,9 +90,7 @@ def _clip(value: float) -> int:
     return max(1, min(5, round(value)))
 
 
-def answers_make(
-    questions: Sequence[Question], level: float, rng: random.Random
-) -> dict:
+def answers_make(questions: Sequence[Question], level: float, rng: random.Random) -> dict:
     """One respondent's answers: scale answers around `level` (1–5), follow-up signals more
     frequent where the level is low, a few questions skipped."""
     answers: dict = {}
@@ -228,5 +227,3 @@ def skew(rng: random.Random, keys: Iterable, spread: float) -> dict:
 def zipf_choice(rng: random.Random, items: Sequence, s: float = 1.0):
     weights = [1 / math.pow(i + 1, s) for i in range(len(items))]
     return rng.choices(items, weights)[0]
-
-

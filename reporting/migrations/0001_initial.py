@@ -7,120 +7,378 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('portal', '0004_audit_log'),
-        ('registry_import', '0001_initial'),
-        ('surveys', '0002_response_tallies'),
+        ("portal", "0004_audit_log"),
+        ("registry_import", "0001_initial"),
+        ("surveys", "0002_response_tallies"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Publication',
+            name="Publication",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('published_at', models.DateTimeField(verbose_name='published')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('threshold', models.PositiveSmallIntegerField(verbose_name='threshold')),
-                ('answers', models.PositiveIntegerField(verbose_name='answers')),
-                ('round', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='publication', to='surveys.round')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("published_at", models.DateTimeField(verbose_name="published")),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("threshold", models.PositiveSmallIntegerField(verbose_name="threshold")),
+                ("answers", models.PositiveIntegerField(verbose_name="answers")),
+                (
+                    "round",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="publication",
+                        to="surveys.round",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'published round',
-                'verbose_name_plural': 'published rounds',
-                'ordering': ['-round__year', 'round__kind'],
+                "verbose_name": "published round",
+                "verbose_name_plural": "published rounds",
+                "ordering": ["-round__year", "round__kind"],
             },
         ),
         migrations.CreateModel(
-            name='ResearchProject',
+            name="ResearchProject",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='project')),
-                ('institution', models.CharField(max_length=200, verbose_name='institution')),
-                ('researcher_name', models.CharField(max_length=200, verbose_name='researcher')),
-                ('researcher_email', models.EmailField(max_length=254, verbose_name="researcher's e-mail address")),
-                ('declaration_signed_on', models.DateField(verbose_name='confidentiality declaration signed')),
-                ('registered_at', models.DateTimeField(auto_now_add=True, verbose_name='registered')),
-                ('registered_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="project")),
+                ("institution", models.CharField(max_length=200, verbose_name="institution")),
+                ("researcher_name", models.CharField(max_length=200, verbose_name="researcher")),
+                (
+                    "researcher_email",
+                    models.EmailField(max_length=254, verbose_name="researcher's e-mail address"),
+                ),
+                (
+                    "declaration_signed_on",
+                    models.DateField(verbose_name="confidentiality declaration signed"),
+                ),
+                (
+                    "registered_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="registered"),
+                ),
+                (
+                    "registered_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'research project',
-                'verbose_name_plural': 'research projects',
-                'ordering': ['-registered_at'],
+                "verbose_name": "research project",
+                "verbose_name_plural": "research projects",
+                "ordering": ["-registered_at"],
             },
         ),
         migrations.CreateModel(
-            name='ResearchExport',
+            name="ResearchExport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('exported_at', models.DateTimeField(auto_now_add=True, verbose_name='exported')),
-                ('rows', models.PositiveIntegerField(verbose_name='rows')),
-                ('coarsened', models.JSONField(default=dict)),
-                ('exported_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='surveys.round')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='exports', to='reporting.researchproject')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("exported_at", models.DateTimeField(auto_now_add=True, verbose_name="exported")),
+                ("rows", models.PositiveIntegerField(verbose_name="rows")),
+                ("coarsened", models.JSONField(default=dict)),
+                (
+                    "exported_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="surveys.round",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="exports",
+                        to="reporting.researchproject",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-exported_at'],
+                "ordering": ["-exported_at"],
             },
         ),
         migrations.CreateModel(
-            name='PdfReport',
+            name="PdfReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField()),
-                ('language', models.CharField(max_length=5)),
-                ('status', models.CharField(choices=[('pending', 'Waiting'), ('running', 'Being made'), ('done', 'Ready'), ('failed', 'Failed')], default='pending', max_length=10)),
-                ('progress', models.PositiveSmallIntegerField(default=0)),
-                ('content', models.BinaryField(null=True)),
-                ('error', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('county', models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='portal.county')),
-                ('office', models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='portal.trainingoffice')),
-                ('requested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('publication', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pdfs', to='reporting.publication')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField()),
+                ("language", models.CharField(max_length=5)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting"),
+                            ("running", "Being made"),
+                            ("done", "Ready"),
+                            ("failed", "Failed"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("progress", models.PositiveSmallIntegerField(default=0)),
+                ("content", models.BinaryField(null=True)),
+                ("error", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "county",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="portal.county",
+                    ),
+                ),
+                (
+                    "office",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="portal.trainingoffice",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "publication",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="pdfs",
+                        to="reporting.publication",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['publication', 'county', 'office', 'language'], name='reporting_p_publica_70cc3f_idx')],
+                "indexes": [
+                    models.Index(
+                        fields=["publication", "county", "office", "language"],
+                        name="reporting_p_publica_70cc3f_idx",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ResultUnit',
+            name="ResultUnit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('unit_type', models.CharField(choices=[('N', 'Nation'), ('NT', 'Trade, nationally'), ('NK', 'Apprentice or candidate, nationally'), ('C', 'County'), ('CT', 'Trade in the county'), ('CK', 'Apprentice or candidate in the county'), ('CO', 'Training office in the county'), ('CM', 'Training company in the county'), ('O', 'Training office'), ('OT', 'Trade in the training office'), ('OK', 'Apprentice or candidate in the training office'), ('OM', 'Member company of the training office')], max_length=2)),
-                ('kind', models.CharField(blank=True, max_length=20)),
-                ('figures', models.JSONField(default=dict)),
-                ('company', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='portal.company')),
-                ('county', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='portal.county')),
-                ('office', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='portal.trainingoffice')),
-                ('publication', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='units', to='reporting.publication')),
-                ('trade', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry_import.trade')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "unit_type",
+                    models.CharField(
+                        choices=[
+                            ("N", "Nation"),
+                            ("NT", "Trade, nationally"),
+                            ("NK", "Apprentice or candidate, nationally"),
+                            ("C", "County"),
+                            ("CT", "Trade in the county"),
+                            ("CK", "Apprentice or candidate in the county"),
+                            ("CO", "Training office in the county"),
+                            ("CM", "Training company in the county"),
+                            ("O", "Training office"),
+                            ("OT", "Trade in the training office"),
+                            ("OK", "Apprentice or candidate in the training office"),
+                            ("OM", "Member company of the training office"),
+                        ],
+                        max_length=2,
+                    ),
+                ),
+                ("kind", models.CharField(blank=True, max_length=20)),
+                ("figures", models.JSONField(default=dict)),
+                (
+                    "company",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="portal.company",
+                    ),
+                ),
+                (
+                    "county",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="portal.county",
+                    ),
+                ),
+                (
+                    "office",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="portal.trainingoffice",
+                    ),
+                ),
+                (
+                    "publication",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="units",
+                        to="reporting.publication",
+                    ),
+                ),
+                (
+                    "trade",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry_import.trade",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['publication', 'unit_type', 'county'], name='reporting_r_publica_3ccf32_idx'), models.Index(fields=['publication', 'unit_type', 'office'], name='reporting_r_publica_074ebc_idx'), models.Index(fields=['unit_type', 'county'], name='reporting_r_unit_ty_28d179_idx'), models.Index(fields=['unit_type', 'office'], name='reporting_r_unit_ty_c8e743_idx')],
+                "indexes": [
+                    models.Index(
+                        fields=["publication", "unit_type", "county"],
+                        name="reporting_r_publica_3ccf32_idx",
+                    ),
+                    models.Index(
+                        fields=["publication", "unit_type", "office"],
+                        name="reporting_r_publica_074ebc_idx",
+                    ),
+                    models.Index(
+                        fields=["unit_type", "county"], name="reporting_r_unit_ty_28d179_idx"
+                    ),
+                    models.Index(
+                        fields=["unit_type", "office"], name="reporting_r_unit_ty_c8e743_idx"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Target',
+            name="Target",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('kind', models.CharField(choices=[('LU', 'Lærlingundersøkelsen'), ('LBU', 'Lærebedriftsundersøkelsen'), ('AR', 'Årlig rapportering')], max_length=3, verbose_name='survey')),
-                ('index', models.CharField(max_length=50, verbose_name='index')),
-                ('value', models.DecimalField(decimal_places=1, max_digits=3, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='target')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('county', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='portal.county')),
-                ('office', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='portal.trainingoffice')),
-                ('set_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("LU", "Lærlingundersøkelsen"),
+                            ("LBU", "Lærebedriftsundersøkelsen"),
+                            ("AR", "Årlig rapportering"),
+                        ],
+                        max_length=3,
+                        verbose_name="survey",
+                    ),
+                ),
+                ("index", models.CharField(max_length=50, verbose_name="index")),
+                (
+                    "value",
+                    models.DecimalField(
+                        decimal_places=1,
+                        max_digits=3,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="target",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "county",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="portal.county",
+                    ),
+                ),
+                (
+                    "office",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="portal.trainingoffice",
+                    ),
+                ),
+                (
+                    "set_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'target',
-                'verbose_name_plural': 'targets',
-                'constraints': [models.UniqueConstraint(fields=('county', 'office', 'year', 'kind', 'index'), name='one_target_per_index', nulls_distinct=False), models.CheckConstraint(condition=models.Q(models.Q(('county__isnull', True), ('office__isnull', False)), models.Q(('county__isnull', False), ('office__isnull', True)), _connector='OR'), name='target_of_one_organisation')],
+                "verbose_name": "target",
+                "verbose_name_plural": "targets",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("county", "office", "year", "kind", "index"),
+                        name="one_target_per_index",
+                        nulls_distinct=False,
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("county__isnull", True), ("office__isnull", False)),
+                            models.Q(("county__isnull", False), ("office__isnull", True)),
+                            _connector="OR",
+                        ),
+                        name="target_of_one_organisation",
+                    ),
+                ],
             },
         ),
     ]

@@ -30,8 +30,13 @@ UNIT_TYPES_OF = {
     SurveyKind.LU: tuple(UNIT_TYPES),
     SurveyKind.LBU: ("N", "NT", "C", "CT", "CO", "O", "OT"),
 }
-_DIM_FIELDS = {"county": "county_id", "office": "office_id", "company": "company_id",
-               "trade": "trade_id", "kind": "kind"}
+_DIM_FIELDS = {
+    "county": "county_id",
+    "office": "office_id",
+    "company": "company_id",
+    "trade": "trade_id",
+    "kind": "kind",
+}
 
 
 def round_publish(*, round_id: int, user: User | None = None) -> Publication:
@@ -41,8 +46,11 @@ def round_publish(*, round_id: int, user: User | None = None) -> Publication:
         raise ValidationError(_("Only LU and LBU results are published."))
     if round_.anonymised_at is None:
         raise ValidationError(
-            _("%(round)s has not been closed yet; while a round is open only response rates "
-              "are shown.") % {"round": round_}
+            _(
+                "%(round)s has not been closed yet; while a round is open only response rates "
+                "are shown."
+            )
+            % {"round": round_}
         )
     started = time.perf_counter()
     threshold = settings.REPORTING_THRESHOLD
@@ -75,12 +83,20 @@ def round_publish(*, round_id: int, user: User | None = None) -> Publication:
             AuditAction.RESULTS_PUBLISHED,
             user=user,
             target=str(round_),
-            detail={"round": round_.pk, "version": publication.version, "answers": answers,
-                    "units": len(units)},
+            detail={
+                "round": round_.pk,
+                "version": publication.version,
+                "answers": answers,
+                "units": len(units),
+            },
         )
     logger.info(
         "Published %s (version %s): %s answers, %s units, %.1f s",
-        round_, publication.version, answers, len(units), time.perf_counter() - started,
+        round_,
+        publication.version,
+        answers,
+        len(units),
+        time.perf_counter() - started,
     )
     return publication
 

@@ -96,9 +96,7 @@ def _relation_pass(
                 singles = any(values[m] == 1 for m in hidden_members)
                 if len(hidden_members) >= 2 and mass - (1 if singles else 0) >= threshold:
                     break
-                candidates = [
-                    m for m in relation.children if m not in hidden and values[m] > 0
-                ]
+                candidates = [m for m in relation.children if m not in hidden and values[m] > 0]
                 if not candidates:
                     hidden.add(relation.parent)
                     sensitive.add(relation.parent)
@@ -189,9 +187,7 @@ class _Part:
                 return None
             found.append(solver.getInfo().objective_function_value)
             solution = solver.getSolution()
-            binding += [
-                self.row_cells[r] for r, d in enumerate(solution.row_dual) if abs(d) > 1e-9
-            ]
+            binding += [self.row_cells[r] for r, d in enumerate(solution.row_dual) if abs(d) > 1e-9]
             points.append(np.asarray(solution.col_value))
         self.points = points
         return found[0], found[1], binding

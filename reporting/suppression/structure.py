@@ -106,7 +106,9 @@ class Structure:
         return [sum(class_values[i] for i in cell.members) for cell in self.cells]
 
 
-def structure_build(classes: Iterable[ClassKey], unit_types: Iterable[str] | None = None) -> Structure:
+def structure_build(
+    classes: Iterable[ClassKey], unit_types: Iterable[str] | None = None
+) -> Structure:
     """The cells and relations of the given inner cells, for the unit types a survey shows."""
     classes = sorted(set(classes), key=lambda k: tuple("" if v is None else str(v) for v in k))
     types = list(unit_types or UNIT_TYPES)

@@ -46,7 +46,9 @@ def world(county_a, county_b, office_a, office_b) -> World:
     }
     companies = {
         "member": Company.objects.create(
-            orgnr=valid_orgnr(98000101), name="Vest Elektro AS", county=county_a,
+            orgnr=valid_orgnr(98000101),
+            name="Vest Elektro AS",
+            county=county_a,
             training_office=office_a,
         ),
         "independent": Company.objects.create(
