@@ -119,9 +119,10 @@ def overview_table(scope: ResultScope, publication: Publication) -> Table:
     table.records.append(
         {"unit": unit_record(None, scope), **figure_record(answers_item, overview.answers)}
     )
-    table.records.append(
-        {"unit": {"type": "N"}, **figure_record(answers_item, overview.national_answers)}
-    )
+    if scope.level != "national":
+        table.records.append(
+            {"unit": {"type": "N"}, **figure_record(answers_item, overview.national_answers)}
+        )
     for row in overview.rows:
         table.rows.append(
             [
@@ -140,7 +141,8 @@ def overview_table(scope: ResultScope, publication: Publication) -> Table:
         table.records.append(
             {"unit": unit_record(None, scope), **figure_record(row.item, row.figure)}
         )
-        table.records.append({"unit": {"type": "N"}, **figure_record(row.item, row.national)})
+        if scope.level != "national":
+            table.records.append({"unit": {"type": "N"}, **figure_record(row.item, row.national)})
         if row.county is not None and home is not None:
             table.records.append(
                 {"unit": {"type": "C", "county": home.code}, **figure_record(row.item, row.county)}
