@@ -248,12 +248,14 @@ def pdf_build(scope: ResultScope, publication: Publication, progress=lambda p: N
         Paragraph(_("Response rate"), styles["h1"]),
     ]
     answers, national = overview.answers, overview.national_answers
+
     def rate(f):
         return (
             f"{f.response_rate * 100:.0f} %"
             if f.response_rate is not None
             else (HIDDEN if f.hidden else "")
         )
+
     story.append(
         _table(
             [

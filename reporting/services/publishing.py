@@ -109,6 +109,11 @@ def _unit_fields(unit: tuple) -> dict[str, Any]:
     return fields
 
 
+def _overlapping(item_codes: list[str], code: str, counts: RoundCounts) -> bool:
+    item = counts.items[code]
+    return bool((item.counts.sum(axis=1) != item.n).any())
+
+
 def _figures(
     structure: Structure, counts: RoundCounts, item_codes: list[str], threshold: int
 ) -> list[dict[str, Any]]:
@@ -141,7 +146,13 @@ def _figures(
             continue
         item = counts.items[code]
         pattern = pattern_compute(
-            structure, item.n.tolist(), threshold=threshold, forced=forced, upper_bounds=bounds
+            structure,
+            item.n.tolist(),
+            threshold=threshold,
+            forced=forced,
+            upper_bounds=bounds,
+            # Choices of a multiple-choice question overlap; their counts are not a partition.
+            value_counts=None if _overlapping(item_codes, code, counts) else item.counts,
         )
         for cell in range(len(cells)):
             if cells[cell].is_phantom:

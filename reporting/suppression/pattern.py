@@ -47,10 +47,14 @@ def pattern_compute(
     threshold: int,
     forced: Iterable[int] = (),
     upper_bounds: dict[int, int] | None = None,
+    value_counts: np.ndarray | None = None,
 ) -> Pattern:
-    """The suppression pattern of one table. `forced`: cells hidden whatever their count (the
-    unit's number of answers is hidden). `upper_bounds`: cell id → a published bound on its
-    count (the unit's number of answers), which the attacker may use too."""
+    """The suppression pattern of one table. `class_values`: the count per inner cell (answers
+    to the question). `forced`: cells hidden whatever their count (the unit's number of answers
+    is hidden). `upper_bounds`: cell id → a published bound on its count (the unit's number of
+    answers), which the attacker may use too. `value_counts`: inner cells × answer values, when
+    every shown cell also shows how many gave each answer; the audit then bounds each hidden
+    count value by value, as an attacker with the distributions would."""
     values = structure.values(class_values)
     cells = structure.cells
     primary = {i for i, v in enumerate(values) if 0 < v < threshold}
@@ -58,7 +62,14 @@ def pattern_compute(
     hidden.update(i for i in forced if not cells[i].is_phantom)
     sensitive = set(primary)
     _relation_pass(structure, values, threshold, hidden, sensitive)
-    _audit(structure, class_values, values, threshold, hidden, primary, upper_bounds or {})
+    counts = np.asarray(class_values, dtype=float).reshape(-1, 1)
+    _audit(structure, counts, values, threshold, hidden, primary, upper_bounds or {})
+    if value_counts is not None and value_counts.shape[1] > 1:
+        _audit(
+            structure, np.asarray(value_counts, dtype=float), values, threshold, hidden, primary, {}
+        )
+        # What the distributions made hidden may leave a count bound open again.
+        _audit(structure, counts, values, threshold, hidden, primary, upper_bounds or {})
     return Pattern(hidden=hidden, primary=primary)
 
 
@@ -136,15 +147,17 @@ def _highs() -> highspy.Highs:
 
 
 class _Part:
-    """One connected part of the unknowns, as a linear program kept between questions so each
-    new objective starts from the last basis."""
+    """One connected part of the unknowns as a linear program, kept while the pattern does not
+    change so each new objective and each answer value starts from the last basis."""
 
-    def __init__(self, variables: list[int], rows: list[tuple[int, list[int], int, bool]]):
+    def __init__(self, variables: list[int], rows: list[_Row]):
         self.column = {m: j for j, m in enumerate(variables)}
-        self.row_cells = [cell for cell, _f, _r, _eq in rows]
+        self.row_cells = [row.cell for row in rows]
+        self.equal = np.array([row.equal for row in rows])
+        self.rhs = np.vstack([row.rhs for row in rows])  # rows × values
         by_column: list[list[int]] = [[] for _ in variables]
-        for r, (_cell, free, _rhs, _eq) in enumerate(rows):
-            for m in free:
+        for r, row in enumerate(rows):
+            for m in row.free:
                 by_column[self.column[m]].append(r)
         starts = np.zeros(len(variables) + 1, dtype=np.int32)
         np.cumsum([len(c) for c in by_column], out=starts[1:])
@@ -154,24 +167,33 @@ class _Part:
         lp.col_cost_ = np.zeros(len(variables))
         lp.col_lower_ = np.zeros(len(variables))
         lp.col_upper_ = np.full(len(variables), highspy.kHighsInf)
-        lp.row_lower_ = np.array(
-            [rhs if eq else -highspy.kHighsInf for _c, _f, rhs, eq in rows], dtype=float
-        )
-        lp.row_upper_ = np.array([rhs for _c, _f, rhs, _eq in rows], dtype=float)
+        lp.row_lower_, lp.row_upper_ = self._row_bounds(0)
         lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
         lp.a_matrix_.start_ = starts
         lp.a_matrix_.index_ = np.array([r for c in by_column for r in c], dtype=np.int32)
         lp.a_matrix_.value_ = np.ones(int(starts[-1]))
         self.variables = np.array(variables, dtype=np.int64)
-        self.points: list[np.ndarray] = []
         self.solver = _highs()
         self.solver.passModel(lp)
+        self.value = 0
         self.costed: np.ndarray = np.zeros(0, dtype=np.int32)
+        self.all_rows = np.arange(len(rows), dtype=np.int32)
 
-    def bounds(self, members: list[int]) -> tuple[float, float, list[int]] | None:
-        """Lowest and highest sum of `members`, the cells binding them, and (in self.points)
-        the two solutions, each a table the attacker cannot tell from the true one."""
+    def _row_bounds(self, value: int) -> tuple[np.ndarray, np.ndarray]:
+        upper = self.rhs[:, value].astype(float)
+        lower = np.where(self.equal, upper, -highspy.kHighsInf)
+        return lower, upper
+
+    def bounds(
+        self, members: list[int], value: int
+    ) -> tuple[float, float, list[int], list[np.ndarray]] | None:
+        """Lowest and highest sum of `members` for one answer value, the cells binding them,
+        and the two solutions (tables the attacker cannot tell from the true one)."""
         solver = self.solver
+        if value != self.value:
+            lower, upper = self._row_bounds(value)
+            solver.changeRowsBounds(len(self.all_rows), self.all_rows, lower, upper)
+            self.value = value
         columns = np.array([self.column[m] for m in members], dtype=np.int32)
         if len(self.costed):
             solver.changeColsCost(len(self.costed), self.costed, np.zeros(len(self.costed)))
@@ -189,24 +211,32 @@ class _Part:
             solution = solver.getSolution()
             binding += [self.row_cells[r] for r, d in enumerate(solution.row_dual) if abs(d) > 1e-9]
             points.append(np.asarray(solution.col_value))
-        self.points = points
-        return found[0], found[1], binding
+        return found[0], found[1], binding, points
+
+
+@dataclass
+class _Row:
+    cell: int
+    free: list[int]
+    rhs: np.ndarray  # per answer value
+    equal: bool  # an equation (a shown figure) or an upper bound
 
 
 class _System:
-    """The shown figures as equations over the inner cells an attacker does not know yet."""
+    """The shown figures as equations over the inner cells an attacker does not know yet, one
+    right-hand side per answer value (the columns of `table`)."""
 
     def __init__(
         self,
         structure: Structure,
-        class_values: Sequence[int],
+        table: np.ndarray,  # classes × values
         values: Sequence[int],
         hidden: set[int],
         upper_bounds: dict[int, int],
     ) -> None:
         cells = structure.cells
         shown = [i for i, c in enumerate(cells) if not c.is_phantom and i not in hidden]
-        known: dict[int, int] = {}
+        known: set[int] = set()
         # Inner cells pinned by what is shown: a shown cell of one inner cell, a shown zero, and
         # (repeatedly) a shown cell whose other inner cells are all pinned.
         members_of = {i: cells[i].members for i in shown}
@@ -217,14 +247,11 @@ class _System:
                 free = [m for m in members if m not in known]
                 if not free:
                     continue
-                if values[i] == 0:
-                    for m in free:
-                        known[m] = 0
-                    changed = True
-                elif len(free) == 1:
-                    known[free[0]] = class_values[free[0]]
+                if values[i] == 0 or len(free) == 1:
+                    known.update(free)
                     changed = True
         self.known = known
+        self.table = table
         # A parent whose shown children cover it exactly adds nothing to its children.
         redundant = {
             r.parent
@@ -233,17 +260,19 @@ class _System:
             and r.residual is None
             and all(c in members_of for c in r.children)
         }
-        rows: list[tuple[int, list[int], int, bool]] = []
+        rows: list[_Row] = []
         for i, members in members_of.items():
             free = [m for m in members if m not in known]
             if free and i not in redundant:
-                rows.append((i, free, values[i] - sum(known.get(m, 0) for m in members), True))
-        for i, bound in upper_bounds.items():
-            if i in hidden or cells[i].is_phantom:
-                free = [m for m in cells[i].members if m not in known]
-                if free:
-                    rhs = bound - sum(known.get(m, 0) for m in cells[i].members)
-                    rows.append((i, free, rhs, False))
+                rows.append(_Row(i, free, table[free].sum(axis=0), True))
+        if table.shape[1] == 1:
+            for i, bound in upper_bounds.items():
+                if i in hidden or cells[i].is_phantom:
+                    all_members = list(cells[i].members)
+                    free = [m for m in all_members if m not in known]
+                    if free:
+                        pinned = table[[m for m in all_members if m in known]].sum(axis=0)
+                        rows.append(_Row(i, free, np.array([bound]) - pinned, False))
         parent: dict[int, int] = {}
 
         def find(a: int) -> int:
@@ -252,26 +281,27 @@ class _System:
                 a = parent[a]
             return a
 
-        for _i, free, _rhs, _eq in rows:
-            root = find(free[0])
-            for m in free[1:]:
+        for row in rows:
+            root = find(row.free[0])
+            for m in row.free[1:]:
                 other = find(m)
                 if other != root:
                     parent[other] = root
         self.find = find
-        self.rows_by_root: dict[int, list[tuple[int, list[int], int, bool]]] = defaultdict(list)
+        self.rows_by_root: dict[int, list[_Row]] = defaultdict(list)
         for row in rows:
-            self.rows_by_root[find(row[1][0])].append(row)
+            self.rows_by_root[find(row.free[0])].append(row)
         self.parts: dict[int, _Part] = {}
-        self.truth = np.asarray(class_values, dtype=float)
 
     def interval(
-        self, members: Sequence[int], alternatives: list[np.ndarray] | None = None
+        self, members: Sequence[int], alternatives: list[list[np.ndarray]]
     ) -> tuple[float, float, list[int]]:
-        """(lowest, highest) the attacker can pin the sum of `members` to, and the shown cells
-        whose equations bind either bound. The solutions found are added to `alternatives`
-        (whole tables consistent with everything shown)."""
-        low = high = float(sum(self.known[m] for m in members if m in self.known))
+        """(lowest, highest) the attacker can pin the count of `members` to (the sum over the
+        answer values of each value's interval), and the shown cells binding the bounds. The
+        solutions found are added to `alternatives` (per value: whole columns consistent with
+        everything shown)."""
+        pinned = [m for m in members if m in self.known]
+        low = high = float(self.table[pinned].sum()) if pinned else 0.0
         by_root: dict[int, list[int]] = defaultdict(list)
         for m in members:
             if m not in self.known:
@@ -280,57 +310,60 @@ class _System:
         for root, free in by_root.items():
             rows = self.rows_by_root.get(root)
             if not rows:
-                # In no equation at all: nothing bounds it from above.
-                return low, float("inf"), []
+                return low, float("inf"), []  # in no equation: nothing bounds it
             part = self.parts.get(root)
             if part is None:
-                variables = sorted({m for _c, f, _r, _e in rows for m in f})
+                variables = sorted({m for row in rows for m in row.free})
                 part = self.parts[root] = _Part(variables, rows)
-            found = part.bounds(free)
-            if found is None:
-                return low, low, [row[0] for row in rows]
-            low += found[0]
-            high += found[1]
-            binding += found[2]
-            if alternatives is not None:
-                for point in part.points:
-                    table = self.truth.copy()
-                    table[part.variables] = point
-                    alternatives.append(table)
+            for value in range(self.table.shape[1]):
+                found = part.bounds(free, value)
+                if found is None:
+                    return low, low, [row.cell for row in rows]
+                low += found[0]
+                high += found[1]
+                binding += found[2]
+                for point in found[3]:
+                    column = self.table[:, value].astype(float)
+                    column[part.variables] = point
+                    alternatives[value].append(column)
         return low, high, binding
 
 
 def _audit(
     structure: Structure,
-    class_values: Sequence[int],
+    table: np.ndarray,
     values: Sequence[int],
     threshold: int,
     hidden: set[int],
     primary: set[int],
     upper_bounds: dict[int, int],
 ) -> None:
+    """Hides more until no primary's interval is narrower than the threshold."""
     cells = structure.cells
-    system = _System(structure, class_values, values, hidden, upper_bounds)
-    # Tables an attacker cannot tell from the true one (the true one first). Hiding more never
-    # makes one of them inconsistent, so a cell whose sum differs by the threshold between two
-    # of them is protected without solving anything.
-    alternatives: list[np.ndarray] = [np.asarray(class_values, dtype=float)]
-    pool = np.vstack(alternatives)
+    system = _System(structure, table, values, hidden, upper_bounds)
+    # Per answer value: columns an attacker cannot tell from the true one (the true one
+    # first). Hiding more never makes one of them inconsistent, so a cell whose counts spread
+    # by the threshold over them (summed over the values) is protected without solving.
+    alternatives: list[list[np.ndarray]] = [
+        [table[:, v].astype(float)] for v in range(table.shape[1])
+    ]
+    pools = [np.vstack(a) for a in alternatives]
     # The smallest first: they need the most help, and what is hidden for them often protects
     # the others.
     for cell in sorted(primary, key=lambda i: (values[i], i)):
         members = list(cells[cell].members)
-        sums = pool[:, members].sum(axis=1)
-        if sums.max() - sums.min() >= threshold - 1e-6:
+        spread = 0.0
+        for pool in pools:
+            sums = pool[:, members].sum(axis=1)
+            spread += sums.max() - sums.min()
+        if spread >= threshold - 1e-6:
             continue
         tried: set[int] = set()
         while True:
-            found: list[np.ndarray] = []
-            low, high, binding = system.interval(members, found)
-            if found:
-                alternatives.extend(found)
-                del alternatives[1:-_POOL_SIZE]
-                pool = np.vstack(alternatives)
+            low, high, binding = system.interval(members, alternatives)
+            for value, found in enumerate(alternatives):
+                del found[1:-_POOL_SIZE]
+                pools[value] = np.vstack(found)
             if high - low >= threshold - 1e-6:
                 break
             candidates = [c for c in set(binding) if c not in hidden and c not in tried]
@@ -341,7 +374,7 @@ def _audit(
             pick = min(candidates, key=lambda c: _cost(structure, values, c))
             tried.add(pick)
             hidden.add(pick)
-            system = _System(structure, class_values, values, hidden, upper_bounds)
+            system = _System(structure, table, values, hidden, upper_bounds)
 
 
 def _neighbours(structure: Structure, cell: int, hidden: set[int], tried: set[int]) -> list[int]:
