@@ -47,12 +47,21 @@ def build(years: list[int], rng: random.Random) -> None:
             started = time.perf_counter()
             round_ = closed_round_ensure(year, kind)
             people = people_of_year(population, year, kind=kind, size=size, rng=rng)
-            answers = round_fill(round_, people, k=settings.REPORTING_THRESHOLD, rng=rng,
-                                 level=levels, response_rate=0.58)
+            answers = round_fill(
+                round_,
+                people,
+                k=settings.REPORTING_THRESHOLD,
+                rng=rng,
+                level=levels,
+                response_rate=0.58,
+            )
             filled = time.perf_counter() - started
             round_publish(round_id=round_.pk)
-            print(f"  {kind} {year}: {answers} answers, written in {filled:.1f} s, published in "
-                  f"{time.perf_counter() - started - filled:.1f} s", flush=True)
+            print(
+                f"  {kind} {year}: {answers} answers, written in {filled:.1f} s, published in "
+                f"{time.perf_counter() - started - filled:.1f} s",
+                flush=True,
+            )
 
 
 def raw_means_sql(round_id: int, county_id: int | None) -> float:
@@ -64,12 +73,11 @@ def raw_means_sql(round_id: int, county_id: int | None) -> float:
 
     round_ = Round.objects.get(pk=round_id)
     codes = list(
-        Question.objects.filter(questionnaire=round_.questionnaire, index__isnull=False)
-        .values_list("code", flat=True)
+        Question.objects.filter(
+            questionnaire=round_.questionnaire, index__isnull=False
+        ).values_list("code", flat=True)
     )
-    columns = ", ".join(
-        f"avg(NULLIF(answers->>'{c}', 'dk')::numeric)" for c in codes  # noqa: S608 - codes
-    )
+    columns = ", ".join(f"avg(NULLIF(answers->>'{c}', 'dk')::numeric)" for c in codes)
     where = "round_id = %s" + (" AND county_id = %s" if county_id else "")
     params = [round_id] + ([county_id] if county_id else [])
     sql = f"SELECT {columns} FROM surveys_anonymousresponse WHERE {where}"  # noqa: S608
@@ -104,8 +112,12 @@ def measure(requests: int) -> bool:
     from reporting.services.publishing import round_publish
 
     setup_test_environment()
-    latest = Publication.objects.filter(round__kind="LU").select_related("round").order_by(
-        "-round__year").first()
+    latest = (
+        Publication.objects.filter(round__kind="LU")
+        .select_related("round")
+        .order_by("-round__year")
+        .first()
+    )
     year = latest.round.year
     county = County.objects.get(code="46")
     ok = True
@@ -115,9 +127,11 @@ def measure(requests: int) -> bool:
     publish = time.perf_counter() - started
     raw_all = raw_means_sql(latest.round_id, None)
     raw_county = raw_means_sql(latest.round_id, county.pk)
-    print(f"Publishing the national LU {year} round ({latest.answers} answers): {publish:.1f} s "
-          f"(target < {TARGETS['publish']:.0f} s); raw SQL means {raw_all * 1000:.1f} ms, "
-          f"ratio {publish / raw_all:.0f}×")
+    print(
+        f"Publishing the national LU {year} round ({latest.answers} answers): {publish:.1f} s "
+        f"(target < {TARGETS['publish']:.0f} s); raw SQL means {raw_all * 1000:.1f} ms, "
+        f"ratio {publish / raw_all:.0f}×"
+    )
     ok &= publish < TARGETS["publish"]
 
     user, _ = User.objects.get_or_create(email="bench@bench.test")
@@ -129,25 +143,31 @@ def measure(requests: int) -> bool:
     url = f"/fylke/{county.code}/resultater/{year}/lu/"
     median_request(client, url, 3)
     county_time = median_request(client, url, requests)
-    print(f"County results page ({url}): median {county_time * 1000:.0f} ms over {requests} "
-          f"(target < {TARGETS['county'] * 1000:.0f} ms); raw SQL means of the county "
-          f"{raw_county * 1000:.1f} ms, ratio {county_time / raw_county:.1f}×")
+    print(
+        f"County results page ({url}): median {county_time * 1000:.0f} ms over {requests} "
+        f"(target < {TARGETS['county'] * 1000:.0f} ms); raw SQL means of the county "
+        f"{raw_county * 1000:.1f} ms, ratio {county_time / raw_county:.1f}×"
+    )
     ok &= county_time < TARGETS["county"]
     client.force_login(national)
     url = f"/nasjonalt/resultater/{year}/lu/"
     median_request(client, url, 3)
     national_time = median_request(client, url, requests)
-    print(f"National results page ({url}): median {national_time * 1000:.0f} ms "
-          f"(target < {TARGETS['national'] * 1000:.0f} ms); raw SQL means {raw_all * 1000:.1f} ms,"
-          f" ratio {national_time / raw_all:.1f}×")
+    print(
+        f"National results page ({url}): median {national_time * 1000:.0f} ms "
+        f"(target < {TARGETS['national'] * 1000:.0f} ms); raw SQL means {raw_all * 1000:.1f} ms,"
+        f" ratio {national_time / raw_all:.1f}×"
+    )
     ok &= national_time < TARGETS["national"]
     latest.refresh_from_db()
     started = time.perf_counter()
     pdf = pdf_build(ResultScope.of_county(county), latest)
     pdf_time = time.perf_counter() - started
-    print(f"County PDF report: {pdf_time:.2f} s, {len(pdf) / 1024:.0f} KB "
-          f"(target < {TARGETS['pdf']:.0f} s); raw SQL means of the county "
-          f"{raw_county * 1000:.1f} ms, ratio {pdf_time / raw_county:.0f}×")
+    print(
+        f"County PDF report: {pdf_time:.2f} s, {len(pdf) / 1024:.0f} KB "
+        f"(target < {TARGETS['pdf']:.0f} s); raw SQL means of the county "
+        f"{raw_county * 1000:.1f} ms, ratio {pdf_time / raw_county:.0f}×"
+    )
     ok &= pdf_time < TARGETS["pdf"]
     print(f"Targets: {'met' if ok else 'NOT MET'}")
     return ok
@@ -162,8 +182,11 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    database = bench_database(args.database, "results", "Refused: the benchmark needs "
-                              "PostgreSQL (DATABASE_URL=postgres://...).")
+    database = bench_database(
+        args.database,
+        "results",
+        "Refused: the benchmark needs PostgreSQL (DATABASE_URL=postgres://...).",
+    )
     if database is None:
         return 2
     bench_environment(database.url)

@@ -38,9 +38,14 @@ class Target(models.Model):
         verbose_name_plural = _("targets")
         constraints = [
             models.UniqueConstraint(
-                fields=["county", "office", "year", "kind", "index"],
-                name="one_target_per_index",
-                nulls_distinct=False,
+                fields=["county", "year", "kind", "index"],
+                condition=models.Q(county__isnull=False),
+                name="one_county_target_per_index",
+            ),
+            models.UniqueConstraint(
+                fields=["office", "year", "kind", "index"],
+                condition=models.Q(office__isnull=False),
+                name="one_office_target_per_index",
             ),
             models.CheckConstraint(
                 condition=models.Q(county__isnull=True, office__isnull=False)

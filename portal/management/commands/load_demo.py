@@ -3,6 +3,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from portal.demo import (
     DEMO_LOGINS,
@@ -13,7 +14,8 @@ from portal.demo import (
     load_demo_users,
 )
 from registry_import.models import ImportStatus
-from surveys.demo import load_demo_surveys
+from reporting.demo import load_demo_history
+from surveys.demo import load_demo_surveys, survey_year_of
 
 
 class Command(BaseCommand):
@@ -67,6 +69,10 @@ class Command(BaseCommand):
             f"The training office of kontor@demo.no is {office.name} ({office.orgnr})."
         )
         links = load_demo_surveys(office=office)
+        history = load_demo_history(
+            last_year=survey_year_of(timezone.localdate()) - 1, office=office
+        )
+        self.stdout.write(f"Published results 2012 to last year: {len(history)} rounds added.")
         self.stdout.write(self.style.SUCCESS("The surveys are open. Answer through these links:"))
         for link in links:
             self.stdout.write(f"  {link.description}:\n    {base_url.rstrip('/')}{link.path}")
