@@ -150,7 +150,7 @@ def overview_table(scope: ResultScope, publication: Publication) -> Table:
     return table
 
 
-def item_table(scope: ResultScope, publication: Publication, item: Item) -> Table:
+def item_table(scope: ResultScope, publication: Publication, item: Item, loaded=None) -> Table:
     table = Table(
         item.slug,
         _("%(item)s by group, %(round)s") % {"item": item.label, "round": publication.round},
@@ -165,7 +165,7 @@ def item_table(scope: ResultScope, publication: Publication, item: Item) -> Tabl
         ]
         + [_("Share “%(answer)s” (%%)") % {"answer": item.value_label(v)} for v in item.values],
     )
-    for breakdown in results_breakdowns(scope, publication, item):
+    for breakdown in results_breakdowns(scope, publication, item, loaded=loaded):
         for row in breakdown.rows:
             f = row.figure
             shares = [_share(f.share(i), f) for i in range(len(item.values))] if item.values else []

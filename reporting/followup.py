@@ -14,7 +14,12 @@ from reporting.figures import Figure
 from reporting.items import Item
 from reporting.models import Publication
 from reporting.scopes import ResultScope
-from reporting.selectors import OverviewRow, results_breakdowns, results_overview
+from reporting.selectors import (
+    OverviewRow,
+    breakdown_units,
+    results_breakdowns,
+    results_overview,
+)
 
 MOST_DIFFERENT = 10
 
@@ -57,6 +62,7 @@ def _combined(*uncertainties: float | None) -> float:
 
 def follow_up_list(scope: ResultScope, publication: Publication, *, share_limit: float) -> FollowUp:
     overview = results_overview(scope, publication)
+    loaded = breakdown_units(scope, publication)
     result = FollowUp()
     for row in overview.indexes:
         mean = row.figure.mean
@@ -74,7 +80,7 @@ def follow_up_list(scope: ResultScope, publication: Publication, *, share_limit:
     for row in overview.indexes:
         if row.figure.mean is None:
             continue
-        for table in results_breakdowns(scope, publication, row.item):
+        for table in results_breakdowns(scope, publication, row.item, loaded=loaded):
             for unit in table.rows:
                 figure = unit.figure
                 if figure.mean is None:
@@ -89,7 +95,7 @@ def follow_up_list(scope: ResultScope, publication: Publication, *, share_limit:
     for row in overview.follow_up:
         if row.figure.yes_share is not None and row.figure.yes_share > share_limit:
             result.signals.append(Signal(row.item, scope.label, row.figure))
-        for table in results_breakdowns(scope, publication, row.item):
+        for table in results_breakdowns(scope, publication, row.item, loaded=loaded):
             for unit in table.rows:
                 share = unit.figure.yes_share
                 if share is not None and share > share_limit:

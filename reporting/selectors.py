@@ -262,6 +262,31 @@ def _sort_key(sort: str):
     return key
 
 
+@dataclass
+class BreakdownUnits:
+    """The units of a scope's breakdowns and the national trade and kind figures beside them,
+    read once for all the items of a page or download."""
+
+    units: list[ResultUnit]
+    nationally: dict[tuple, dict]
+
+
+def breakdown_units(scope: ResultScope, publication: Publication) -> BreakdownUnits:
+    types = [t for t, _label in scope.breakdowns]
+    query = ResultUnit.objects.filter(publication=publication, unit_type__in=types)
+    if scope.level == "county":
+        query = query.filter(county=scope.county)
+    elif scope.level == "office":
+        query = query.filter(office=scope.office)
+    nationally = {
+        (u.unit_type, u.trade_id, u.kind): u.figures
+        for u in ResultUnit.objects.filter(publication=publication, unit_type__in=["NT", "NK"])
+    }
+    return BreakdownUnits(
+        list(query.select_related("trade", "office", "company", "county")), nationally
+    )
+
+
 def results_breakdowns(
     scope: ResultScope,
     publication: Publication,
@@ -269,28 +294,19 @@ def results_breakdowns(
     *,
     sort: str = "name",
     descending: bool = False,
+    loaded: BreakdownUnits | None = None,
 ) -> list[Breakdown]:
     threshold = publication.threshold
-    types = [t for t, _label in scope.breakdowns]
-    query = ResultUnit.objects.filter(publication=publication, unit_type__in=types)
-    if scope.level == "county":
-        query = query.filter(county=scope.county)
-    elif scope.level == "office":
-        query = query.filter(office=scope.office)
-    units = list(query.select_related("trade", "office", "company", "county"))
-    nationally = {
-        (u.unit_type, u.trade_id, u.kind): u.figures
-        for u in ResultUnit.objects.filter(publication=publication, unit_type__in=["NT", "NK"])
-    }
+    loaded = loaded or breakdown_units(scope, publication)
     tables = []
     for unit_type, title in scope.breakdowns:
         rows = []
-        for unit in (u for u in units if u.unit_type == unit_type):
+        for unit in (u for u in loaded.units if u.unit_type == unit_type):
             national = None
             if unit_type in ("CT", "OT"):
-                national = nationally.get(("NT", unit.trade_id, ""))
+                national = loaded.nationally.get(("NT", unit.trade_id, ""))
             elif unit_type in ("CK", "OK"):
-                national = nationally.get(("NK", None, unit.kind))
+                national = loaded.nationally.get(("NK", None, unit.kind))
             rows.append(
                 BreakdownRow(
                     label=unit_label(unit),
@@ -368,7 +384,8 @@ def results_trend(scope: ResultScope, kind: str, item: Item) -> list[TrendSeries
         series[-1].points.append(TrendPoint(publication.round.year, figure))
         newer = publication
     for s in series:
-        s.points.reverse()
+        # Years the unit did not exist in (a county before a merger) are left out (R-P4).
+        s.points = [p for p in reversed(s.points) if not p.figure.missing]
     return [s for s in series if s.points]
 
 

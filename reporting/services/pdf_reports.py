@@ -31,7 +31,12 @@ from reporting.figures import HIDDEN, HIDDEN_EXPLANATION, Figure
 from reporting.followup import follow_up_list
 from reporting.models import PdfReport, PdfStatus, Publication
 from reporting.scopes import ResultScope
-from reporting.selectors import results_breakdowns, results_overview, results_trend
+from reporting.selectors import (
+    breakdown_units,
+    results_breakdowns,
+    results_overview,
+    results_trend,
+)
 
 FONT, FONT_BOLD = "PortalSans", "PortalSans-Bold"
 _FONTS = Path(reportlab.__file__).parent / "fonts"
@@ -320,9 +325,10 @@ def pdf_build(scope: ResultScope, publication: Publication, progress=lambda p: N
                 story.append(Paragraph(s.break_reason, styles["small"]))
     progress(60)
     story += [PageBreak(), Paragraph(_("Indexes by group"), styles["h1"])]
+    loaded = breakdown_units(scope, publication)
     for row in overview.indexes:
         story.append(Paragraph(row.item.label, styles["h2"]))
-        for breakdown in results_breakdowns(scope, publication, row.item):
+        for breakdown in results_breakdowns(scope, publication, row.item, loaded=loaded):
             if not breakdown.rows:
                 continue
             lines = [[breakdown.title, _("Answers"), _("Mean"), _("National")]]

@@ -23,7 +23,7 @@ from reporting.exports import (
 from reporting.items import item_by_slug
 from reporting.models import Publication
 from reporting.scopes import ResultScope
-from reporting.selectors import publication_items, publications_of
+from reporting.selectors import breakdown_units, publication_items, publications_of
 from reporting.views.common import publication_or_404, survey_kind
 
 FORMATS = {
@@ -36,9 +36,10 @@ FORMATS = {
 def scope_tables(scope: ResultScope, publication: Publication) -> list[Table]:
     """Every table the scope's pages show for the round."""
     tables = [overview_table(scope, publication)]
+    loaded = breakdown_units(scope, publication)
     for item in publication_items(publication):
         if item.kind != "answers":
-            tables.append(item_table(scope, publication, item))
+            tables.append(item_table(scope, publication, item, loaded))
     return tables
 
 

@@ -27,6 +27,13 @@ class World:
     trades: dict[str, Trade]
 
 
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """The personas' passwords are hashed with a fast hasher here: these tests are about
+    results, not about password storage."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def questionnaires(db):
     questionnaires_load()
@@ -102,3 +109,17 @@ def lu_round(questionnaires, world):
 @pytest.fixture
 def published(lu_round) -> Publication:
     return round_publish(round_id=lu_round.pk)
+
+
+def small_rows(county, office, trade, *, answered: int = 8, sampled: int = 12):
+    """One county with one office, large enough to be shown."""
+    return [
+        ((county.pk, office.pk, None, trade.pk, ""), sampled, answered),
+        ((county.pk, office.pk, None, None, ""), sampled, answered),
+    ]
+
+
+def publish_year(year: int, rows, kind: str = "LU", seed: int = 1):
+    round_ = closed_round_ensure(year, kind)
+    classes_fill(round_, rows, rng=random.Random(seed + year))
+    return round_publish(round_id=round_.pk)
