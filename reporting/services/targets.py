@@ -107,7 +107,7 @@ def targets_save(
     if closed:
         raise ValidationError(
             _("The %(survey)s round of %(year)s has opened, so its targets can no longer change.")
-            % {"survey": ", ".join(SurveyKind(k).label for k in closed), "year": year}
+            % {"survey": ", ".join(str(SurveyKind(k).label) for k in closed), "year": year}
         )
     with transaction.atomic():
         for (kind, index), value in values.items():

@@ -25,9 +25,12 @@ def _parse(raw: str) -> Decimal | None:
 def targets_edit(request: HttpRequest, scope: ResultScope, year: int) -> HttpResponse:
     fields = target_fields(scope, year)
     errors: dict[str, str] = {}
+    open_kinds = {kind for kind in ("LU", "LBU") if targets_open(year, kind)}
     if request.method == "POST":
         values = {}
-        for field in fields:
+        # A survey that has opened keeps its targets; its fields are not even sent.
+        posted = [f for f in fields if f.kind in open_kinds] or fields
+        for field in posted:
             raw = request.POST.get(field.name, "")
             try:
                 values[(field.kind, field.item.index.code)] = _parse(raw)
@@ -42,7 +45,6 @@ def targets_edit(request: HttpRequest, scope: ResultScope, year: int) -> HttpRes
             else:
                 messages.success(request, _("The targets were saved."))
                 return redirect(scope.url("targets", year))
-    open_kinds = {kind for kind in ("LU", "LBU") if targets_open(year, kind)}
     return render(
         request,
         "reporting/targets.html",
