@@ -34,8 +34,11 @@ def _county_of_year(year: int, office_id: int | None, company_id: int, counties:
     return counties["14"] if key % 3 == 0 else counties["12"]
 
 
-def load_demo_history(*, last_year: int, office: TrainingOffice | None = None) -> list[str]:
-    """Publishes every missing year up to `last_year`; returns a line per round made."""
+def load_demo_history(
+    *, last_year: int, office: TrainingOffice | None = None, first_year: int = FIRST_YEAR
+) -> list[str]:
+    """Publishes every missing year from `first_year` to `last_year`; returns a line per round
+    made."""
     counties = {c.code: c.pk for c in County.objects.filter(code__in=(DEMO_COUNTY, *OLD_COUNTIES))}
     contracts = list(
         Contract.objects.filter(county__code=DEMO_COUNTY).values_list(
@@ -54,7 +57,7 @@ def load_demo_history(*, last_year: int, office: TrainingOffice | None = None) -
         )
     )
     made = []
-    for year in range(FIRST_YEAR, last_year + 1):
+    for year in range(first_year, last_year + 1):
         for kind, size in ((SurveyKind.LU, LU_PER_YEAR), (SurveyKind.LBU, LBU_PER_YEAR)):
             if (year, kind) in done:
                 continue
