@@ -41,9 +41,19 @@ def test_an_unknown_language_cookie_falls_back_to_bokmal(client):
     assert '<html lang="nb">' in client.get(reverse("account_login")).content.decode()
 
 
+def _catalogues() -> list[Path]:
+    """The root catalogue and every app's own (dispatch/locale/, reporting/locale/, ...)."""
+    base = Path(settings.BASE_DIR)
+    found = [base / "locale"] + sorted(
+        p for p in base.glob("*/locale") if p.parent.name not in {".venv", "var"}
+    )
+    return found
+
+
+@pytest.mark.parametrize("root", _catalogues(), ids=lambda p: p.parent.name)
 @pytest.mark.parametrize("language", ["nb", "nn"])
-def test_every_message_is_translated(language):
-    path = Path(settings.BASE_DIR) / "locale" / language / "LC_MESSAGES" / "django.po"
+def test_every_message_is_translated(language, root):
+    path = root / language / "LC_MESSAGES" / "django.po"
     catalogue = polib.pofile(str(path))
     untranslated = [e.msgid for e in catalogue.untranslated_entries()]
     fuzzy = [e.msgid for e in catalogue.fuzzy_entries()]
