@@ -44,10 +44,8 @@ def test_an_unknown_language_cookie_falls_back_to_bokmal(client):
 def _catalogues() -> list[Path]:
     """The root catalogue and every app's own (dispatch/locale/, reporting/locale/, ...)."""
     base = Path(settings.BASE_DIR)
-    found = [base / "locale"] + sorted(
-        p for p in base.glob("*/locale") if p.parent.name not in {".venv", "var"}
-    )
-    return found
+    apps = sorted(p for p in base.glob("*/locale") if p.parent.name not in {".venv", "var"})
+    return [base / "locale", *apps]
 
 
 @pytest.mark.parametrize("root", _catalogues(), ids=lambda p: p.parent.name)
