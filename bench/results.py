@@ -19,6 +19,7 @@ run, and the ratio. Exits 1 when a target is missed. --keep leaves the database 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -190,6 +191,8 @@ def main() -> int:
     if database is None:
         return 2
     bench_environment(database.url)
+    # Pages are measured over plain http with the static files served from their sources.
+    os.environ.update({"HTTPS": "0", "STATIC_MANIFEST": "0"})
     if not args.reuse:
         recreate_database(database.maintenance_url, database.name)
     django_setup()

@@ -5,7 +5,9 @@ these tables (reporting.models.ResultUnit)."""
 from __future__ import annotations
 
 import logging
+import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -109,7 +111,7 @@ def _unit_fields(unit: tuple) -> dict[str, Any]:
     return fields
 
 
-def _overlapping(item_codes: list[str], code: str, counts: RoundCounts) -> bool:
+def _overlapping(code: str, counts: RoundCounts) -> bool:
     item = counts.items[code]
     return bool((item.counts.sum(axis=1) != item.n).any())
 
@@ -141,19 +143,27 @@ def _figures(
         for cell in range(len(cells))
         if not cells[cell].is_phantom and cell not in forced
     }
-    for code in item_codes:
-        if code == ANSWERS:
-            continue
+
+    def item_pattern(code: str):
         item = counts.items[code]
-        pattern = pattern_compute(
+        return pattern_compute(
             structure,
             item.n.tolist(),
             threshold=threshold,
             forced=forced,
             upper_bounds=bounds,
             # Choices of a multiple-choice question overlap; their counts are not a partition.
-            value_counts=None if _overlapping(item_codes, code, counts) else item.counts,
+            value_counts=None if _overlapping(code, counts) else item.counts,
         )
+
+    codes = [code for code in item_codes if code != ANSWERS]
+    # Each item's pattern is its own problem; the solver works outside Python's lock, so the
+    # machine's cores share them.
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        patterns = dict(zip(codes, pool.map(item_pattern, codes), strict=True))
+    for code in codes:
+        item = counts.items[code]
+        pattern = patterns[code]
         for cell in range(len(cells)):
             if cells[cell].is_phantom:
                 continue

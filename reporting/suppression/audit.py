@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import random
 import sys
+import threading
 from collections.abc import Sequence
 
 import highspy
@@ -33,6 +34,7 @@ _TARGETED_ROUNDS = 3  # then directions pushing the cells still in doubt
 _EPSILON = 1e-6
 
 _quiet = False
+_first_lock = threading.Lock()
 _UNBOUNDED = (highspy.HighsModelStatus.kUnbounded, highspy.HighsModelStatus.kUnboundedOrInfeasible)
 
 
@@ -44,21 +46,21 @@ def cost(structure: Structure, values: Sequence[float], cell: int) -> float:
 
 def _highs() -> highspy.Highs:
     global _quiet
-    if not _quiet:
-        # HiGHS writes a banner to the process's standard output when its first instance is
-        # made, below Python's sys.stdout; keep it out of commands' output.
-        sys.stdout.flush()
-        saved = os.dup(1)
-        try:
-            with open(os.devnull, "w") as devnull:
-                os.dup2(devnull.fileno(), 1)
-                solver = highspy.Highs()
-        finally:
-            os.dup2(saved, 1)
-            os.close(saved)
-        _quiet = True
-    else:
-        solver = highspy.Highs()
+    with _first_lock:
+        if not _quiet:
+            # HiGHS writes a banner to the process's standard output when its first instance
+            # is made, below Python's sys.stdout; keep it out of commands' output.
+            sys.stdout.flush()
+            saved = os.dup(1)
+            try:
+                with open(os.devnull, "w") as devnull:
+                    os.dup2(devnull.fileno(), 1)
+                    highspy.Highs()
+            finally:
+                os.dup2(saved, 1)
+                os.close(saved)
+            _quiet = True
+    solver = highspy.Highs()
     solver.setOptionValue("output_flag", False)
     return solver
 

@@ -24,7 +24,7 @@ def test_a_round_is_published_when_its_close_step_announces_it(lu_round):
 
 def test_an_open_round_is_not_published(lu_round):
     Round.objects.filter(pk=lu_round.pk).update(anonymised_at=None)
-    with pytest.raises(ValidationError, match="only response rates"):
+    with pytest.raises(ValidationError, match="vises bare svarprosenten"):
         round_publish(round_id=lu_round.pk)
     assert not Publication.objects.exists()
 
