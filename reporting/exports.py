@@ -198,6 +198,14 @@ def trends_table(scope: ResultScope, kind: str, items: list[Item]) -> Table:
                 table.rows.append(
                     [item.label, number, point.year, _n(f), _mean(f), _share(f.yes_share, f)]
                 )
+                table.records.append(
+                    {
+                        "unit": unit_record(None, scope),
+                        "year": point.year,
+                        "series": number,
+                        **figure_record(item, f),
+                    }
+                )
     return table
 
 

@@ -208,6 +208,10 @@ def results_trends(request: HttpRequest, scope: ResultScope, kind: str) -> HttpR
             survey=SurveyKind(survey_kind(kind)).label,
             home=scope.url("results"),
             item_links=[(i, f"?sporsmal={i.slug}") for i in items],
+            old_trends=[
+                (county, ResultScope.of_county(county).url("results_trends", kind))
+                for county in old_units(request, scope, publications[-1].round.year)
+            ],
             downloads=[
                 (
                     fmt.upper(),

@@ -91,6 +91,8 @@ def test_a_merged_county_switches_between_its_old_units(client, years, world, co
     assert client.get("/fylke/46/resultater/2019/lu/enhet/?fylke=14").status_code == 404
     body = client.get("/fylke/12/resultater/2021/lu/").content.decode()
     assert '<option value="46">Vestland</option>' in body
+    body = client.get("/fylke/46/resultater/lu/utvikling/").content.decode()
+    assert 'href="/fylke/12/resultater/lu/utvikling/">Hordaland</a>' in body
 
 
 def test_an_office_sees_all_its_years_whatever_the_structure(client, years, world, office_a_admin):
