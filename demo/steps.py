@@ -24,6 +24,8 @@ from portal.models import TrainingOffice
 from portal.oslo import OSLO
 from registry_import.demo import demo_extract_dir, demo_office, load_demo_register
 from registry_import.models import ImportStatus
+from reporting.demo import FIRST_YEAR as HISTORY_FROM
+from reporting.demo import load_demo_history
 from surveys.demo import load_demo_surveys, survey_year_of
 
 
@@ -65,8 +67,7 @@ def users(context: DemoContext) -> None:
     for login in DEMO_LOGINS:
         context.write(f"  {login.email:<20} {DEMO_PASSWORD}   {login.description}")
     context.write(
-        f"The training office of kontor@demo.no is {context.office.name} "
-        f"({context.office.orgnr})."
+        f"The training office of kontor@demo.no is {context.office.name} ({context.office.orgnr})."
     )
 
 
@@ -97,4 +98,22 @@ def dispatch(context: DemoContext) -> None:
     )
 
 
-STEPS: list[Callable[[DemoContext], None]] = [register, users, two_factor, surveys, dispatch]
+def history(context: DemoContext) -> None:
+    """Published LU and LBU results from 2012 to last year on the county structure of their
+    time, so the report portal shows a real picture."""
+    assert context.office is not None
+    last_year = context.survey_year - 1
+    # The tiny demo (the tests') keeps three years: enough for trends and last year's figures.
+    first_year = last_year - 2 if context.scale == "tiny" else HISTORY_FROM
+    rounds = load_demo_history(last_year=last_year, office=context.office, first_year=first_year)
+    context.write(f"Published results {first_year} to last year: {len(rounds)} rounds added.")
+
+
+STEPS: list[Callable[[DemoContext], None]] = [
+    register,
+    users,
+    two_factor,
+    surveys,
+    history,
+    dispatch,
+]

@@ -195,6 +195,10 @@ REPORTING_THRESHOLD = envint("REPORTING_THRESHOLD", 5)
 if REPORTING_THRESHOLD < 2:
     raise ImproperlyConfigured("REPORTING_THRESHOLD must be at least 2")
 
+# The share answering "yes" to a follow-up question (bullying, harassment, discrimination)
+# above which the follow-up list shows it (R-P6), in per cent; the page lets the user change it.
+REPORTING_FOLLOW_UP_PERCENT = envint("REPORTING_FOLLOW_UP_PERCENT", 5)
+
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [

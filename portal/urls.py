@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("surveys.urls")),
     path("", include("surveys.urls_respond")),
     path("", include("dispatch.urls")),
+    path("", include("reporting.urls")),
     path("tilgjengelighet/", views.accessibility_statement, name="accessibility"),
     path("personvern/", views.privacy_statement, name="privacy"),
     path("healthz", health.healthz, name="healthz"),

@@ -20,6 +20,7 @@ from portal.models import Role
 from portal.oslo import OSLO
 from portal.panels import nav_url
 from surveys.models import Round, RoundCounty, SurveyKind
+from surveys.rates import newest_rounds
 
 # R-D6: reminders about a week apart; the first one a week after the invitations.
 FIRST_REMINDER_AFTER = timedelta(days=7)
@@ -45,11 +46,6 @@ class Step:
         if today < self.starts:
             return (self.starts - today).days
         return ((self.ends or self.starts) - today).days
-
-
-def calendar_year() -> int | None:
-    """The newest survey year that has rounds."""
-    return Round.objects.order_by("-year").values_list("year", flat=True).first()
 
 
 def _local(moment: datetime) -> date:
@@ -146,10 +142,10 @@ class CalendarRow:
 
 def calendar_panel_context(scope: Scope, today: date | None = None) -> dict | None:
     """The panel's rows, the current step first among those of now; None without rounds."""
-    year = calendar_year()
-    if year is None:
+    rounds = {r.kind: r for r in newest_rounds()}
+    if not rounds:
         return None
-    rounds = {r.kind: r for r in Round.objects.filter(year=year)}
+    year = next(iter(rounds.values())).year
     if scope.role == Role.COUNTY and SurveyKind.LBU in rounds:
         opted_out = RoundCounty.objects.filter(
             round=rounds[SurveyKind.LBU], county=scope.county, participates=False

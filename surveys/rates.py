@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -141,12 +142,10 @@ def rows_sorted(rows: list[RateRow], sort: str, descending: bool) -> list[RateRo
 
 
 def newest_rounds() -> list[Round]:
-    """The newest year's rounds in the order LU, LBU, ÅR."""
-    year = Round.objects.order_by("-year").values_list("year", flat=True).first()
-    if year is None:
-        return []
+    """The newest year's rounds in the order LU, LBU, ÅR, in one query."""
+    newest = Round.objects.order_by("-year").values("year")[:1]
     order = {kind: i for i, kind in enumerate(SurveyKind)}
-    return sorted(Round.objects.filter(year=year), key=lambda r: order[r.kind])
+    return sorted(Round.objects.filter(year=Subquery(newest)), key=lambda r: order[r.kind])
 
 
 # --- Totals, last year and the chart ---------------------------------------------------------

@@ -115,6 +115,139 @@ MATRIX: dict[str, Row] = {
     "office_dispatch_recorded": row("office_a", allowed="office_a", post=405),
     "office_gathering": row("office_a", "year", allowed="office_a"),
     "office_gathering_count": row("office_a", "year", allowed="office_a", post=405),
+    # Results (R-P1): each organisation its own, the national level the nation's; the JSON of
+    # an organisation answers 404 to anyone else, signed in or not.
+    "county_results": row("county_a", allowed="county_a", get=200, post=405),
+    "county_results_round": row(
+        "county_a", "results_year", "results_kind", allowed="county_a", get=200, post=405
+    ),
+    "county_results_item": row(
+        "county_a", "results_year", "results_kind", "item", allowed="county_a", get=200, post=405
+    ),
+    "county_results_trends": row("county_a", "results_kind", allowed="county_a", get=200, post=405),
+    "county_results_table": row(
+        "county_a",
+        "results_year",
+        "results_kind",
+        "table",
+        "results_fmt",
+        allowed="county_a",
+        get=200,
+        post=405,
+    ),
+    # Where the county existed that year there is nothing to switch between: 404.
+    "county_results_switch": row(
+        "county_a", "results_year", "results_kind", allowed="county_a", get=404, post=405
+    ),
+    "county_results_followup": row(
+        "county_a", "results_year", "results_kind", allowed="county_a", get=200, post=405
+    ),
+    "county_results_pdf": row(
+        "county_a", "results_year", "results_kind", allowed="county_a", get=200, post=302
+    ),
+    "county_results_pdf_status": row(
+        "county_a",
+        "results_year",
+        "results_kind",
+        "county_pdf",
+        allowed="county_a",
+        get=200,
+        post=405,
+    ),
+    "county_results_pdf_file": row(
+        "county_a",
+        "results_year",
+        "results_kind",
+        "county_pdf",
+        allowed="county_a",
+        get=200,
+        post=405,
+    ),
+    "county_targets": row("county_a", "target_year", allowed="county_a", get=200, post=302),
+    "office_results": row("office_a", allowed="office_a", get=200, post=405),
+    "office_results_round": row(
+        "office_a", "results_year", "results_kind", allowed="office_a", get=200, post=405
+    ),
+    "office_results_item": row(
+        "office_a", "results_year", "results_kind", "item", allowed="office_a", get=200, post=405
+    ),
+    "office_results_trends": row("office_a", "results_kind", allowed="office_a", get=200, post=405),
+    "office_results_table": row(
+        "office_a",
+        "results_year",
+        "results_kind",
+        "table",
+        "results_fmt",
+        allowed="office_a",
+        get=200,
+        post=405,
+    ),
+    # Where the office's county existed that year there is nothing to switch between: 404.
+    "office_results_switch": row(
+        "office_a", "results_year", "results_kind", allowed="office_a", get=404, post=405
+    ),
+    "office_results_followup": row(
+        "office_a", "results_year", "results_kind", allowed="office_a", get=200, post=405
+    ),
+    "office_results_pdf": row(
+        "office_a", "results_year", "results_kind", allowed="office_a", get=200, post=302
+    ),
+    "office_results_pdf_status": row(
+        "office_a",
+        "results_year",
+        "results_kind",
+        "office_pdf",
+        allowed="office_a",
+        get=200,
+        post=405,
+    ),
+    "office_results_pdf_file": row(
+        "office_a",
+        "results_year",
+        "results_kind",
+        "office_pdf",
+        allowed="office_a",
+        get=200,
+        post=405,
+    ),
+    "office_targets": row("office_a", "target_year", allowed="office_a", get=200, post=302),
+    "national_results": row(allowed="national", get=200, post=405),
+    "national_results_round": row(
+        "results_year", "results_kind", allowed="national", get=200, post=405
+    ),
+    "national_results_item": row(
+        "results_year", "results_kind", "item", allowed="national", get=200, post=405
+    ),
+    "national_results_trends": row("results_kind", allowed="national", get=200, post=405),
+    "national_results_table": row(
+        "results_year",
+        "results_kind",
+        "table",
+        "results_fmt",
+        allowed="national",
+        get=200,
+        post=405,
+    ),
+    "research_projects": row(allowed="national", get=200, post=200),
+    "research_project": row("project", allowed="national", get=200, post=200),
+    "api_results_county": row(
+        "results_year",
+        "results_kind",
+        "county_a",
+        allowed="county_a",
+        post=405,
+        others={p: (404, 405) for p in PERSONAS},
+    ),
+    "api_results_office": row(
+        "results_year",
+        "results_kind",
+        "office_a",
+        allowed="office_a",
+        post=405,
+        others={p: (404, 405) for p in PERSONAS},
+    ),
+    # National figures for everyone, like the directorate's statistics bank.
+    "api_results_national": row("results_year", "results_kind", allowed=PERSONAS, post=405),
     # Help: the same for everyone, signed in or not.
     "help_guide": row("role", allowed=PERSONAS, post=405),
 }

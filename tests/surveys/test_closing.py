@@ -189,7 +189,8 @@ def test_after_the_commit_the_answers_are_rewritten_unchanged(
     before = dict(AnonymousResponse.objects.values_list("pk", "answers"))
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         round_close(lu_round, now=close_time(lu_round))
-    assert len(callbacks) == 1
+    # The close step's own rewrite (reporting's publication, on round_closed, may follow).
+    assert [c for c in callbacks if c.__qualname__.startswith("round_close.")] != []
     assert dict(AnonymousResponse.objects.values_list("pk", "answers")) == before
 
 

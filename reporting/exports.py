@@ -1,0 +1,240 @@
+"""Results tables as CSV (semicolons, UTF-8, opens in Excel), XLSX and JSON, built from the same
+selectors as the pages, so every output shows the same figures and hides the same ones."""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from portal.downloads import excel_csv
+from reporting.figures import HIDDEN, Figure
+from reporting.items import Item
+from reporting.models import Publication, ResultUnit
+from reporting.scopes import ResultScope
+from reporting.selectors import (
+    publication_items,
+    results_breakdowns,
+    results_overview,
+    results_trend,
+)
+
+
+@dataclass
+class Table:
+    slug: str
+    title: str
+    columns: list[str]
+    rows: list[list[Any]] = field(default_factory=list)
+    # JSON: one object per figure, with the unit it belongs to.
+    records: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _mean(figure: Figure | None) -> Any:
+    if figure is None or figure.missing:
+        return ""
+    if figure.hidden:
+        return HIDDEN
+    return round(figure.mean, 2) if figure.mean is not None else ""
+
+
+def _share(value: float | None, figure: Figure | None) -> Any:
+    if figure is None or figure.missing:
+        return ""
+    if figure.hidden:
+        return HIDDEN
+    return round(value * 100, 1) if value is not None else ""
+
+
+def _n(figure: Figure | None) -> Any:
+    if figure is None or figure.missing:
+        return ""
+    return HIDDEN if figure.hidden else figure.n
+
+
+def figure_record(item: Item, figure: Figure) -> dict[str, Any]:
+    if figure.hidden:
+        return {"item": item.code, "n": HIDDEN}
+    record: dict[str, Any] = {"item": item.code, "n": figure.n}
+    if item.values and figure.counts:
+        record["counts"] = dict(zip(item.values, figure.counts, strict=False))
+    if figure.mean is not None:
+        record["mean"] = round(figure.mean, 3)
+        record["share_top_two"] = round(figure.top_share or 0.0, 4)
+    if figure.yes_share is not None:
+        record["share_yes"] = round(figure.yes_share, 4)
+    if figure.sampled is not None:
+        record["sampled"] = figure.sampled
+    return record
+
+
+def unit_record(unit: ResultUnit | None, scope: ResultScope | None = None) -> dict[str, Any]:
+    """The unit a figure belongs to, by public identifiers."""
+    if unit is None:
+        level = scope.unit_type if scope else "N"
+        record: dict[str, Any] = {"type": level}
+        if scope is not None and scope.county is not None:
+            record["county"] = scope.county.code
+        if scope is not None and scope.office is not None:
+            record["office"] = scope.office.orgnr
+        return record
+    record = {"type": unit.unit_type}
+    if unit.county_id:
+        record["county"] = unit.county.code
+    if unit.office_id:
+        record["office"] = unit.office.orgnr
+    if unit.company_id:
+        record["company"] = unit.company.orgnr
+    if unit.trade_id:
+        record["trade"] = unit.trade.code
+    if unit.kind:
+        record["kind"] = unit.kind
+    return record
+
+
+def overview_table(scope: ResultScope, publication: Publication) -> Table:
+    overview = results_overview(scope, publication)
+    table = Table(
+        "oversikt",
+        _("Results of %(unit)s, %(round)s") % {"unit": scope.label, "round": publication.round},
+        [
+            _("Item"),
+            _("Answers"),
+            _("Mean (1–5)"),
+            _("Share in the top two steps (%)"),
+            _("Share yes (%)"),
+            _("National mean"),
+            _("National share yes (%)"),
+            _("County mean"),
+            _("Last year's mean"),
+            _("Target"),
+        ],
+    )
+    home = overview.scope.office.county if scope.office else None
+    answers_item = publication_items(publication)[-1]
+    table.records.append(
+        {"unit": unit_record(None, scope), **figure_record(answers_item, overview.answers)}
+    )
+    if scope.level != "national":
+        table.records.append(
+            {"unit": {"type": "N"}, **figure_record(answers_item, overview.national_answers)}
+        )
+    for row in overview.rows:
+        table.rows.append(
+            [
+                row.item.label,
+                _n(row.figure),
+                _mean(row.figure),
+                _share(row.figure.top_share, row.figure),
+                _share(row.figure.yes_share, row.figure),
+                _mean(row.national),
+                _share(row.national.yes_share, row.national),
+                _mean(row.county),
+                _mean(row.last_year),
+                str(row.target) if row.target is not None else "",
+            ]
+        )
+        table.records.append(
+            {"unit": unit_record(None, scope), **figure_record(row.item, row.figure)}
+        )
+        if scope.level != "national":
+            table.records.append({"unit": {"type": "N"}, **figure_record(row.item, row.national)})
+        if row.county is not None and home is not None:
+            table.records.append(
+                {"unit": {"type": "C", "county": home.code}, **figure_record(row.item, row.county)}
+            )
+    return table
+
+
+def item_table(scope: ResultScope, publication: Publication, item: Item, loaded=None) -> Table:
+    table = Table(
+        item.slug,
+        _("%(item)s by group, %(round)s") % {"item": item.label, "round": publication.round},
+        [
+            _("Grouped by"),
+            _("Group"),
+            _("Answers"),
+            _("Mean (1–5)"),
+            _("Share in the top two steps (%)"),
+            _("Share yes (%)"),
+            _("National mean"),
+        ]
+        + [_("Share “%(answer)s” (%%)") % {"answer": item.value_label(v)} for v in item.values],
+    )
+    for breakdown in results_breakdowns(scope, publication, item, loaded=loaded):
+        for row in breakdown.rows:
+            f = row.figure
+            shares = [_share(f.share(i), f) for i in range(len(item.values))] if item.values else []
+            table.rows.append(
+                [
+                    breakdown.title,
+                    row.label,
+                    _n(f),
+                    _mean(f),
+                    _share(f.top_share, f),
+                    _share(f.yes_share, f),
+                    _mean(row.national),
+                    *shares,
+                ]
+            )
+            table.records.append({"unit": unit_record(row.unit), **figure_record(item, f)})
+    return table
+
+
+def trends_table(scope: ResultScope, kind: str, items: list[Item]) -> Table:
+    table = Table(
+        "utvikling",
+        _("Indexes over the years, %(unit)s") % {"unit": scope.label},
+        [_("Item"), _("Series"), _("Year"), _("Answers"), _("Mean (1–5)"), _("Share yes (%)")],
+    )
+    for item in items:
+        for number, series in enumerate(results_trend(scope, kind, item), start=1):
+            for point in series.points:
+                f = point.figure
+                table.rows.append(
+                    [item.label, number, point.year, _n(f), _mean(f), _share(f.yes_share, f)]
+                )
+                table.records.append(
+                    {
+                        "unit": unit_record(None, scope),
+                        "year": point.year,
+                        "series": number,
+                        **figure_record(item, f),
+                    }
+                )
+    return table
+
+
+# --- Formats ------------------------------------------------------------------------------------
+
+
+def as_csv(table: Table) -> bytes:
+    return excel_csv(table.columns, table.rows)
+
+
+def as_xlsx(table: Table) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = table.title[:31].replace("/", "-").replace(":", "")
+    sheet.append(table.columns)
+    for row in table.rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def as_json(tables: list[Table], publication: Publication) -> bytes:
+    document = {
+        "survey": publication.round.kind,
+        "year": publication.round.year,
+        "version": publication.version,
+        "threshold": publication.threshold,
+        "hidden": HIDDEN,
+        "tables": [{"table": t.slug, "title": t.title, "figures": t.records} for t in tables],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")

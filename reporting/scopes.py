@@ -1,0 +1,90 @@
+"""Whose results a page shows: the nation, a county or a training office, with the units of
+its breakdowns and the names of its routes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import County, TrainingOffice
+
+# The breakdowns each level shows: (unit type, what it is broken down by).
+BREAKDOWNS = {
+    "national": [("C", _("County")), ("NT", _("Trade")), ("NK", _("Apprentice or candidate"))],
+    "county": [
+        ("CT", _("Trade")),
+        ("CO", _("Training office")),
+        ("CM", _("Training company")),
+        ("CK", _("Apprentice or candidate")),
+    ],
+    "office": [
+        ("OT", _("Trade")),
+        ("OM", _("Member company")),
+        ("OK", _("Apprentice or candidate")),
+    ],
+}
+
+
+@dataclass(frozen=True)
+class ResultScope:
+    level: str  # "national", "county" or "office"
+    county: County | None = None
+    office: TrainingOffice | None = None
+
+    @classmethod
+    def national(cls) -> ResultScope:
+        return cls("national")
+
+    @classmethod
+    def of_county(cls, county: County) -> ResultScope:
+        return cls("county", county=county)
+
+    @classmethod
+    def of_office(cls, office: TrainingOffice) -> ResultScope:
+        return cls("office", office=office)
+
+    @property
+    def unit_type(self) -> str:
+        return {"national": "N", "county": "C", "office": "O"}[self.level]
+
+    @property
+    def unit_filter(self) -> dict:
+        if self.level == "county":
+            return {"unit_type": "C", "county": self.county}
+        if self.level == "office":
+            return {"unit_type": "O", "office": self.office}
+        return {"unit_type": "N"}
+
+    @property
+    def breakdowns(self) -> list[tuple[str, str]]:
+        return BREAKDOWNS[self.level]
+
+    @property
+    def label(self) -> str:
+        if self.county is not None:
+            return self.county.name
+        if self.office is not None:
+            return self.office.name
+        return str(_("The whole country"))
+
+    @property
+    def key(self) -> str:
+        if self.county is not None:
+            return f"fylke-{self.county.code}"
+        if self.office is not None:
+            return f"kontor-{self.office.orgnr}"
+        return "nasjonalt"
+
+    @property
+    def org_args(self) -> list[str]:
+        if self.county is not None:
+            return [self.county.code]
+        if self.office is not None:
+            return [self.office.orgnr]
+        return []
+
+    def url(self, name: str, *args) -> str:
+        """The scope's own route of that name (county_results, office_results, ...)."""
+        return reverse(f"{self.level}_{name}", args=[*self.org_args, *args])

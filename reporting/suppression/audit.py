@@ -1,0 +1,446 @@
+"""The attacker's check, run while the pattern is made: for each primary cell, the interval an
+attacker can pin its count to by linear programming (minimise and maximise it subject to every
+shown figure and non-negativity), and more cells hidden while it is narrower than the threshold.
+
+When the shown cells also show how many gave each answer, the attacker has one such system per
+answer value, and a hidden count's interval is the sum of its intervals value by value; each
+value is a column here, with its own pinned cells (a shown zero pins every inner cell of it).
+
+Linear programs are solved with HiGHS, one model per connected part of the unknowns, kept while
+the pattern does not change so each new objective starts from the last basis. Most cells need
+no program of their own: tables the attacker cannot tell from the true one (from random
+directions and from earlier programs) already spread their count by the threshold."""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+import threading
+from collections.abc import Sequence
+
+import highspy
+import numpy as np
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+from reporting.suppression.structure import Structure
+
+# How reluctantly a shown cell of each unit type is hidden as a secondary: the nation's figures
+# almost never, county and office totals seldom, the breakdowns by their size.
+TYPE_WEIGHT = {"N": 1e9, "C": 1e4, "O": 1e4, "NT": 50.0, "NK": 50.0}
+_EXPLORE_ROUNDS = 3  # random directions per part and column before the cell-by-cell check
+_TARGETED_ROUNDS = 3  # then directions pushing the cells still in doubt
+_EPSILON = 1e-6
+
+_quiet = False
+_first_lock = threading.Lock()
+_UNBOUNDED = (highspy.HighsModelStatus.kUnbounded, highspy.HighsModelStatus.kUnboundedOrInfeasible)
+
+
+def cost(structure: Structure, values: Sequence[float], cell: int) -> float:
+    units = structure.cells[cell].units
+    weight = max(TYPE_WEIGHT.get(u[0], 1.0) for u in units) if units else 1.0
+    return weight * (values[cell] + 1) + len(units) * 0.01
+
+
+def _highs() -> highspy.Highs:
+    global _quiet
+    with _first_lock:
+        if not _quiet:
+            # HiGHS writes a banner to the process's standard output when its first instance
+            # is made, below Python's sys.stdout; keep it out of commands' output.
+            sys.stdout.flush()
+            saved = os.dup(1)
+            try:
+                with open(os.devnull, "w") as devnull:
+                    os.dup2(devnull.fileno(), 1)
+                    highspy.Highs()
+            finally:
+                os.dup2(saved, 1)
+                os.close(saved)
+            _quiet = True
+    solver = highspy.Highs()
+    solver.setOptionValue("output_flag", False)
+    return solver
+
+
+class _Layout:
+    """Every cell's inner cells as flat arrays, made once per structure."""
+
+    def __init__(self, structure: Structure) -> None:
+        cells = structure.cells
+        self.size = len(structure.classes)
+        self.flat = np.fromiter((m for c in cells for m in c.members), dtype=np.int64)
+        self.owner = np.repeat(np.arange(len(cells)), [len(c.members) for c in cells])
+        self.phantom = np.array([c.is_phantom for c in cells])
+        # Parents that are exactly the sum of their children (no residual).
+        self.complete = [(r.parent, r.children) for r in structure.relations if r.residual is None]
+
+
+def _layout(structure: Structure) -> _Layout:
+    found = structure.__dict__.get("_layout")
+    if found is None:
+        found = structure.__dict__["_layout"] = _Layout(structure)
+    return found
+
+
+class _Part:
+    """One connected part of the unknowns of one column as a linear program."""
+
+    def __init__(
+        self,
+        variables: np.ndarray,
+        row_cells: np.ndarray,
+        entries: tuple,
+        rhs: np.ndarray,
+        equal: np.ndarray,
+    ):
+        rows, classes = entries
+        self.variables = variables
+        self.column = {int(m): j for j, m in enumerate(variables)}
+        self.row_cells = row_cells
+        col = np.searchsorted(variables, classes)
+        order = np.lexsort((rows, col))
+        counts = np.bincount(col, minlength=len(variables))
+        starts = np.zeros(len(variables) + 1, dtype=np.int32)
+        np.cumsum(counts, out=starts[1:])
+        lp = highspy.HighsLp()
+        lp.num_col_ = len(variables)
+        lp.num_row_ = len(row_cells)
+        lp.col_cost_ = np.zeros(len(variables))
+        lp.col_lower_ = np.zeros(len(variables))
+        lp.col_upper_ = np.full(len(variables), highspy.kHighsInf)
+        lp.row_lower_ = np.where(equal, rhs, -highspy.kHighsInf)
+        lp.row_upper_ = rhs.astype(float)
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = starts
+        lp.a_matrix_.index_ = rows[order].astype(np.int32)
+        lp.a_matrix_.value_ = np.ones(len(rows))
+        self.solver = _highs()
+        self.solver.passModel(lp)
+        self.costed = np.zeros(0, dtype=np.int32)
+
+    def _solve(self, columns: np.ndarray, weights: np.ndarray) -> list[tuple[float, object]]:
+        solver = self.solver
+        if len(self.costed):
+            solver.changeColsCost(len(self.costed), self.costed, np.zeros(len(self.costed)))
+        solver.changeColsCost(len(columns), columns, weights)
+        self.costed = columns
+        found = []
+        for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
+            solver.changeObjectiveSense(sense)
+            solver.run()
+            status = solver.getModelStatus()
+            if status == highspy.HighsModelStatus.kOptimal:
+                found.append((solver.getInfo().objective_function_value, solver.getSolution()))
+            elif sense == highspy.ObjSense.kMaximize and status in _UNBOUNDED:
+                found.append((float("inf"), None))
+            else:
+                return []
+        return found
+
+    def delete_row(self, cell: int) -> None:
+        rows = np.flatnonzero(self.row_cells == cell).astype(np.int32)
+        if len(rows):
+            self.solver.deleteRows(len(rows), rows)
+            self.row_cells = np.delete(self.row_cells, rows)
+
+    def bounds(self, members: list[int]) -> tuple[float, float, list[int], list] | None:
+        columns = np.array([self.column[m] for m in members], dtype=np.int32)
+        found = self._solve(columns, np.ones(len(columns)))
+        if not found:
+            return None
+        binding = []
+        points = []
+        for _value, solution in found:
+            if solution is not None:
+                duals = np.abs(np.asarray(solution.row_dual)) > 1e-9
+                binding += self.row_cells[duals].tolist()
+                points.append(np.asarray(solution.col_value))
+        return found[0][0], found[1][0], binding, points
+
+    def directions(self, weights: np.ndarray) -> list[np.ndarray]:
+        every = np.arange(len(weights), dtype=np.int32)
+        return [np.asarray(s.col_value) for _v, s in self._solve(every, weights) if s is not None]
+
+
+class _ColumnSystem:
+    """The shown figures of one column as equations over the inner cells an attacker does not
+    know yet."""
+
+    def __init__(
+        self,
+        structure: Structure,
+        column: np.ndarray,
+        totals: np.ndarray,
+        hidden: set[int],
+        upper_bounds: dict[int, int],
+    ) -> None:
+        layout = _layout(structure)
+        cells = len(structure.cells)
+        hidden_mask = np.zeros(cells, dtype=bool)
+        hidden_mask[list(hidden)] = True
+        shown = ~layout.phantom & ~hidden_mask
+        entry_shown = shown[layout.owner]
+        # Inner cells pinned by what is shown: a shown cell of one inner cell, a shown zero, and
+        # (repeatedly) a shown cell whose other inner cells are all pinned.
+        known = np.zeros(layout.size, dtype=bool)
+        pinners = np.zeros(cells, dtype=bool)
+        while True:
+            free = entry_shown & ~known[layout.flat]
+            free_count = np.bincount(layout.owner[free], minlength=cells)
+            pin = shown & (free_count > 0) & ((totals == 0) | (free_count == 1))
+            pinned = free & pin[layout.owner]
+            if not pinned.any():
+                break
+            pinners |= pin
+            known[layout.flat[pinned]] = True
+        # Hiding one of these changes what is pinned or which rows count: rebuild then.
+        self.pinners = pinners
+        self.known = known
+        self.column = column
+        # A parent whose shown children cover it exactly adds nothing to its children.
+        row_mask = shown & (free_count > 0)
+        self.dropped_children: set[int] = set()
+        for parent, children in layout.complete:
+            if row_mask[parent] and shown[children].all():
+                row_mask[parent] = False
+                self.dropped_children.update(children)
+        entries = free & row_mask[layout.owner]
+        row_cells = np.flatnonzero(row_mask)
+        row_of = np.full(cells, -1, dtype=np.int64)
+        row_of[row_cells] = np.arange(len(row_cells))
+        rows = row_of[layout.owner[entries]]
+        classes = layout.flat[entries]
+        rhs = np.bincount(rows, weights=column[classes], minlength=len(row_cells))
+        equal = np.ones(len(row_cells), dtype=bool)
+        extra_rows, extra_classes, extra_rhs, extra_cells = [], [], [], []
+        for i, bound in upper_bounds.items():
+            if hidden_mask[i] or layout.phantom[i]:
+                members = np.array(structure.cells[i].members)
+                unknown = members[~known[members]]
+                if len(unknown):
+                    r = len(row_cells) + len(extra_cells)
+                    extra_cells.append(i)
+                    extra_rows.append(np.full(len(unknown), r))
+                    extra_classes.append(unknown)
+                    extra_rhs.append(bound - column[members[known[members]]].sum())
+        if extra_cells:
+            rows = np.concatenate([rows, *extra_rows])
+            classes = np.concatenate([classes, *extra_classes])
+            rhs = np.concatenate([rhs, extra_rhs])
+            equal = np.concatenate([equal, np.zeros(len(extra_cells), dtype=bool)])
+            row_cells = np.concatenate([row_cells, extra_cells])
+        # Connected parts: inner cells and rows as one graph.
+        total_rows = len(row_cells)
+        graph = coo_matrix(
+            (np.ones(len(rows)), (rows, total_rows + classes)),
+            shape=(total_rows + layout.size, total_rows + layout.size),
+        )
+        _count, labels = connected_components(graph, directed=False)
+        self.labels = labels[total_rows:]
+        self.row_labels = labels[:total_rows]
+        self.rows, self.classes = rows, classes
+        self.rhs, self.equal, self.row_cells = rhs, equal, row_cells
+        self.in_rows = np.zeros(layout.size, dtype=bool)
+        self.in_rows[classes] = True
+        self.keep = np.ones(len(row_cells), dtype=bool)  # rows not deleted since
+        self.parts: dict[int, _Part] = {}
+
+    def relax(self, cell: int) -> bool:
+        """Hides `cell` by deleting its equation; False when the system must be built again
+        (the cell pinned inner cells, stood for a parent's equation, or held the last equation
+        of an inner cell)."""
+        if self.pinners[cell] or cell in self.dropped_children:
+            return False
+        rows = np.flatnonzero((self.row_cells == cell) & self.keep)
+        if not len(rows):
+            return True
+        self.keep[rows] = False
+        affected = self.classes[np.isin(self.rows, rows)]
+        still = np.zeros_like(self.in_rows)
+        still[self.classes[self.keep[self.rows]]] = True
+        if not still[affected].all():
+            return False
+        for r in rows:
+            part = self.parts.get(int(self.row_labels[r]))
+            if part is not None:
+                part.delete_row(cell)
+        return True
+
+    def _part(self, label: int) -> _Part:
+        part = self.parts.get(label)
+        if part is None:
+            row_ids = np.flatnonzero((self.row_labels == label) & self.keep)
+            local = np.full(len(self.row_labels), -1, dtype=np.int64)
+            local[row_ids] = np.arange(len(row_ids))
+            chosen = np.isin(self.rows, row_ids)
+            variables = np.unique(self.classes[chosen])
+            part = self.parts[label] = _Part(
+                variables,
+                self.row_cells[row_ids],
+                (local[self.rows[chosen]], self.classes[chosen]),
+                self.rhs[row_ids],
+                self.equal[row_ids],
+            )
+        return part
+
+    def _table(self, part: _Part, point: np.ndarray) -> np.ndarray:
+        table = self.column.copy()
+        table[part.variables] = point
+        return table
+
+    def interval(self, members: Sequence[int]) -> tuple[float, float, list[int], list]:
+        members = np.asarray(members)
+        pinned = members[self.known[members]]
+        low = high = float(self.column[pinned].sum())
+        unknown = members[~self.known[members]]
+        if len(unknown) and not self.in_rows[unknown].all():
+            return low, float("inf"), [], []  # in no equation: nothing bounds it
+        binding: list[int] = []
+        tables: list[np.ndarray] = []
+        for label in np.unique(self.labels[unknown]):
+            part = self._part(int(label))
+            free = [int(m) for m in unknown[self.labels[unknown] == label]]
+            found = part.bounds(free)
+            if found is None:
+                return low, low, part.row_cells.tolist(), []
+            low += found[0]
+            high += found[1]
+            binding += found[2]
+            tables += [self._table(part, p) for p in found[3]]
+        return low, high, binding, tables
+
+    def explore(self, rng: random.Random, rounds: int, cells: list | None = None) -> list:
+        tables = []
+        for label in np.unique(self.row_labels):
+            part = self._part(int(label))
+            if len(part.variables) < 2:
+                continue
+            for _ in range(rounds):
+                if cells is None:
+                    weights = np.array([rng.choice((-1.0, 1.0)) for _ in part.variables])
+                else:
+                    weights = np.zeros(len(part.variables))
+                    for members in cells:
+                        sign = rng.choice((-1.0, 1.0))
+                        for m in members:
+                            j = part.column.get(m)
+                            if j is not None:
+                                weights[j] += sign
+                    if not weights.any():
+                        break
+                tables += [self._table(part, p) for p in part.directions(weights)]
+        return tables
+
+
+class _Spreads:
+    """For every primary and column, the lowest and highest count over the tables found so far
+    that an attacker cannot tell from the true one."""
+
+    def __init__(self, structure: Structure, primaries: list[int], columns: list[np.ndarray]):
+        self.index = {cell: j for j, cell in enumerate(primaries)}
+        lists = [list(structure.cells[cell].members) for cell in primaries]
+        self.flat = np.array([m for members in lists for m in members], dtype=np.int64)
+        self.offsets = np.cumsum([0] + [len(m) for m in lists[:-1]]).astype(np.int64)
+        self.low = np.vstack([self._sums(c[None, :])[0] for c in columns])
+        self.high = self.low.copy()
+
+    def _sums(self, tables: np.ndarray) -> np.ndarray:
+        return np.add.reduceat(tables[:, self.flat], self.offsets, axis=1)
+
+    def add(self, column: int, tables: list[np.ndarray]) -> None:
+        if tables:
+            sums = self._sums(np.vstack(tables))
+            np.minimum(self.low[column], sums.min(axis=0), out=self.low[column])
+            np.maximum(self.high[column], sums.max(axis=0), out=self.high[column])
+
+    def spread(self) -> np.ndarray:
+        return (self.high - self.low).sum(axis=0)
+
+
+def audit_run(
+    structure: Structure,
+    columns: list[np.ndarray],
+    threshold: int,
+    hidden: set[int],
+    primary: set[int],
+    upper_bounds: dict[int, int],
+) -> None:
+    """Hides more until no primary's interval (summed over the columns) is narrower than the
+    threshold."""
+    if not primary:
+        return
+    cells = structure.cells
+    totals = [np.array([c[list(cell.members)].sum() for cell in cells]) for c in columns]
+    values = np.sum(totals, axis=0) if len(columns) > 1 else totals[0]
+    # The columns with the most answers first: they usually settle a cell on their own.
+    order = sorted(range(len(columns)), key=lambda v: -columns[v].sum())
+    bounds = upper_bounds if len(columns) == 1 else {}
+    systems: list[_ColumnSystem | None] = [None] * len(columns)
+
+    def system(v: int) -> _ColumnSystem:
+        if systems[v] is None:
+            systems[v] = _ColumnSystem(structure, columns[v], totals[v], hidden, bounds)
+        return systems[v]
+
+    primaries = sorted(primary, key=lambda i: (values[i], i))
+    spreads = _Spreads(structure, primaries, columns)
+    explorer = random.Random(len(primaries))  # noqa: S311 - directions to try, not a secret
+    for v in order:
+        if columns[v].any():
+            spreads.add(v, system(v).explore(explorer, _EXPLORE_ROUNDS))
+    for _ in range(_TARGETED_ROUNDS):
+        spread = spreads.spread()
+        doubtful = [cells[c].members for j, c in enumerate(primaries) if spread[j] < threshold]
+        if not doubtful:
+            break
+        for v in order:
+            if columns[v].any():
+                spreads.add(v, system(v).explore(explorer, 1, doubtful))
+
+    # The smallest first: they need the most help, and what is hidden for them often protects
+    # the others.
+    for cell in primaries:
+        j = spreads.index[cell]
+        if spreads.spread()[j] >= threshold - _EPSILON:
+            continue
+        members = list(cells[cell].members)
+        tried: set[int] = set()
+        while True:
+            width = 0.0
+            binding: list[int] = []
+            for v in order:
+                if not columns[v].any():
+                    continue
+                low, high, found, tables = system(v).interval(members)
+                spreads.add(v, tables)
+                width += high - low
+                binding += found
+                if width >= threshold - _EPSILON:
+                    break
+            if width >= threshold - _EPSILON:
+                break
+            candidates = [c for c in set(binding) if c not in hidden and c not in tried]
+            if not candidates:
+                candidates = _neighbours(structure, cell, hidden | tried)
+            if not candidates:
+                break  # everything around it is hidden already; nothing more to hide
+            pick = min(candidates, key=lambda c: cost(structure, values, c))
+            tried.add(pick)
+            hidden.add(pick)
+            for v, built in enumerate(systems):
+                if built is not None and not built.relax(pick):
+                    systems[v] = None
+
+
+def _neighbours(structure: Structure, cell: int, excluded: set[int]) -> list[int]:
+    """Shown cells that share an inner cell with `cell` (when no equation binds, e.g. because
+    every inner cell of it is pinned by shown figures)."""
+    members = set(structure.cells[cell].members)
+    return [
+        i
+        for i, c in enumerate(structure.cells)
+        if not c.is_phantom and i not in excluded and members.intersection(c.members)
+    ]

@@ -1,0 +1,105 @@
+"""Which figures of one table are hidden: primary suppression by the threshold and secondary
+suppression so that no hidden count can be worked out, or narrowed to an interval smaller than
+the threshold, from everything the structure publishes.
+
+1. Primary: every cell (shown or phantom) with 1 to threshold − 1 answers.
+2. A fast pass over the relations: wherever a relation holds a primary, its hidden members
+   (the residual included) must hold at least the threshold together, one more when a single
+   answer is among them (its owner knows it and could subtract it). Small, little-used cells are
+   hidden first; a whole parent only when its children cannot make up the mass.
+3. An audit that settles it: for every primary, two linear programs (minimise and maximise its
+   count subject to every shown figure and non-negativity; the attacker's method) give the
+   interval an attacker can pin it to. While it is narrower than the threshold, the cheapest
+   shown cell among those that bind the interval (non-zero dual value) is hidden too.
+
+Nothing here knows about questions or pages: cells, values and relations only."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from reporting.suppression.audit import audit_run, cost
+from reporting.suppression.structure import Structure
+
+
+@dataclass
+class Pattern:
+    hidden: set[int]  # cell ids shown as "*" (phantoms are hidden by nature and not listed)
+    primary: set[int]  # cell ids (phantoms included) hidden by the threshold itself
+
+
+def pattern_compute(
+    structure: Structure,
+    class_values: Sequence[int],
+    *,
+    threshold: int,
+    forced: Iterable[int] = (),
+    upper_bounds: dict[int, int] | None = None,
+    value_counts: np.ndarray | None = None,
+) -> Pattern:
+    """The suppression pattern of one table. `class_values`: the count per inner cell (answers
+    to the question). `forced`: cells hidden whatever their count (the unit's number of answers
+    is hidden). `upper_bounds`: cell id → a published bound on its count (the unit's number of
+    answers), which the attacker may use too. `value_counts`: inner cells × answer values, when
+    every shown cell also shows how many gave each answer; the audit then bounds each hidden
+    count value by value, as an attacker with the distributions would."""
+    values = structure.values(class_values)
+    cells = structure.cells
+    primary = {i for i, v in enumerate(values) if 0 < v < threshold}
+    hidden = {i for i in primary if not cells[i].is_phantom}
+    hidden.update(i for i in forced if not cells[i].is_phantom)
+    sensitive = set(primary)
+    _relation_pass(structure, values, threshold, hidden, sensitive)
+    counts = [np.asarray(class_values, dtype=float)]
+    audit_run(structure, counts, threshold, hidden, primary, upper_bounds or {})
+    if value_counts is not None and value_counts.shape[1] > 1:
+        by_value = [
+            np.asarray(value_counts[:, v], dtype=float) for v in range(value_counts.shape[1])
+        ]
+        audit_run(structure, by_value, threshold, hidden, primary, {})
+        # What the distributions made hidden may leave a count bound open again.
+        audit_run(structure, counts, threshold, hidden, primary, upper_bounds or {})
+    return Pattern(hidden=hidden, primary=primary)
+
+
+def _is_hidden(structure: Structure, hidden: set[int], cell: int) -> bool:
+    return cell in hidden or structure.cells[cell].is_phantom
+
+
+def _relation_pass(
+    structure: Structure,
+    values: Sequence[int],
+    threshold: int,
+    hidden: set[int],
+    sensitive: set[int],
+) -> None:
+    changed = True
+    while changed:
+        changed = False
+        for relation in structure.relations:
+            if _is_hidden(structure, hidden, relation.parent):
+                continue
+            members = list(relation.children)
+            if relation.residual is not None:
+                members.append(relation.residual)
+            hidden_members = [m for m in members if _is_hidden(structure, hidden, m)]
+            if not any(m in sensitive for m in hidden_members):
+                continue
+            while True:
+                mass = sum(values[m] for m in hidden_members)
+                singles = any(values[m] == 1 for m in hidden_members)
+                if len(hidden_members) >= 2 and mass - (1 if singles else 0) >= threshold:
+                    break
+                candidates = [m for m in relation.children if m not in hidden and values[m] > 0]
+                if not candidates:
+                    hidden.add(relation.parent)
+                    sensitive.add(relation.parent)
+                    changed = True
+                    break
+                pick = min(candidates, key=lambda m: cost(structure, values, m))
+                hidden.add(pick)
+                hidden_members.append(pick)
+                changed = True

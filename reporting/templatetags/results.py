@@ -1,0 +1,68 @@
+"""Showing published figures: a hidden one as "*", numbers in the active language's format."""
+
+from __future__ import annotations
+
+from django import template
+from django.template.defaultfilters import floatformat
+from django.utils.html import format_html
+
+from reporting.figures import HIDDEN, Figure
+
+register = template.Library()
+
+
+def _star() -> str:
+    return format_html('<span class="hidden-figure">{}</span>', HIDDEN)
+
+
+@register.filter
+def mean(figure: Figure | None) -> str:
+    """The mean on 1–5 with one decimal, or the share yes, or * when hidden."""
+    if figure is None or figure.missing:
+        return "–"
+    if figure.hidden:
+        return _star()
+    if figure.mean is not None:
+        return floatformat(figure.mean, 1)
+    if figure.yes_share is not None:
+        return f"{floatformat(figure.yes_share * 100, 0)} %"
+    if figure.n is not None and figure.mean_n:
+        return _star()  # too few answers besides "don't know" for a mean
+    return "–"
+
+
+@register.filter
+def count(figure: Figure | None) -> str:
+    if figure is None or figure.missing:
+        return "–"
+    if figure.hidden:
+        return _star()
+    return str(figure.n)
+
+
+@register.filter
+def percent(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{floatformat(value * 100, 0)} %"
+
+
+@register.filter
+def top_share(figure: Figure | None) -> str:
+    if figure is None or figure.missing:
+        return "–"
+    if figure.hidden:
+        return _star()
+    return percent(figure.top_share)
+
+
+@register.filter
+def share_at(figure: Figure, index: int) -> str:
+    if figure.hidden:
+        return _star()
+    return percent(figure.share(index))
+
+
+@register.filter
+def decimal1(value) -> str:
+    return "–" if value is None else floatformat(value, 1)

@@ -1,0 +1,65 @@
+"""What every results view shares: the organisation from the URL through portal.access (404
+outside the user's organisations), the survey from its slug, the published round."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+
+from portal.access import county_view, national_view, office_view
+from reporting.models import Publication
+from reporting.scopes import ResultScope
+from reporting.selectors import publication_get
+from surveys.models import SurveyKind
+
+KINDS = {"lu": SurveyKind.LU, "lbu": SurveyKind.LBU}
+
+ScopedView = Callable[..., HttpResponse]
+
+
+def for_national(view: ScopedView) -> ScopedView:
+    @national_view
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return view(request, ResultScope.national(), *args, **kwargs)
+
+    return wrapper
+
+
+def for_county(view: ScopedView) -> ScopedView:
+    @county_view
+    @wraps(view)
+    def wrapper(request: HttpRequest, county, *args: Any, **kwargs: Any) -> HttpResponse:
+        return view(request, ResultScope.of_county(county), *args, **kwargs)
+
+    return wrapper
+
+
+def for_office(view: ScopedView) -> ScopedView:
+    @office_view
+    @wraps(view)
+    def wrapper(request: HttpRequest, office, *args: Any, **kwargs: Any) -> HttpResponse:
+        return view(request, ResultScope.of_office(office), *args, **kwargs)
+
+    return wrapper
+
+
+def survey_kind(slug: str) -> str:
+    try:
+        return KINDS[slug]
+    except KeyError as error:
+        raise Http404 from error
+
+
+def kind_slug(kind: str) -> str:
+    return kind.lower()
+
+
+def publication_or_404(year: int, slug: str) -> Publication:
+    publication = publication_get(survey_kind(slug), year)
+    if publication is None:
+        raise Http404
+    return publication

@@ -1,0 +1,251 @@
+"""Results pages: the published rounds of an organisation, one round's results, one item broken
+down, trends and the follow-up list. Each reads the published tables through the selectors."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from portal.access import user_scopes
+from portal.models import County
+from reporting.charts import Bar, bar_chart, trend_chart
+from reporting.figures import HIDDEN_EXPLANATION
+from reporting.followup import follow_up_list
+from reporting.items import item_by_slug
+from reporting.scopes import ResultScope
+from reporting.selectors import (
+    SORTS,
+    publication_items,
+    publications_of,
+    results_breakdowns,
+    results_overview,
+    results_trend,
+)
+from reporting.views.common import kind_slug, publication_or_404, survey_kind
+from reporting.views.links import RoundLinks
+from surveys.models import SurveyKind
+
+
+def _context(request: HttpRequest, scope: ResultScope, **extra) -> dict:
+    threshold = settings.REPORTING_THRESHOLD
+    return {
+        "scope": scope,
+        "threshold": threshold,
+        "hidden_explanation": HIDDEN_EXPLANATION % {"threshold": threshold},
+        **extra,
+    }
+
+
+@require_GET
+def results_home(request: HttpRequest, scope: ResultScope) -> HttpResponse:
+    rounds = []
+    trends = []
+    for kind in (SurveyKind.LU, SurveyKind.LBU):
+        published = publications_of(kind)
+        for publication in published:
+            url = scope.url("results_round", publication.round.year, kind_slug(kind))
+            rounds.append((publication, url))
+        if published:
+            trends.append((kind.label, scope.url("results_trends", kind_slug(kind))))
+    rounds.sort(key=lambda r: (-r[0].round.year, r[0].round.kind))
+    next_year = timezone.localdate().year
+    return render(
+        request,
+        "reporting/home.html",
+        _context(
+            request,
+            scope,
+            rounds=rounds,
+            trends=trends,
+            next_year=next_year,
+            targets_url="" if scope.level == "national" else scope.url("targets", next_year),
+        ),
+    )
+
+
+def old_units(request: HttpRequest, scope: ResultScope, year: int) -> list[County]:
+    """R-P4, R-A5: the counties of year Y's structure that this county was part of or made up
+    of, among those the user has access to; the user switches between them, never sums."""
+    if scope.county is None or scope.county.exists_in(year):
+        return []
+    allowed = {s.county.code for s in user_scopes(request) if s.county is not None}
+    return [c for c in scope.county.in_year(year) if c.code in allowed]
+
+
+@require_GET
+def results_round(request: HttpRequest, scope: ResultScope, year: int, kind: str) -> HttpResponse:
+    publication = publication_or_404(year, kind)
+    overview = results_overview(scope, publication)
+    bars = [Bar(row.item.label, row.figure.mean, row.national.mean) for row in overview.indexes]
+    chart = bar_chart(
+        bars,
+        chart_id="indexes",
+        title=_("Indexes, mean on a scale from 1 to 5"),
+        description=_(
+            "Bars show %(unit)s, the orange mark the national figure. The same figures are in "
+            "the table below."
+        )
+        % {"unit": scope.label},
+    )
+    links = RoundLinks(scope, year, kind)
+    for row in overview.rows:
+        row.url = links.item(row.item.slug)
+    years = sorted(p.round.year for p in publications_of(survey_kind(kind)))
+    return render(
+        request,
+        "reporting/round.html",
+        _context(
+            request,
+            scope,
+            publication=publication,
+            overview=overview,
+            chart=chart,
+            kind=kind,
+            year=year,
+            links=links,
+            old_units=old_units(request, scope, year),
+            switch_url=scope.url("results_switch", year, kind) if scope.county else "",
+            years=years,
+            year_links=[(y, scope.url("results_round", y, kind)) for y in years],
+            overview_downloads=links.downloads("oversikt"),
+        ),
+    )
+
+
+@require_GET
+def results_switch(request: HttpRequest, scope: ResultScope, year: int, kind: str) -> HttpResponse:
+    """The drop-down between the old (or new) counties of a merged or split county (R-P4)."""
+    code = request.GET.get("fylke", "")
+    for county in old_units(request, scope, year):
+        if county.code == code:
+            return redirect(ResultScope.of_county(county).url("results_round", year, kind))
+    raise Http404
+
+
+@require_GET
+def results_item(
+    request: HttpRequest, scope: ResultScope, year: int, kind: str, item: str
+) -> HttpResponse:
+    publication = publication_or_404(year, kind)
+    found = item_by_slug(publication_items(publication), item)
+    if found is None:
+        raise Http404
+    sort = request.GET.get("sortering", "name")
+    sort = sort if sort in SORTS else "name"
+    descending = request.GET.get("retning") == "synkende"
+    tables = results_breakdowns(scope, publication, found, sort=sort, descending=descending)
+    return render(
+        request,
+        "reporting/item.html",
+        _context(
+            request,
+            scope,
+            publication=publication,
+            item=found,
+            tables=tables,
+            sort=sort,
+            descending=descending,
+            kind=kind,
+            year=year,
+            links=RoundLinks(scope, year, kind),
+            downloads=RoundLinks(scope, year, kind).downloads(found.slug),
+            sort_links=_sort_links(request, sort, descending),
+        ),
+    )
+
+
+def _sort_links(request: HttpRequest, sort: str, descending: bool) -> dict[str, dict]:
+    """For each sortable column: the address that sorts by it (flipping the order when it is
+    already sorted by it) and its aria-sort state."""
+    links = {}
+    for column in SORTS:
+        flip = column == sort and not descending
+        state = "none"
+        if column == sort:
+            state = "descending" if descending else "ascending"
+        links[column] = {
+            "url": f"?sortering={column}&retning={'synkende' if flip else 'stigende'}",
+            "state": state,
+        }
+    return links
+
+
+@require_GET
+def results_trends(request: HttpRequest, scope: ResultScope, kind: str) -> HttpResponse:
+    publications = publications_of(survey_kind(kind))
+    if not publications:
+        raise Http404
+    items = [i for i in publication_items(publications[0]) if i.kind != "answers"]
+    if not items:  # a questionnaire without questions has no trends to show
+        raise Http404
+    chosen = item_by_slug(items, request.GET.get("sporsmal", "")) or items[0]
+    series = results_trend(scope, survey_kind(kind), chosen)
+    as_share = chosen.question is not None and not chosen.has_mean
+    chart = trend_chart(
+        series,
+        chart_id="trend",
+        title=_("%(item)s over the years") % {"item": chosen.label},
+        description=_(
+            "Each line is a series of comparable years; a dashed mark shows where the questions "
+            "changed. The same figures are in the table below."
+        ),
+        as_share=as_share,
+    )
+    return render(
+        request,
+        "reporting/trends.html",
+        _context(
+            request,
+            scope,
+            items=items,
+            chosen=chosen,
+            series=series,
+            chart=chart,
+            kind=kind,
+            as_share=as_share,
+            survey=SurveyKind(survey_kind(kind)).label,
+            home=scope.url("results"),
+            item_links=[(i, f"?sporsmal={i.slug}") for i in items],
+            old_trends=[
+                (county, ResultScope.of_county(county).url("results_trends", kind))
+                for county in old_units(request, scope, publications[-1].round.year)
+            ],
+            downloads=[
+                (
+                    fmt.upper(),
+                    scope.url("results_table", publications[0].round.year, kind, "utvikling", fmt),
+                )
+                for fmt in ("csv", "xlsx", "json")
+            ],
+        ),
+    )
+
+
+@require_GET
+def results_followup(
+    request: HttpRequest, scope: ResultScope, year: int, kind: str
+) -> HttpResponse:
+    publication = publication_or_404(year, kind)
+    try:
+        limit = int(request.GET.get("andel", settings.REPORTING_FOLLOW_UP_PERCENT))
+    except ValueError:
+        limit = settings.REPORTING_FOLLOW_UP_PERCENT
+    limit = max(1, min(limit, 100))
+    return render(
+        request,
+        "reporting/followup.html",
+        _context(
+            request,
+            scope,
+            publication=publication,
+            followup=follow_up_list(scope, publication, share_limit=limit / 100),
+            limit=limit,
+            kind=kind,
+            year=year,
+            links=RoundLinks(scope, year, kind),
+        ),
+    )
