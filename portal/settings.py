@@ -258,6 +258,9 @@ SITE_URL = envstr(
 # for national and county administrators (portal.middleware), offered to everyone.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = envstr("MFA_TOTP_ISSUER", "Yrkesopplæringsportalen")
+# A code typed in the last seconds of its 30-second period, or from a phone whose clock is a
+# little off, is still accepted: one period either side, as RFC 6238 recommends.
+MFA_TOTP_TOLERANCE = 1
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_FORMS = {
     "authenticate": "portal.forms.MFAAuthenticateForm",
