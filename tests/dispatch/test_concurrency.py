@@ -54,7 +54,11 @@ def test_twenty_concurrent_sms_dispatches_against_one_left_make_exactly_one(year
     for thread in threads:
         thread.join()
     assert outcomes.count("sent") == 1, outcomes
-    assert set(outcomes) == {"sent", "QuotaExhausted"}
+    # The others are refused by the quota; one that plans after the winner has committed may
+    # be refused by its plan first (the recipients now have a message on the way). Nothing
+    # else goes wrong.
+    assert "QuotaExhausted" in outcomes
+    assert set(outcomes) <= {"sent", "QuotaExhausted", "DispatchRefused"}, outcomes
     assert Dispatch.objects.filter(by_sms=True).count() == 1
     assert SmsQuota.objects.get(round=year.lu, county=county_a).used == 7
 
