@@ -37,7 +37,7 @@ import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
-from _setup import ROOT, bench_database, drop_database, recreate_database
+from _setup import ROOT, bench_database, bench_environment, drop_database, recreate_database
 
 MESSAGES_PER_SECOND = 2000
 RATIO = 4
@@ -63,16 +63,11 @@ def main() -> int:
     if db is None:
         return 2
     recreate_database(db.maintenance_url, db.name)
-    env = os.environ | {
-        "DATABASE_URL": db.url,
+    # The benches' common settings, with the broker this one measures and recording backends.
+    env = bench_environment(db.url) | {
         "REDIS_URL": redis_url,
-        "DJANGO_SETTINGS_MODULE": "portal.settings",
-        "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-secret-key-" + "b" * 40),
-        "DEBUG": "0",
-        "DEMO_MODE": "1",
         "DISPATCH_EMAIL_BACKEND": "record",
         "SMS_BACKEND": "record",
-        "LOG_LEVEL": "WARNING",
         "PYTHONPATH": os.pathsep.join([str(ROOT / "bench"), str(ROOT)]),
     }
     os.environ.update(env)

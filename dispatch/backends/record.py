@@ -5,8 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
+from django.db import IntegrityError, transaction
+
 from dispatch.backends import Outcome, Outgoing
 from dispatch.models import RecordedMessage
+from portal.bulk import rows_insert
+
+_COLUMNS = ("message_id", "round_id", "channel", "to", "subject", "text", "html")
 
 
 class RecordBackend:
@@ -17,20 +22,25 @@ class RecordBackend:
             yield list(messages)
 
     def send(self, messages: list[Outgoing]) -> list[Outcome]:
-        RecordedMessage.objects.bulk_create(
-            [
-                RecordedMessage(
-                    message_id=m.message_id,
-                    round_id=m.round_id,
-                    channel=m.channel,
-                    to=m.to,
-                    subject=m.subject[:300],
-                    text=m.text,
-                    html=m.html,
-                )
-                for m in messages
-            ],
-            ignore_conflicts=True,
-            batch_size=1000,
+        """One COPY for the chunk; a message recorded before (a chunk handed again after its
+        worker died) is left out, and should another worker record the same message at the same
+        moment, the unique message id makes the second one a conflict that is ignored."""
+        recorded = set(
+            RecordedMessage.objects.filter(
+                message_id__in=[m.message_id for m in messages]
+            ).values_list("message_id", flat=True)
         )
+        rows = [
+            (m.message_id, m.round_id, m.channel, m.to, m.subject[:300], m.text, m.html)
+            for m in messages
+            if m.message_id not in recorded
+        ]
+        try:
+            with transaction.atomic():
+                rows_insert(RecordedMessage, _COLUMNS, rows)
+        except IntegrityError:
+            RecordedMessage.objects.bulk_create(
+                [RecordedMessage(**dict(zip(_COLUMNS, row, strict=True))) for row in rows],
+                ignore_conflicts=True,
+            )
         return [Outcome(m.message_id, ok=True) for m in messages]

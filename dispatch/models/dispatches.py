@@ -122,8 +122,14 @@ class SkipReason(models.TextChoices):
 class Message(models.Model):
     # Also the idempotency key given to the provider and the id of a recorded message.
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    dispatch = models.ForeignKey(Dispatch, on_delete=models.CASCADE, related_name="messages")
-    respondent = models.ForeignKey(Respondent, on_delete=models.CASCADE, related_name="messages")
+    # No index of their own: the composite indexes below lead with them. Every index is written
+    # again at each change of state, three times per message.
+    dispatch = models.ForeignKey(
+        Dispatch, on_delete=models.CASCADE, related_name="messages", db_index=False
+    )
+    respondent = models.ForeignKey(
+        Respondent, on_delete=models.CASCADE, related_name="messages", db_index=False
+    )
     channel = models.CharField(max_length=5, choices=Channel.choices)
     state = models.CharField(
         max_length=20, choices=MessageState.choices, default=MessageState.PENDING

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -22,6 +22,7 @@ from dispatch.models import Dispatch, DispatchState, Message, MessageState
 from dispatch.services.planning import DispatchRequest, Plan, dispatch_plan
 from dispatch.services.quotas import quota_give_back, quota_take
 from portal.audit import audit_record
+from portal.bulk import rows_insert
 from portal.models import AuditAction, TrainingOffice, User
 from portal.user_admin import office_manager_activate
 from surveys.models import RespondentRole, SurveyKind
@@ -169,22 +170,8 @@ _MESSAGE_COLUMNS = ("id", "dispatch_id", "respondent_id", "channel")
 
 
 def _insert_messages(rows) -> None:
-    """COPY on PostgreSQL (30,000 rows in a fraction of a second), bulk INSERTs elsewhere."""
-    if connection.vendor != "postgresql":
-        Message.objects.bulk_create(
-            (Message(**dict(zip(_MESSAGE_COLUMNS, row, strict=True))) for row in rows),
-            batch_size=1000,
-        )
-        return
-    from psycopg import sql
-
-    columns = [*_MESSAGE_COLUMNS, "state", "skip_reason", "attempts", "provider_id", "error"]
-    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
-        sql.Identifier(Message._meta.db_table), sql.SQL(", ").join(map(sql.Identifier, columns))
-    )
-    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
-        for row in rows:
-            copy.write_row((*row, MessageState.PENDING, "", 0, "", ""))
+    """COPY on PostgreSQL: 30,000 rows in a fraction of a second."""
+    rows_insert(Message, _MESSAGE_COLUMNS, rows)
 
 
 def dispatch_enqueue(dispatch_id: int, messages: int) -> int:

@@ -240,20 +240,28 @@ def _hand(
 ) -> None:
     backend = backend_for(channel)
     for group in backend.groups(messages):
-        ids = [m.message_id for m in group]
-        held = set(
-            Message.objects.filter(id__in=ids, claim=claim, state=MessageState.CLAIMED)
-            .values_list("id", flat=True)
-            .order_by()
-        )
-        if len(held) != len(ids):  # the sweeper took some back: only ours go
-            group = [m for m in group if m.message_id in held]
-            if not group:
-                continue
-            ids = [m.message_id for m in group]
-        Message.objects.filter(id__in=ids, claim=claim).update(state=MessageState.HANDING)
-        outcomes = backend.send(group)
-        _mark(claim, group, outcomes, result, timezone.now())
+        group = _take_for_handing(claim, channel, group, whole=len(group) == len(messages))
+        if group:
+            outcomes = backend.send(group)
+            _mark(claim, group, outcomes, result, timezone.now())
+
+
+def _take_for_handing(
+    claim: uuid.UUID, channel: str, group: list[Outgoing], *, whole: bool
+) -> list[Outgoing]:
+    """Marks the group's messages still held by this claim as handing (committed before the
+    provider is called) and returns those: the sweeper may have taken some back."""
+    held = Message.objects.filter(claim=claim, state=MessageState.CLAIMED, channel=channel)
+    if not whole:
+        held = held.filter(id__in=[m.message_id for m in group])
+    if held.update(state=MessageState.HANDING) == len(group):
+        return group
+    handing = set(
+        Message.objects.filter(
+            claim=claim, state=MessageState.HANDING, id__in=[m.message_id for m in group]
+        ).values_list("id", flat=True)
+    )
+    return [m for m in group if m.message_id in handing]
 
 
 def _mark(
@@ -268,7 +276,12 @@ def _mark(
     by_id = {m.message_id: m for m in group}
     mine = Message.objects.filter(claim=claim, state=MessageState.HANDING)
     plain = [o.message_id for o in outcomes if o.ok and not o.provider_id]
-    if plain:
+    if plain and len(plain) == len(outcomes):
+        # Everything went without a provider id (the common case): no list of ids to send.
+        result.sent += mine.filter(channel=group[0].channel).update(
+            state=MessageState.SENT, sent_at=now
+        )
+    elif plain:
         result.sent += mine.filter(id__in=plain).update(state=MessageState.SENT, sent_at=now)
     for outcome in outcomes:
         if outcome.ok and not outcome.provider_id:

@@ -16,6 +16,8 @@ from collections.abc import Iterable
 
 from django.db import connection, models
 
+from portal.bulk import rows_insert
+
 # Below this many new rows the per-row checks cost less than rebuilding.
 REBUILD_FROM_ROWS = 5_000
 
@@ -31,7 +33,7 @@ def bulk_load(
     """Inserts `count` rows (values of `attnames`, in that order) into the model's table, which
     holds `existing` rows. Columns not given get the field's default, as bulk_create would."""
     if count < REBUILD_FROM_ROWS or count <= existing:
-        _copy(model, attnames, rows)
+        rows_insert(model, attnames, rows)
         return
     rebuild = _secondary_structures(model._meta.db_table)
     with connection.cursor() as cursor:
@@ -41,7 +43,7 @@ def bulk_load(
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for statement in rebuild.drops:
             cursor.execute(statement)
-        _copy(model, attnames, rows)
+        rows_insert(model, attnames, rows)
         for statement in rebuild.creates:
             cursor.execute(statement)
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
@@ -98,19 +100,3 @@ def _secondary_structures(table: str) -> _Rebuild:
     return rebuild
 
 
-def _copy(model: type[models.Model], attnames: list[str], rows: Iterable[tuple]) -> None:
-    quote = connection.ops.quote_name
-    by_attname = {f.attname: f for f in model._meta.concrete_fields}
-    given = [by_attname[a] for a in attnames]
-    rest = [f for f in by_attname.values() if not f.primary_key and f.attname not in attnames]
-    names = ", ".join(quote(f.column) for f in [*given, *rest])
-    defaults = tuple(f.get_default() for f in rest)
-    sql = f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.copy(sql) as copy:
-        write = copy.write_row
-        if defaults:
-            for row in rows:
-                write((*row, *defaults))
-        else:
-            for row in rows:
-                write(row)

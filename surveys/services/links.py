@@ -21,6 +21,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 
+from portal.bulk import rows_insert
 from portal.client import client_address
 from surveys.models import Respondent, RespondentLink
 from surveys.services.link_lookup import link_lookup
@@ -77,14 +78,8 @@ def links_issue(respondents: Iterable[Respondent]) -> dict[int, str]:
     for respondent in respondents:
         token = token_new()
         tokens[respondent.pk] = token
-        rows.append(
-            RespondentLink(
-                respondent=respondent,
-                token_hash=token_hash(token),
-                expires_at=respondent.round.closes_at,
-            )
-        )
-    RespondentLink.objects.bulk_create(rows)
+        rows.append((respondent.pk, token_hash(token), respondent.round.closes_at))
+    rows_insert(RespondentLink, ("respondent_id", "token_hash", "expires_at"), rows)
     return tokens
 
 

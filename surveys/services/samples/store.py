@@ -14,9 +14,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import connection, models
+from django.db import models
 from django.utils import timezone
 
+from portal.bulk import rows_insert
 from surveys.models import Exclusion, Respondent, RespondentRole, Round, RoundCounty, SurveyKind
 from surveys.services.samples import rules
 
@@ -133,27 +134,9 @@ def _replace_respondents(round_: Round, rows: list[rules.Respondent]) -> tuple[i
 def _insert(
     model: type[models.Model], round_: Round, columns: Sequence[str], rows: Iterable[tuple]
 ) -> None:
-    """Insert rows of the round: COPY on PostgreSQL, which takes a national sample in a fraction
-    of a second, batched INSERTs elsewhere. Columns left out must be nullable."""
-    rows = list(rows)
-    if not rows:
-        return
-    if connection.vendor != "postgresql":
-        model.objects.bulk_create(
-            (model(round_id=round_.pk, **dict(zip(columns, row, strict=True))) for row in rows),
-            batch_size=BATCH_SIZE,
-        )
-        return
-    from psycopg import sql
-
-    meta = model._meta
-    names = [meta.get_field("round").column] + [meta.get_field(c).column for c in columns]
-    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
-        sql.Identifier(meta.db_table), sql.SQL(", ").join(map(sql.Identifier, names))
-    )
-    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
-        for row in rows:
-            copy.write_row((round_.pk, *row))
+    """Insert rows of the round (COPY on PostgreSQL: a national sample in a fraction of a
+    second)."""
+    rows_insert(model, ("round_id", *columns), ((round_.pk, *row) for row in rows))
 
 
 def lbu_respondents_by_company(year: int) -> dict[int, int]:

@@ -1,0 +1,57 @@
+"""Inserting many rows at once: COPY on PostgreSQL, several times faster than INSERT for tens of
+thousands of rows (a national sample, a register extract, a dispatch's outbox, the links it
+issues), batched INSERTs elsewhere (the embedded SQLite of the demo)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import connection, models
+from django.utils import timezone
+
+BATCH_SIZE = 2_000
+
+
+def _value_of_missing(field: models.Field) -> Any:
+    """What a column left out of the rows gets, as bulk_create would give it."""
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        return timezone.now()
+    return field.get_default()
+
+
+def rows_insert(
+    model: type[models.Model], attnames: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> None:
+    """Inserts rows given as values of `attnames` (field names or attnames, `county_id`), in
+    that order. A field not given gets its default; one with a database default gets that."""
+    meta = model._meta
+    given = [meta.get_field(name) for name in attnames]
+    if connection.vendor != "postgresql":
+        names = [f.attname for f in given]
+        batch: list[models.Model] = []
+        for row in rows:
+            batch.append(model(**dict(zip(names, row, strict=True))))
+            if len(batch) >= BATCH_SIZE:
+                model.objects.bulk_create(batch)
+                batch = []
+        if batch:
+            model.objects.bulk_create(batch)
+        return
+    rest = [
+        f
+        for f in meta.concrete_fields
+        if f not in given and not f.primary_key and not f.has_db_default()
+    ]
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(f.column) for f in [*given, *rest])
+    sql = f"COPY {quote(meta.db_table)} ({names}) FROM STDIN"
+    defaults = tuple(_value_of_missing(f) for f in rest)
+    with connection.cursor() as cursor, cursor.copy(sql) as copy:
+        write = copy.write_row
+        if defaults:
+            for row in rows:
+                write((*row, *defaults))
+        else:
+            for row in rows:
+                write(row)
