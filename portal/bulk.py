@@ -47,6 +47,9 @@ def rows_insert(
     names = ", ".join(quote(f.column) for f in [*given, *rest])
     sql = f"COPY {quote(meta.db_table)} ({names}) FROM STDIN"
     defaults = tuple(_value_of_missing(f) for f in rest)
+    json_columns = [i for i, f in enumerate(given) if isinstance(f, models.JSONField)]
+    if json_columns:
+        rows = _with_json(rows, json_columns)
     with connection.cursor() as cursor, cursor.copy(sql) as copy:
         write = copy.write_row
         if defaults:
@@ -55,3 +58,14 @@ def rows_insert(
         else:
             for row in rows:
                 write(row)
+
+
+def _with_json(rows: Iterable[Sequence[Any]], columns: list[int]) -> Iterable[tuple]:
+    """JSON values as psycopg's Jsonb, which COPY writes as the column expects."""
+    from psycopg.types.json import Jsonb
+
+    for row in rows:
+        values = list(row)
+        for i in columns:
+            values[i] = Jsonb(values[i])
+        yield tuple(values)

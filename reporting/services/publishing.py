@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.audit import audit_record
+from portal.bulk import rows_insert
 from portal.models import AuditAction, User
 from reporting.counting import RoundCounts, round_counts
 from reporting.items import ANSWERS, items_of
@@ -61,7 +62,7 @@ def round_publish(*, round_id: int, user: User | None = None) -> Publication:
     structure = structure_build(counts.classes, UNIT_TYPES_OF[round_.kind])
     figures = _figures(structure, counts, [i.code for i in items], threshold)
     units = [
-        ResultUnit(unit_type=unit[0], figures=figures[cell], **_unit_fields(unit))
+        (unit[0], figures[cell], _unit_fields(unit))
         for unit, cell in structure.cell_of_unit.items()
     ]
     answers = int(counts.items[ANSWERS].n.sum())
@@ -78,9 +79,19 @@ def round_publish(*, round_id: int, user: User | None = None) -> Publication:
             publication.save()
             publication.units.all().delete()
             PdfReport.objects.filter(publication=publication).delete()
-        for unit in units:
-            unit.publication = publication
-        ResultUnit.objects.bulk_create(units, batch_size=1000)
+        rows_insert(
+            ResultUnit,
+            ("publication_id", "unit_type", *_UNIT_COLUMNS, "figures"),
+            (
+                (
+                    publication.pk,
+                    unit_type,
+                    *(fields.get(c, _EMPTY.get(c)) for c in _UNIT_COLUMNS),
+                    figures,
+                )
+                for unit_type, figures, fields in units
+            ),
+        )
         audit_record(
             AuditAction.RESULTS_PUBLISHED,
             user=user,
@@ -101,6 +112,11 @@ def round_publish(*, round_id: int, user: User | None = None) -> Publication:
         time.perf_counter() - started,
     )
     return publication
+
+
+# The dimensions of a unit as ResultUnit's columns; a dimension a unit type lacks is empty.
+_UNIT_COLUMNS = tuple(_DIM_FIELDS.values())
+_EMPTY = {"kind": ""}
 
 
 def _unit_fields(unit: tuple) -> dict[str, Any]:
