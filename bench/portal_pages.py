@@ -206,6 +206,8 @@ def pages(county, office, year: int) -> dict[str, list[str]]:
             reverse("import_list"),
             reverse("national_users"),
             reverse("national_audit"),
+            reverse("national_results"),
+            reverse("research_projects"),
         ],
         "county": [
             reverse("county_dashboard", args=[code]),
@@ -221,6 +223,11 @@ def pages(county, office, year: int) -> dict[str, list[str]]:
             reverse("county_users", args=[code]),
             reverse("county_audit", args=[code]),
             reverse("county_contact", args=[code]),
+            reverse("county_dispatches", args=[code, year]),
+            reverse("county_dispatch_new", args=[code, year, "lu"]),
+            reverse("county_dispatch_new", args=[code, year, "ar"]),
+            reverse("county_results", args=[code]),
+            reverse("county_targets", args=[code, year + 1]),
             reverse("help"),
         ],
         "office": [
@@ -232,6 +239,10 @@ def pages(county, office, year: int) -> dict[str, list[str]]:
             reverse("office_annual_report", args=[orgnr]),
             reverse("office_users", args=[orgnr]),
             reverse("office_audit", args=[orgnr]),
+            reverse("office_dispatches", args=[orgnr, year]),
+            reverse("office_dispatch_new", args=[orgnr, year, "lu"]),
+            reverse("office_gathering", args=[orgnr, year]),
+            reverse("office_results", args=[orgnr]),
         ],
     }
 

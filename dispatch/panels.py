@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dispatch.audience import Sender
-from dispatch.models import Dispatch, DispatchState, SmsQuota
+from dispatch.models import Dispatch, DispatchState
 from dispatch.selectors import SURVEY_ORDER
-from dispatch.services.quotas import quota_limit
+from dispatch.services.quotas import quota_limit, quotas_used
 from portal.access import Scope
 from surveys.models import Round
 
@@ -36,9 +36,7 @@ def dispatch_panel(request: HttpRequest, scope: Scope) -> dict[str, Any] | None:
         .annotate(n=Count("id"))
         .order_by()
     )
-    used = dict(
-        SmsQuota.objects.filter(round__in=rounds, **sender.filter).values_list("round_id", "used")
-    )
+    used = quotas_used(rounds, sender)
     surveys = [
         {
             "round": r,

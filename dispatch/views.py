@@ -41,7 +41,7 @@ from dispatch.services.dispatches import (
 from dispatch.services.gathering import gathering_sheet
 from dispatch.services.planner import reminder_suggest
 from dispatch.services.planning import DispatchRequest, dispatch_plan
-from dispatch.services.quotas import quota_limit, quota_used
+from dispatch.services.quotas import quota_left, quota_limit, quotas_used
 from portal.access import county_view, office_view
 from portal.models import County, TrainingOffice
 from surveys.models import Round, SurveyKind
@@ -117,7 +117,9 @@ def dispatches_latest(request: HttpRequest, sender: Sender) -> HttpResponse:
 def dispatches_year(request: HttpRequest, sender: Sender, year: int) -> HttpResponse:
     urls = Urls(sender)
     surveys = []
-    for round_ in _rounds(year):
+    rounds = _rounds(year)
+    used = quotas_used(rounds, sender)
+    for round_ in rounds:
         sampled, answered = response_totals(round_, county=sender.county, office=sender.office)
         history = round_history(round_, sender)
         for row in history:
@@ -127,10 +129,9 @@ def dispatches_year(request: HttpRequest, sender: Sender, year: int) -> HttpResp
                 "round": round_,
                 "sampled": sampled,
                 "answered": answered,
-                "sms_used": quota_used(round_, sender),
+                "sms_used": used.get(round_.pk, 0),
                 "sms_limit": quota_limit(round_, sender),
                 "history": history,
-                "suggestion": reminder_suggest(round_, sender),
                 "new_url": urls("dispatch_new", year, kind_slug(round_.kind)),
                 "gathering_url": urls("gathering", year)
                 if not sender.is_county and round_.kind == SurveyKind.LU
@@ -187,6 +188,8 @@ def dispatch_new(request: HttpRequest, sender: Sender, year: int, kind: str) -> 
         "round": round_,
         "form": form,
         "plan": plan,
+        # The reminder planner's proposal (R-D6, R-D8): here, where the next one is ordered.
+        "suggestion": reminder_suggest(round_, sender),
         "now": timezone.now(),
         "back_url": Urls(sender)("dispatches", year),
     }
@@ -257,7 +260,7 @@ def gathering(request: HttpRequest, sender: Sender, year: int) -> HttpResponse:
         "people": people,
         "count_url": urls("gathering_count", year),
         "back_url": urls("dispatches", year),
-        "sms_left": quota_limit(round_, sender) - quota_used(round_, sender),
+        "sms_left": quota_left(round_, sender),
         "code_page": f"{settings.SITE_URL}{reverse('respond_code')}",
     }
     if request.method == "POST":

@@ -35,6 +35,13 @@ def quota_used(round_: Round, sender: Sender) -> int:
     return row.used if row else 0
 
 
+def quotas_used(rounds: list[Round], sender: Sender) -> dict[int, int]:
+    """SMS dispatches used by the sender, by round id, for several rounds in one query."""
+    return dict(
+        SmsQuota.objects.filter(round__in=rounds, **sender.filter).values_list("round_id", "used")
+    )
+
+
 def quota_left(round_: Round, sender: Sender) -> int:
     return max(quota_limit(round_, sender) - quota_used(round_, sender), 0)
 

@@ -186,3 +186,27 @@ def test_the_recorded_messages_page_exists_only_with_a_recording_backend(
     settings.DISPATCH_EMAIL_BACKEND = "django"
     settings.SMS_BACKEND = "twilio"
     assert client.get(url).status_code == 404
+
+
+def test_the_page_that_orders_a_dispatch_proposes_the_next_reminder(
+    client, county_a_admin, county_a, year, county_dispatch
+):
+    _login(client, county_a_admin)
+    url = reverse("county_dispatch_new", args=[county_a.code, year.lu.year, "lu"])
+    body = client.get(url).content.decode()
+    assert "Neste påminnelse" in body
+    # The invitation went out today: the planner names a day at least a week on, and why.
+    assert "SMS-utsendelser igjen" in body and "dager til stenging" in body
+
+
+def test_the_year_page_and_the_order_page_stay_within_twenty_queries(
+    client, county_a_admin, county_a, year, county_dispatch, django_assert_max_num_queries
+):
+    _login(client, county_a_admin)
+    client.get(reverse("county_dispatches", args=[county_a.code, year.lu.year]))  # session set
+    for url in (
+        reverse("county_dispatches", args=[county_a.code, year.lu.year]),
+        reverse("county_dispatch_new", args=[county_a.code, year.lu.year, "lu"]),
+    ):
+        with django_assert_max_num_queries(20):
+            assert client.get(url).status_code == 200
