@@ -14,7 +14,6 @@ directions and from earlier programs) already spread their count by the threshol
 from __future__ import annotations
 
 import os
-import random
 import sys
 import threading
 from collections.abc import Sequence
@@ -62,6 +61,11 @@ def _highs() -> highspy.Highs:
             _quiet = True
     solver = highspy.Highs()
     solver.setOptionValue("output_flag", False)
+    # Every program after the first differs from the last only in its objective, so the last
+    # basis is still feasible: primal simplex goes on from it, where presolve and the dual
+    # simplex would start over.
+    solver.setOptionValue("presolve", "off")
+    solver.setOptionValue("simplex_strategy", 4)  # primal
     return solver
 
 
@@ -74,8 +78,14 @@ class _Layout:
         self.flat = np.fromiter((m for c in cells for m in c.members), dtype=np.int64)
         self.owner = np.repeat(np.arange(len(cells)), [len(c.members) for c in cells])
         self.phantom = np.array([c.is_phantom for c in cells])
-        # Parents that are exactly the sum of their children (no residual).
-        self.complete = [(r.parent, r.children) for r in structure.relations if r.residual is None]
+        # Parents that are exactly the sum of their children (no residual), one relation a
+        # row: its parent, and its children flat with their relation's row.
+        complete = [r for r in structure.relations if r.residual is None]
+        self.complete_parent = np.array([r.parent for r in complete], dtype=np.int64)
+        self.complete_children = np.fromiter(
+            (c for r in complete for c in r.children), dtype=np.int64
+        )
+        self.complete_of = np.repeat(np.arange(len(complete)), [len(r.children) for r in complete])
 
 
 def _layout(structure: Structure) -> _Layout:
@@ -98,7 +108,6 @@ class _Part:
     ):
         rows, classes = entries
         self.variables = variables
-        self.column = {int(m): j for j, m in enumerate(variables)}
         self.row_cells = row_cells
         col = np.searchsorted(variables, classes)
         order = np.lexsort((rows, col))
@@ -147,7 +156,7 @@ class _Part:
             self.row_cells = np.delete(self.row_cells, rows)
 
     def bounds(self, members: list[int]) -> tuple[float, float, list[int], list] | None:
-        columns = np.array([self.column[m] for m in members], dtype=np.int32)
+        columns = np.searchsorted(self.variables, members).astype(np.int32)
         found = self._solve(columns, np.ones(len(columns)))
         if not found:
             return None
@@ -198,15 +207,29 @@ class _ColumnSystem:
             known[layout.flat[pinned]] = True
         # Hiding one of these changes what is pinned or which rows count: rebuild then.
         self.pinners = pinners
+        bound = np.full(cells, np.nan)
+        bound[list(upper_bounds)] = list(upper_bounds.values())
+        self.bounded = ~np.isnan(bound)
         self.known = known
         self.column = column
-        # A parent whose shown children cover it exactly adds nothing to its children.
+        # A parent whose shown children cover it exactly adds nothing to its children (the
+        # first such relation of each parent).
         row_mask = shown & (free_count > 0)
-        self.dropped_children: set[int] = set()
-        for parent, children in layout.complete:
-            if row_mask[parent] and shown[children].all():
-                row_mask[parent] = False
-                self.dropped_children.update(children)
+        parents = layout.complete_parent
+        covered = (
+            np.bincount(
+                layout.complete_of,
+                weights=~shown[layout.complete_children],
+                minlength=len(parents),
+            )
+            == 0
+        )
+        candidates = np.flatnonzero(row_mask[parents] & covered)
+        _unique, first = np.unique(parents[candidates], return_index=True)
+        chosen = candidates[first]
+        row_mask[parents[chosen]] = False
+        self.dropped_children = np.zeros(cells, dtype=bool)
+        self.dropped_children[layout.complete_children[np.isin(layout.complete_of, chosen)]] = True
         entries = free & row_mask[layout.owner]
         row_cells = np.flatnonzero(row_mask)
         row_of = np.full(cells, -1, dtype=np.int64)
@@ -215,21 +238,23 @@ class _ColumnSystem:
         classes = layout.flat[entries]
         rhs = np.bincount(rows, weights=column[classes], minlength=len(row_cells))
         equal = np.ones(len(row_cells), dtype=bool)
-        extra_rows, extra_classes, extra_rhs, extra_cells = [], [], [], []
-        for i, bound in upper_bounds.items():
-            if hidden_mask[i] or layout.phantom[i]:
-                members = np.array(structure.cells[i].members)
-                unknown = members[~known[members]]
-                if len(unknown):
-                    r = len(row_cells) + len(extra_cells)
-                    extra_cells.append(i)
-                    extra_rows.append(np.full(len(unknown), r))
-                    extra_classes.append(unknown)
-                    extra_rhs.append(bound - column[members[known[members]]].sum())
-        if extra_cells:
-            rows = np.concatenate([rows, *extra_rows])
-            classes = np.concatenate([classes, *extra_classes])
-            rhs = np.concatenate([rhs, extra_rhs])
+        # A hidden cell with a published bound on its count: an inequality over its inner
+        # cells not pinned.
+        bounded_entry = (self.bounded & (hidden_mask | layout.phantom))[layout.owner]
+        inner_known = known[layout.flat]
+        unknown = bounded_entry & ~inner_known
+        extra_cells = np.unique(layout.owner[unknown])
+        if len(extra_cells):
+            extra_row = np.full(cells, -1, dtype=np.int64)
+            extra_row[extra_cells] = len(row_cells) + np.arange(len(extra_cells))
+            pinned_part = np.bincount(
+                layout.owner[bounded_entry & inner_known],
+                weights=column[layout.flat[bounded_entry & inner_known]],
+                minlength=cells,
+            )
+            rows = np.concatenate([rows, extra_row[layout.owner[unknown]]])
+            classes = np.concatenate([classes, layout.flat[unknown]])
+            rhs = np.concatenate([rhs, bound[extra_cells] - pinned_part[extra_cells]])
             equal = np.concatenate([equal, np.zeros(len(extra_cells), dtype=bool)])
             row_cells = np.concatenate([row_cells, extra_cells])
         # Connected parts: inner cells and rows as one graph.
@@ -250,9 +275,9 @@ class _ColumnSystem:
 
     def relax(self, cell: int) -> bool:
         """Hides `cell` by deleting its equation; False when the system must be built again
-        (the cell pinned inner cells, stood for a parent's equation, or held the last equation
-        of an inner cell)."""
-        if self.pinners[cell] or cell in self.dropped_children:
+        (the cell pinned inner cells, stood for a parent's equation, held the last equation of
+        an inner cell, or has a published bound that replaces its equation)."""
+        if self.pinners[cell] or self.dropped_children[cell] or self.bounded[cell]:
             return False
         rows = np.flatnonzero((self.row_cells == cell) & self.keep)
         if not len(rows):
@@ -312,23 +337,28 @@ class _ColumnSystem:
             tables += [self._table(part, p) for p in found[3]]
         return low, high, binding, tables
 
-    def explore(self, rng: random.Random, rounds: int, cells: list | None = None) -> list:
+    def explore(self, rng: np.random.Generator, rounds: int, cells: list | None = None) -> list:
         tables = []
+        if cells is not None:
+            flat = np.fromiter((m for members in cells for m in members), dtype=np.int64)
+            group = np.repeat(np.arange(len(cells)), [len(members) for members in cells])
         for label in np.unique(self.row_labels):
             part = self._part(int(label))
             if len(part.variables) < 2:
                 continue
+            if cells is not None:
+                position = np.searchsorted(part.variables, flat).clip(max=len(part.variables) - 1)
+                inside = part.variables[position] == flat
             for _ in range(rounds):
                 if cells is None:
-                    weights = np.array([rng.choice((-1.0, 1.0)) for _ in part.variables])
+                    weights = rng.choice((-1.0, 1.0), size=len(part.variables))
                 else:
-                    weights = np.zeros(len(part.variables))
-                    for members in cells:
-                        sign = rng.choice((-1.0, 1.0))
-                        for m in members:
-                            j = part.column.get(m)
-                            if j is not None:
-                                weights[j] += sign
+                    signs = rng.choice((-1.0, 1.0), size=len(cells))
+                    weights = np.bincount(
+                        position[inside],
+                        weights=signs[group[inside]],
+                        minlength=len(part.variables),
+                    )
                     if not weights.any():
                         break
                 tables += [self._table(part, p) for p in part.directions(weights)]
@@ -373,7 +403,10 @@ def audit_run(
     if not primary:
         return
     cells = structure.cells
-    totals = [np.array([c[list(cell.members)].sum() for cell in cells]) for c in columns]
+    layout = _layout(structure)
+    totals = [
+        np.bincount(layout.owner, weights=c[layout.flat], minlength=len(cells)) for c in columns
+    ]
     values = np.sum(totals, axis=0) if len(columns) > 1 else totals[0]
     # The columns with the most answers first: they usually settle a cell on their own.
     order = sorted(range(len(columns)), key=lambda v: -columns[v].sum())
@@ -387,7 +420,7 @@ def audit_run(
 
     primaries = sorted(primary, key=lambda i: (values[i], i))
     spreads = _Spreads(structure, primaries, columns)
-    explorer = random.Random(len(primaries))  # noqa: S311 - directions to try, not a secret
+    explorer = np.random.default_rng(len(primaries))  # directions to try, not a secret
     for v in order:
         if columns[v].any():
             spreads.add(v, system(v).explore(explorer, _EXPLORE_ROUNDS))

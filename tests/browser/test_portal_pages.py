@@ -130,3 +130,46 @@ def test_an_office_admin_adds_a_user(page_factory, office_a_admin, office_a):
     user.refresh_from_db()
     assert not user.is_active
     assert page.console_errors == []
+
+
+def test_a_county_admin_adds_a_security_key_and_logs_in_with_it(page, county_a_admin):
+    from allauth.mfa.models import Authenticator
+
+    # Chromium's virtual authenticator stands in for the key: a real FIDO2 exchange, signed by
+    # the browser, checked by allauth's WebAuthn server code.
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable")
+    cdp.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "usb",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+            }
+        },
+    )
+    log_in(page, county_a_admin.email, PASSWORD)
+    page.goto("/konto/2fa/webauthn/add/")
+    if "/reauthenticate/" in page.url:
+        page.get_by_label("Passord").fill(PASSWORD)
+        page.get_by_role("button", name="Bekreft").click()
+    page.get_by_label(re.compile("Navn på nøkkelen")).fill("Nøkkelring")
+    assert axe_violations(page) == []
+    with page.expect_navigation():
+        page.get_by_role("button", name="Legg til nøkkelen").click()
+    keys = Authenticator.objects.filter(user=county_a_admin, type=Authenticator.Type.WEBAUTHN)
+    assert [key.wrap().name for key in keys] == ["Nøkkelring"]
+
+    page.context.clear_cookies()
+    page.goto("/konto/login/")
+    page.get_by_label("E-postadresse").fill(county_a_admin.email)
+    page.get_by_label("Passord").fill(PASSWORD)
+    page.get_by_role("button", name="Logg inn").click()
+    assert page.url.endswith("/konto/2fa/authenticate/")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Bruk en sikkerhetsnøkkel").click()
+    assert page.url.endswith("/fylke/46/")
+    assert page.console_errors == []
