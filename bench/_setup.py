@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import urlsplit, urlunsplit
@@ -83,3 +85,24 @@ def drop_database(maintenance_url: str, name: str) -> None:
         conn.execute(
             sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
         )
+
+
+@contextmanager
+def django_on_bench_database(
+    db: BenchDatabase, *, keep: bool, fresh: bool = True, environ: dict[str, str] | None = None
+) -> Iterator[None]:
+    """Django set up on the bench database, made anew unless `fresh` is false, with `environ`
+    on top of the measuring environment; the database is dropped afterwards unless `keep`."""
+    if fresh:
+        recreate_database(db.maintenance_url, db.name)
+    bench_environment(db.url)
+    os.environ.update(environ or {})
+    django_setup()
+    from django.db import connections
+
+    try:
+        yield
+    finally:
+        connections.close_all()
+        if not keep:
+            drop_database(db.maintenance_url, db.name)

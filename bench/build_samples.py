@@ -35,7 +35,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
-from _setup import bench_database, bench_environment, django_setup, drop_database, recreate_database
+from _setup import bench_database, django_on_bench_database
 
 BUILD_SECONDS = 5
 
@@ -57,17 +57,8 @@ def main() -> int:
     )
     if db is None:
         return 2
-    recreate_database(db.maintenance_url, db.name)
-    bench_environment(db.url)
-    django_setup()
-    from django.db import connections
-
-    try:
+    with django_on_bench_database(db, keep=args.keep):
         return run(args, db.name)
-    finally:
-        connections.close_all()
-        if not args.keep:
-            drop_database(db.maintenance_url, db.name)
 
 
 def run(args: argparse.Namespace, name: str) -> int:

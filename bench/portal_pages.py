@@ -24,7 +24,6 @@ Options: --scale national|county|tiny (default national), --requests N (default 
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import tempfile
@@ -32,7 +31,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from _setup import bench_database, bench_environment, django_setup, drop_database, recreate_database
+from _setup import bench_database, django_on_bench_database
 
 MAX_MEDIAN_MS = 150.0
 MAX_QUERIES = 20
@@ -56,18 +55,9 @@ def main() -> int:
     )
     if db is None:
         return 2
-    recreate_database(db.maintenance_url, db.name)
-    bench_environment(db.url)
-    os.environ.update({"HTTPS": "0", "STATIC_MANIFEST": "0", "ALLOWED_HOSTS": "testserver"})
-    django_setup()
-    from django.db import connections
-
-    try:
+    environ = {"HTTPS": "0", "STATIC_MANIFEST": "0", "ALLOWED_HOSTS": "testserver"}
+    with django_on_bench_database(db, keep=args.keep, environ=environ):
         return run(args, db.name)
-    finally:
-        connections.close_all()
-        if not args.keep:
-            drop_database(db.maintenance_url, db.name)
 
 
 def prepare(args: argparse.Namespace, name: str) -> int:

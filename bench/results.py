@@ -19,13 +19,12 @@ run, and the ratio. Exits 1 when a target is missed. --keep leaves the database 
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
 import sys
 import time
 
-from _setup import bench_database, bench_environment, django_setup, recreate_database
+from _setup import bench_database, django_on_bench_database
 
 TARGETS = {"publish": 30.0, "county": 0.200, "national": 0.300, "pdf": 3.0}
 LU_SAMPLED = 24_000  # about 14,000 answers at the usual response rate
@@ -195,29 +194,21 @@ def main() -> int:
     )
     if database is None:
         return 2
-    bench_environment(database.url)
     # Pages are measured over plain http with the static files served from their sources.
-    os.environ.update({"HTTPS": "0", "STATIC_MANIFEST": "0"})
-    if not args.reuse:
-        recreate_database(database.maintenance_url, database.name)
-    django_setup()
-    from django.core.management import call_command
-    from django.utils import timezone
+    environ = {"HTTPS": "0", "STATIC_MANIFEST": "0"}
+    with django_on_bench_database(
+        database, keep=args.keep, fresh=not args.reuse, environ=environ
+    ):
+        from django.core.management import call_command
+        from django.utils import timezone
 
-    if not args.reuse:
-        call_command("migrate", verbosity=0)
-        last = timezone.localdate().year - 1
-        years = list(range(last - args.years + 1, last + 1))
-        print(f"Building {args.years} years ({years[0]}–{years[-1]}) of national rounds:")
-        build(years, random.Random(args.seed))
-    ok = measure(args.requests)
-    if not args.keep:
-        from django.db import connections
-
-        connections.close_all()
-        from _setup import drop_database
-
-        drop_database(database.maintenance_url, database.name)
+        if not args.reuse:
+            call_command("migrate", verbosity=0)
+            last = timezone.localdate().year - 1
+            years = list(range(last - args.years + 1, last + 1))
+            print(f"Building {args.years} years ({years[0]}–{years[-1]}) of national rounds:")
+            build(years, random.Random(args.seed))
+        ok = measure(args.requests)
     return 0 if ok else 1
 
 

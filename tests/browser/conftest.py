@@ -80,13 +80,19 @@ def axe_violations(page) -> list[str]:
     ]
 
 
+def follow(locator) -> None:
+    """Clicks a link or a submit button and waits until the page it leads to has loaded (its
+    content may otherwise be read while the new document is still empty)."""
+    with locator.page.expect_navigation():
+        locator.click()
+
+
 def log_in(page, email: str, password: str) -> None:
     """Logs in with the password and, when the portal asks, the authenticator app's code."""
     page.goto("/konto/login/")
     page.get_by_label("E-postadresse").fill(email)
     page.get_by_label("Passord").fill(password)
-    page.get_by_role("button", name="Logg inn").click()
-    page.wait_for_load_state()
+    follow(page.get_by_role("button", name="Logg inn"))
     if page.url.endswith("/konto/2fa/authenticate/"):
         type_totp_code(page, email)
 
@@ -101,5 +107,4 @@ def type_totp_code(page, email: str) -> None:
     user_id = User.objects.get(email=email).pk
     cache.delete(f"allauth.mfa.totp.used?user={user_id}&code={code}")
     page.get_by_label("Kode fra autentiseringsappen, eller en gjenopprettingskode").fill(code)
-    page.get_by_role("button", name="Logg inn").click()
-    page.wait_for_load_state()
+    follow(page.get_by_role("button", name="Logg inn"))

@@ -3,7 +3,7 @@ from django.core.cache import cache
 
 from surveys.models import AnonymousResponse, IdentifiedResponse, RespondentRole
 from surveys.services.links import link_issue, link_path
-from tests.browser.conftest import axe_violations, log_in
+from tests.browser.conftest import axe_violations, follow, log_in
 from tests.conftest import PASSWORD
 from tests.surveys.factories import (
     ar_questionnaire,
@@ -49,40 +49,40 @@ def test_an_apprentice_answers_lu_on_a_phone_without_javascript(page_factory, co
     assert "Lærlingundersøkelsen er frivillig" in page.content()
     check(page)
 
-    page.get_by_role("link", name="Start undersøkelsen").click()
+    follow(page.get_by_role("link", name="Start undersøkelsen"))
     assert "Del 1 av 3" in page.content()
     page.get_by_role("group", name="Spørsmål laering.1").get_by_label("I stor grad").check()
     page.get_by_role("group", name="Spørsmål laering.2").get_by_label("I liten grad").check()
     check(page)
-    page.get_by_role("button", name="Neste").click()
+    follow(page.get_by_role("button", name="Neste"))
 
     assert "Del 2 av 3" in page.content()
     page.get_by_role("group", name="Spørsmål miljo.1").get_by_label("Ja").check()
     check(page)
     # Back and forward again: the answers are still there.
-    page.get_by_role("button", name="Forrige").click()
+    follow(page.get_by_role("button", name="Forrige"))
     assert (
         page.get_by_role("group", name="Spørsmål laering.1")
         .get_by_label("I stor grad")
         .is_checked()
     )
-    page.get_by_role("button", name="Neste").click()
+    follow(page.get_by_role("button", name="Neste"))
     assert page.get_by_role("group", name="Spørsmål miljo.1").get_by_label("Ja").is_checked()
-    page.get_by_role("button", name="Neste").click()
+    follow(page.get_by_role("button", name="Neste"))
 
     assert "Del 3 av 3" in page.content()
     page.get_by_label("Spørsmål om_deg.2").fill("tusen")
-    page.get_by_role("button", name="Neste").click()
+    follow(page.get_by_role("button", name="Neste"))
     assert page.get_by_role("alert").is_visible()
     check(page)  # the error summary and the field's error
     page.get_by_label("Spørsmål om_deg.2").fill("7")
     page.get_by_label("Spørsmål om_deg.3").fill("Bra lærebedrift")
-    page.get_by_role("button", name="Neste").click()
+    follow(page.get_by_role("button", name="Neste"))
 
     assert page.get_by_role("heading", level=1).inner_text() == "Send inn svarene"
     assert "Svarene dine er anonyme" in page.content()
     check(page)
-    page.get_by_role("button", name="Send inn").click()
+    follow(page.get_by_role("button", name="Send inn"))
 
     assert page.get_by_role("heading", level=1).inner_text() == "Takk for svarene dine"
     check(page)
@@ -101,11 +101,11 @@ def test_the_lbu_consent_and_refusal_pages_are_accessible(page_factory, counties
     page = phone(page_factory)
     page.goto(link_path(link_issue(leader)))
     check(page)
-    page.get_by_role("button", name="Fortsett").click()
+    follow(page.get_by_role("button", name="Fortsett"))
     assert page.get_by_role("alert").is_visible()
     check(page)
     page.get_by_label("Nei, jeg vil ikke være med").check()
-    page.get_by_role("button", name="Fortsett").click()
+    follow(page.get_by_role("button", name="Fortsett"))
     assert page.get_by_role("heading", level=1).inner_text() == "Takk"
     check(page)
 
@@ -115,7 +115,7 @@ def test_ar_validation_and_the_state_pages_are_accessible(page_factory, counties
     closed = respondent_make(round_make(lu_questionnaire(), state="closed"), county_a)
     page = phone(page_factory)
     page.goto(link_path(link_issue(office)))
-    page.get_by_role("button", name="Neste").click()
+    follow(page.get_by_role("button", name="Neste"))
     assert "Dette spørsmålet må besvares." in page.get_by_role("alert").inner_text()
     check(page)
     page.get_by_role("alert").get_by_role("link").first.click()
@@ -128,7 +128,7 @@ def test_ar_validation_and_the_state_pages_are_accessible(page_factory, counties
     page.goto("/s/kode/")
     check(page)
     page.get_by_label("Personlig kode").fill("feil kode")
-    page.get_by_role("button", name="Åpne undersøkelsen").click()
+    follow(page.get_by_role("button", name="Åpne undersøkelsen"))
     assert page.get_by_role("alert").is_visible()
     check(page)
 
@@ -150,7 +150,7 @@ def test_the_office_answers_its_annual_report_in_the_portal(
     assert check_wide == []
     page.get_by_role("group", name="Spørsmål rapportering.1").get_by_label("Ja").check()
     page.get_by_label("Spørsmål rapportering.2").fill("3")
-    page.get_by_role("button", name="Send inn").click()
+    follow(page.get_by_role("button", name="Send inn"))
     assert "Sendt inn" in page.content()
     assert axe_violations(page) == []
     assert IdentifiedResponse.objects.get().respondent == respondent

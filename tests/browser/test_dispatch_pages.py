@@ -4,7 +4,7 @@ JavaScript, and the gathering sheet with its live count."""
 import pytest
 
 from dispatch.models import RecordedMessage
-from tests.browser.conftest import axe_violations, log_in
+from tests.browser.conftest import axe_violations, follow, log_in
 from tests.conftest import PASSWORD
 from tests.dispatch.conftest import year_make
 
@@ -31,17 +31,17 @@ def test_the_county_previews_and_sends_on_a_phone(page_factory, year, county_a, 
     assert axe_violations(page) == []
     page.get_by_role("link", name="Ny invitasjon eller påminnelse: Lærlingundersøkelsen").click()
     page.get_by_label("På SMS").check()
-    page.get_by_role("button", name="Forhåndsvisning").click()
+    follow(page.get_by_role("button", name="Forhåndsvisning"))
     assert "segmenter" in page.content()
     assert axe_violations(page) == []
-    page.get_by_role("button", name="Send", exact=True).click()
+    follow(page.get_by_role("button", name="Send", exact=True))
     assert "Utsendelsen er bestilt." in page.content()
     assert page.locator("#dispatch-bar").get_attribute("value") == "100"
     assert axe_violations(page) == []
     assert RecordedMessage.objects.count() == 4
-    page.get_by_role("link", name="Sendte meldinger (registrert)").click()
+    follow(page.get_by_role("link", name="Sendte meldinger (registrert)"))
     assert axe_violations(page) == []
-    page.get_by_role("link", name="Åpne lenken i meldingen til").first.click()
+    follow(page.get_by_role("link", name="Åpne lenken i meldingen til").first)
     assert "/s/" in page.url
 
 
@@ -50,7 +50,7 @@ def test_sending_works_without_javascript(page_factory, year, county_a, county_a
     log_in(page, county_a_admin.email, PASSWORD)
     page.goto(f"/fylke/{county_a.code}/utsendelser/{year.lu.year}/lu/ny/")
     page.get_by_role("button", name="Forhåndsvisning").click()
-    page.get_by_role("button", name="Send", exact=True).click()
+    follow(page.get_by_role("button", name="Send", exact=True))
     assert "Utsendelsen er bestilt." in page.content()
     assert RecordedMessage.objects.count() == 2
 

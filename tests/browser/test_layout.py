@@ -1,6 +1,6 @@
 import pytest
 
-from tests.browser.conftest import axe_violations, log_in
+from tests.browser.conftest import axe_violations, follow, log_in
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -69,6 +69,6 @@ def test_the_organisation_switcher_works_without_javascript(page_factory, county
     page = page_factory(javascript=False)
     log_in(page, county_a_admin.email, PASSWORD)
     page.get_by_label("Organisasjon").select_option("fylke-12")
-    page.get_by_role("button", name="Bytt").click()
+    follow(page.get_by_role("button", name="Bytt"))
     assert page.url.endswith("/fylke/12/")
     assert page.get_by_role("heading", level=1).inner_text() == "Hordaland"

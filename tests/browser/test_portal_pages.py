@@ -11,7 +11,7 @@ from django.utils import timezone
 from portal.models import User
 from surveys.models import IdentifiedResponse, RespondentRole
 from tests import register_rows as reg
-from tests.browser.conftest import axe_violations, log_in
+from tests.browser.conftest import axe_violations, follow, log_in
 from tests.conftest import PASSWORD
 from tests.surveys.factories import (
     ar_questionnaire,
@@ -61,7 +61,7 @@ def test_a_county_admin_logs_in_with_two_factors_and_follows_the_autumn(
     page.goto("/konto/login/")
     page.get_by_label("E-postadresse").fill(county_a_admin.email)
     page.get_by_label("Passord").fill(PASSWORD)
-    page.get_by_role("button", name="Logg inn").click()
+    follow(page.get_by_role("button", name="Logg inn"))
     assert page.url.endswith("/konto/2fa/authenticate/")
     assert page.get_by_role("heading", level=1).inner_text() == "Tofaktorinnlogging"
     assert axe_violations(page) == []
@@ -81,13 +81,15 @@ def test_a_county_admin_logs_in_with_two_factors_and_follows_the_autumn(
     assert "42 %" in table.inner_text()  # 5 of 12
     assert page.locator("svg[role=img]").count() == 1
     assert axe_violations(page) == []
-    page.get_by_role("columnheader", name=re.compile("Svarprosent")).get_by_role("link").click()
+    follow(page.get_by_role("columnheader", name=re.compile("Svarprosent")).get_by_role("link"))
     assert "sorter=prosent" in page.url
     assert axe_violations(page) == []
 
-    page.get_by_role("navigation", name="Sidene til 46 Vestland").get_by_role(
-        "link", name="ÅR-svar"
-    ).click()
+    follow(
+        page.get_by_role("navigation", name="Sidene til 46 Vestland").get_by_role(
+            "link", name="ÅR-svar"
+        )
+    )
     assert "2 enheter: 1 har svart, 1 har ikke svart ennå." in page.content()
     assert axe_violations(page) == []
     page.get_by_role("link", name="Fjordelektro AS").click()
@@ -124,7 +126,7 @@ def test_an_office_admin_adds_a_user(page_factory, office_a_admin, office_a):
     assert user.memberships.get().training_office == office_a
     assert [m.to for m in mail.outbox] == [["ny.kollega@okvest.test"]]
 
-    page.get_by_role("link", name="ny.kollega@okvest.test").click()
+    follow(page.get_by_role("link", name="ny.kollega@okvest.test"))
     assert axe_violations(page) == []
     page.get_by_role("button", name="Deaktiver brukeren").click()
     user.refresh_from_db()
@@ -167,7 +169,7 @@ def test_a_county_admin_adds_a_security_key_and_logs_in_with_it(page, county_a_a
     page.goto("/konto/login/")
     page.get_by_label("E-postadresse").fill(county_a_admin.email)
     page.get_by_label("Passord").fill(PASSWORD)
-    page.get_by_role("button", name="Logg inn").click()
+    follow(page.get_by_role("button", name="Logg inn"))
     assert page.url.endswith("/konto/2fa/authenticate/")
     with page.expect_navigation():
         page.get_by_role("button", name="Bruk en sikkerhetsnøkkel").click()

@@ -10,7 +10,7 @@ from portal.celery import app
 from registry_import.models import ContractStatus, ImportRun, ImportStatus
 from registry_import.selectors import reference_date_of
 from tests import register_rows as rows
-from tests.browser.conftest import axe_violations, log_in
+from tests.browser.conftest import axe_violations, follow, log_in
 from tests.conftest import PASSWORD
 from tests.registry_import.conftest import ExtractBuilder
 
@@ -60,7 +60,7 @@ def test_the_quality_report_meets_wcag_aa_and_fits_a_phone(page_factory, county_
     something_of_each_kind(county_a)
     page = page_factory(width=320)
     log_in(page, county_a_admin.email, PASSWORD)
-    page.get_by_role("link", name=re.compile("Kvalitetsrapport")).click()
+    follow(page.get_by_role("link", name=re.compile("Kvalitetsrapport")))
     assert page.url.endswith("/fylke/46/kvalitet/")
     assert page.get_by_role("heading", level=1).inner_text() == "Kvalitetsrapport – Vestland"
     assert page.get_by_role("table", name="Sammendrag").is_visible()

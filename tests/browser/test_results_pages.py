@@ -4,7 +4,7 @@ the forms working without JavaScript."""
 import pytest
 
 from reporting.models import Target
-from tests.browser.conftest import axe_violations, log_in
+from tests.browser.conftest import axe_violations, follow, log_in
 from tests.conftest import PASSWORD
 from tests.reporting.conftest import (  # noqa: F401 - fixtures shared with the reporting tests
     fast_passwords,
@@ -69,7 +69,7 @@ def test_targets_and_the_pdf_work_without_javascript(page_factory, two_years, co
     log_in(page, county_a_admin.email, PASSWORD)
     page.goto("/fylke/46/mal/2030/")
     page.get_by_label("Trivsel").fill("4,3")
-    page.get_by_role("button", name="Lagre målene").click()
+    follow(page.get_by_role("button", name="Lagre målene"))
     assert "Målene ble lagret." in page.content()
     assert str(Target.objects.get(year=2030, index="trivsel").value) == "4.3"
     page.goto("/fylke/46/resultater/2024/lu/pdf/")

@@ -6,7 +6,7 @@ import pytest
 from surveys.models import Round, RoundCounty
 from surveys.services.samples import samples_build
 from tests import register_rows as reg
-from tests.browser.conftest import axe_violations, log_in
+from tests.browser.conftest import axe_violations, follow, log_in
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -33,10 +33,10 @@ def test_the_national_round_pages_meet_wcag_aa(page, rounds_with_samples, nation
     assert page.get_by_role("heading", level=1).inner_text() == "Undersøkelsesrunder"
     assert axe_violations(page) == []
 
-    page.get_by_role("link", name="Lærebedriftsundersøkelsen").click()
+    follow(page.get_by_role("link", name="Lærebedriftsundersøkelsen"))
     assert axe_violations(page) == []
     page.get_by_label("Undersøkelsen åpner").fill("2030-09-01")  # before the reference date
-    page.get_by_role("button", name="Lagre").click()
+    follow(page.get_by_role("button", name="Lagre"))
     assert "Undersøkelsen kan ikke åpne før referansedatoen." in page.content()
     assert axe_violations(page) == []
     assert page.console_errors == []
@@ -49,7 +49,7 @@ def test_the_national_calendar_is_saved_without_javascript(
     log_in(page, national_admin.email, PASSWORD)
     page.goto("/nasjonalt/runder/2030/lbu/")
     page.get_by_label("Siste svardag").fill("2031-01-05")
-    page.get_by_role("button", name="Lagre").click()
+    follow(page.get_by_role("button", name="Lagre"))
     assert "Runden ble lagret." in page.content()
     assert Round.objects.get(year=2030, kind="LBU").last_answer_day.isoformat() == "2031-01-05"
 
@@ -59,7 +59,7 @@ def test_the_county_sample_pages_meet_wcag_aa_on_a_phone(
 ):
     page = page_factory(width=320)
     log_in(page, county_a_admin.email, PASSWORD)
-    page.get_by_role("link", name="Utvalg", exact=True).click()
+    follow(page.get_by_role("link", name="Utvalg", exact=True))
     assert page.url.endswith("/fylke/46/utvalg/2030/")
     assert axe_violations(page) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
