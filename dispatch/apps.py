@@ -11,13 +11,16 @@ class DispatchConfig(AppConfig):
         from django.urls import reverse
 
         from dispatch.panels import dispatch_panel
-        from dispatch.services.closing import on_round_closing
+        from dispatch.services.closing import on_personal_data_purging, on_round_closing
         from dispatch.webhooks import on_tracking
         from portal.models import Role
         from portal.panels import NavEntry, Panel, nav_register, panel_register
-        from surveys.signals import round_closing
+        from surveys.signals import personal_data_purging, round_closing
 
         round_closing.connect(on_round_closing, dispatch_uid="dispatch_round_closing")
+        personal_data_purging.connect(
+            on_personal_data_purging, dispatch_uid="dispatch_personal_data_purging"
+        )
         tracking.connect(on_tracking, dispatch_uid="dispatch_tracking")
         senders = frozenset({Role.COUNTY, Role.OFFICE})
         panel_register(

@@ -10,6 +10,12 @@ from django.dispatch import Signal
 # the step is kept. Arguments: round (surveys.models.Round).
 round_closing = Signal()
 
+# Sent by the retention purge, inside its transaction, for the rounds whose respondents lose
+# their personal data now (closed at or before `cutoff`, also ÅR rounds, which stay identified
+# until then). Receivers delete or clear what of theirs still holds a respondent's contact data
+# and return how many rows they changed. Arguments: cutoff (datetime).
+personal_data_purging = Signal()
+
 # Sent once the close step has been committed. Receivers start work that reads what the step
 # left: the anonymous answers and the tallies (reporting publishes results). Arguments: round_id.
 round_closed = Signal()

@@ -1,9 +1,12 @@
 """At the close of an LU or LBU round (surveys.signals.round_closing): each dispatch keeps its
 counts, and every message row of the round is deleted with what the recording backend kept,
 so nothing in dispatch tells which person got which message when. ÅR is identified by law
-(R-L3) and keeps its messages until retention."""
+(R-L3) and keeps its messages until retention, which deletes what the recording backend kept
+and the providers' error texts (they may quote an address)."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from django.db.models import Count, Q
 
@@ -46,3 +49,19 @@ def round_messages_forget(round_: Round) -> int:
 
 def on_round_closing(sender, round: Round, **kwargs) -> None:
     round_messages_forget(round)
+
+
+def messages_personal_data_forget(cutoff: datetime) -> int:
+    """The recorded messages and the error texts of the rounds closed at or before `cutoff`;
+    returns the number of rows changed."""
+    recorded = RecordedMessage.objects.filter(round__closes_at__lte=cutoff).delete()[0]
+    errors = (
+        Message.objects.filter(dispatch__round__closes_at__lte=cutoff)
+        .exclude(error="")
+        .update(error="")
+    )
+    return recorded + errors
+
+
+def on_personal_data_purging(sender, cutoff: datetime, **kwargs) -> int:
+    return messages_personal_data_forget(cutoff)

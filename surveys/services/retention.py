@@ -2,8 +2,9 @@
 
 RETENTION_DAYS_AFTER_CLOSE days after a round closes, its respondents lose their name, contact
 data and the reference to the person in the register; their links and unsubmitted drafts are
-deleted. What remains of a respondent is who was asked in which unit and whether they answered,
-which the response rates need. Anonymous answers stay. Identified ÅR answers (R-L3) are deleted
+deleted, and so is what the apps above keep of their contact data (surveys.signals). What
+remains of a respondent is who was asked in which unit and whether they answered, which the
+response rates need. Anonymous answers stay. Identified ÅR answers (R-L3) are deleted
 IDENTIFIED_ANSWER_RETENTION_YEARS after their round closed.
 
 Runs and their results are logged as counts only, never as personal data."""
@@ -20,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from surveys.models import Draft, IdentifiedResponse, Respondent, RespondentLink
+from surveys.signals import personal_data_purging
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +32,7 @@ class PurgeCounts:
     links: int = 0
     drafts: int = 0
     identified_answers: int = 0
+    elsewhere: int = 0  # rows the apps above changed (surveys.signals.personal_data_purging)
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -66,6 +69,12 @@ def personal_data_purge(*, now: datetime | None = None, dry_run: bool = False) -
             links=links.delete()[0],
             drafts=drafts.delete()[0],
             identified_answers=identified.delete()[0],
+            elsewhere=sum(
+                changed or 0
+                for _receiver, changed in personal_data_purging.send(
+                    sender=None, cutoff=personal_cutoff
+                )
+            ),
         )
         if dry_run:
             transaction.set_rollback(True)

@@ -181,3 +181,22 @@ def test_at_close_the_messages_of_lu_go_and_the_dispatch_keeps_its_counts(
     assert round_messages_forget(year.ar) == 0
     assert Message.objects.filter(dispatch=ar).count() == 2
     assert lu.purpose == Purpose.INVITATION
+
+
+def test_retention_deletes_the_recorded_messages_and_error_texts_of_ar(
+    year, office_a, settings, django_capture_on_commit_callbacks
+):
+    from surveys.services.retention import personal_data_purge
+
+    ar = send(django_capture_on_commit_callbacks, year.ar, Sender(office=office_a))
+    Message.objects.filter(dispatch=ar).update(error="550 ola@example.test: no such user")
+    assert RecordedMessage.objects.filter(round=year.ar).count() == 2
+    before_retention = year.ar.closes_at + timedelta(days=settings.RETENTION_DAYS_AFTER_CLOSE - 1)
+    assert personal_data_purge(now=before_retention).elsewhere == 0
+    assert RecordedMessage.objects.filter(round=year.ar).count() == 2
+
+    after = year.ar.closes_at + timedelta(days=settings.RETENTION_DAYS_AFTER_CLOSE, minutes=1)
+    assert personal_data_purge(now=after).elsewhere == 4  # 2 recorded, 2 error texts
+    assert not RecordedMessage.objects.filter(round=year.ar).exists()
+    # The messages stay (ÅR is identified until then), without the provider's words.
+    assert list(Message.objects.filter(dispatch=ar).values_list("error", flat=True)) == ["", ""]

@@ -148,6 +148,7 @@ def test_the_scheduled_task_purges_and_returns_counts(lu_old):
         "links": 2,
         "drafts": 1,
         "identified_answers": 0,
+        "elsewhere": 0,
     }
     entry = settings.CELERY_BEAT_SCHEDULE["purge-personal-data"]
     assert entry["task"] == "surveys.tasks.purge_personal_data"
