@@ -1,5 +1,5 @@
 """How allauth works in the portal: no sign-up, failed logins limited per account and address,
-and password-reset mail sent from a task."""
+password-reset mail sent from a task, and two-factor keys sealed in the database."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.client import client_address
+from portal.secret_box import seal, unseal
 from portal.two_factor import STRONG_TYPES, user_requires_two_factor
 
 
@@ -87,6 +88,12 @@ class MFAAdapter(DefaultMFAAdapter):
 
     def _get_site_name(self) -> str:
         return settings.MFA_TOTP_ISSUER
+
+    def encrypt(self, text: str) -> str:
+        return seal(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return unseal(encrypted_text)
 
 
 def password_reset_mail_send(*, email: str, base_url: str, language: str) -> int:

@@ -23,6 +23,9 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
     SECRET_KEY = "insecure-demo-key-only-for-debug-" + "x" * 32
+# Earlier secret keys, while a rotation is under way: sessions, reset links and the two-factor
+# keys sealed under them still open (portal.secret_box; run `manage.py mfa_reseal`, then drop).
+SECRET_KEY_FALLBACKS = envlist("SECRET_KEY_FALLBACKS")
 
 # A keyed pseudonym replaces every identity number; losing this key makes the register unable
 # to recognise people across extracts, so it is separate from SECRET_KEY and must be kept.

@@ -1,6 +1,8 @@
 """Two-factor login (allauth.mfa): required for national and county administrators and for
 staff before any page but the account pages, the Django admin included; offered to everyone."""
 
+import io
+
 import pytest
 from allauth.mfa.models import Authenticator
 from django.core.cache import cache
@@ -172,3 +174,54 @@ def test_the_demo_gives_its_county_and_national_admins_an_authenticator(
     assert Authenticator.objects.filter(user=county_a_admin, type="recovery_codes").exists()
     text = "\n".join(printed)
     assert secrets["fylke@demo.no"] in text and "recovery codes" in text
+
+
+def _stored(user, kind: str) -> dict:
+    return Authenticator.objects.values_list("data", flat=True).get(user=user, type=kind)
+
+
+def test_the_two_factor_keys_are_sealed_in_the_database(county_a_admin):
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+
+    RecoveryCodes.activate(county_a_admin)
+    stored_secret = _stored(county_a_admin, "totp")["secret"]
+    assert TOTP_SECRET not in stored_secret and stored_secret.startswith("gAAAAA")
+    assert _stored(county_a_admin, "recovery_codes")["seed"].startswith("gAAAAA")
+    totp = Authenticator.objects.get(user=county_a_admin, type="totp").wrap()
+    assert totp.validate_code(fresh_code(county_a_admin))
+
+
+def test_a_rotated_secret_key_keeps_the_codes_working_and_mfa_reseal_moves_them(
+    county_a_admin, settings
+):
+    from cryptography.fernet import InvalidToken
+    from django.core.management import call_command
+
+    old_key = settings.SECRET_KEY
+    settings.SECRET_KEY = "the-new-secret-key-" + "n" * 40
+    settings.SECRET_KEY_FALLBACKS = [old_key]
+    totp = Authenticator.objects.get(user=county_a_admin, type="totp")
+    assert totp.wrap().validate_code(fresh_code(county_a_admin))
+
+    call_command("mfa_reseal", stdout=io.StringIO())
+    settings.SECRET_KEY_FALLBACKS = []
+    totp.refresh_from_db()
+    assert totp.wrap().validate_code(fresh_code(county_a_admin))
+
+    settings.SECRET_KEY = old_key  # a key that never sealed it opens nothing
+    with pytest.raises(InvalidToken):
+        totp.wrap().validate_code(totp_code(TOTP_SECRET))
+
+
+def test_keys_stored_before_sealing_still_work_and_are_sealed_by_mfa_reseal(county_a_admin):
+    from django.core.management import call_command
+
+    Authenticator.objects.filter(user=county_a_admin, type="totp").update(
+        data={"secret": TOTP_SECRET}
+    )
+    totp = Authenticator.objects.get(user=county_a_admin, type="totp")
+    assert totp.wrap().validate_code(fresh_code(county_a_admin))
+    call_command("mfa_reseal", stdout=io.StringIO())
+    assert _stored(county_a_admin, "totp")["secret"].startswith("gAAAAA")
+    totp.refresh_from_db()
+    assert totp.wrap().validate_code(fresh_code(county_a_admin))
