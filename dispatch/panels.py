@@ -13,7 +13,7 @@ from django.utils import timezone
 from dispatch.audience import Sender
 from dispatch.models import Dispatch, DispatchState
 from dispatch.selectors import SURVEY_ORDER
-from dispatch.services.quotas import quota_limit, quotas_used
+from dispatch.services.quotas import quotas_left
 from portal.access import Scope
 from surveys.models import Round
 
@@ -36,13 +36,9 @@ def dispatch_panel(request: HttpRequest, scope: Scope) -> dict[str, Any] | None:
         .annotate(n=Count("id"))
         .order_by()
     )
-    used = quotas_used(rounds, sender)
+    left = quotas_left(rounds, sender)
     surveys = [
-        {
-            "round": r,
-            "dispatches": counts.get(r.pk, 0),
-            "sms_left": max(quota_limit(r, sender) - used.get(r.pk, 0), 0),
-        }
+        {"round": r, "dispatches": counts.get(r.pk, 0), "sms_left": left[r.pk]}
         for r in rounds
     ]
     url = reverse(

@@ -46,11 +46,19 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
 
 
+# Characters Excel refuses in a sheet's name; the name has at most 31 characters.
+_SHEET_TITLE_REFUSED = str.maketrans({c: "-" for c in "/\\?*[]:"})
+
+
+def _sheet_title(title: str) -> str:
+    return title.translate(_SHEET_TITLE_REFUSED)[:31].strip("'") or "Sheet"
+
+
 def excel_xlsx(headers: Iterable[Any], rows: Iterable[Iterable[Any]], title: str) -> bytes:
     """One sheet with a bold header row. Text is stored as text, so no cell is ever taken for
     a formula; numbers stay numbers."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31] or "Sheet")
+    sheet = workbook.create_sheet(_sheet_title(title))
     sheet.freeze_panes = "A2"
 
     def cell(value: Any, bold: bool = False) -> WriteOnlyCell:

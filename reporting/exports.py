@@ -3,15 +3,13 @@ selectors as the pages, so every output shows the same figures and hides the sam
 
 from __future__ import annotations
 
-import io
 import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
-from portal.downloads import excel_csv
+from portal.downloads import excel_csv, excel_xlsx
 from reporting.figures import HIDDEN, Figure
 from reporting.items import Item
 from reporting.models import Publication, ResultUnit
@@ -217,15 +215,7 @@ def as_csv(table: Table) -> bytes:
 
 
 def as_xlsx(table: Table) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = table.title[:31].replace("/", "-").replace(":", "")
-    sheet.append(table.columns)
-    for row in table.rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return excel_xlsx(table.columns, table.rows, table.title)
 
 
 def as_json(tables: list[Table], publication: Publication) -> bytes:

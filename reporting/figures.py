@@ -65,9 +65,6 @@ class Figure:
         return self.mean if self.mean is not None else self.yes_share
 
 
-MISSING = Figure(missing=True)
-
-
 def figure_of(item: Item, raw: dict[str, Any] | None, threshold: int) -> Figure:
     if raw is None:
         return Figure(missing=True)

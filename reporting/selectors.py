@@ -10,7 +10,7 @@ from functools import lru_cache
 from django.utils.translation import gettext as _
 
 from portal.models import County
-from reporting.figures import MISSING, Figure, figure_of
+from reporting.figures import Figure, figure_of
 from reporting.items import ANSWERS, INDEX_PREFIX, Item, items_of
 from reporting.models import Publication, ResultUnit, Target
 from reporting.scopes import ResultScope
@@ -106,7 +106,8 @@ def _index_members(questionnaire_id: int) -> dict[str, list[str]]:
 # --- Figures of units -------------------------------------------------------------------------
 
 
-def _unit_figures(publication: Publication, **filters) -> dict | None:
+def unit_figures(publication: Publication, **filters) -> dict | None:
+    """The published figures of the one unit the filters name; None when there is none."""
     row = ResultUnit.objects.filter(publication=publication, **filters).values("figures").first()
     return row["figures"] if row else None
 
@@ -168,16 +169,16 @@ def targets_of(scope: ResultScope, year: int, kind: str) -> dict[str, Decimal]:
 def results_overview(scope: ResultScope, publication: Publication) -> Overview:
     threshold = publication.threshold
     items = publication_items(publication)
-    own = _unit_figures(publication, **scope.unit_filter)
-    national = _unit_figures(publication, unit_type="N") or {}
+    own = unit_figures(publication, **scope.unit_filter)
+    national = unit_figures(publication, unit_type="N") or {}
     home = None
     if scope.level == "office":
-        home = _unit_figures(publication, unit_type="C", county=office_home_county(scope)) or {}
+        home = unit_figures(publication, unit_type="C", county=office_home_county(scope)) or {}
     previous = publication_before(publication)
     before: dict = {}
     previous_items: dict[str, Item] = {}
     if previous is not None:
-        before = _unit_figures(previous, **scope.unit_filter) or {}
+        before = unit_figures(previous, **scope.unit_filter) or {}
         previous_items = {i.code: i for i in publication_items(previous)}
     targets = targets_of(scope, publication.round.year, publication.round.kind)
     overview = Overview(
@@ -198,8 +199,6 @@ def results_overview(scope: ResultScope, publication: Publication) -> Overview:
             )
             if code is not None and code in previous_items:
                 last_year = figure_of(previous_items[code], before.get(code), threshold)
-                if not before:
-                    last_year = MISSING
         overview.rows.append(
             OverviewRow(
                 item=item,

@@ -41,14 +41,14 @@ from dispatch.models import (
     SkipReason,
     SmsOptOut,
 )
-from dispatch.rendering import FIELDS, Variant, first_name_of, sms_text, template, texts
-from dispatch.services.planning import LANGUAGES, variant_for
+from dispatch.rendering import FIELDS, first_name_of, sms_text, template, texts
+from dispatch.services.planning import LANGUAGES, Variants
 from surveys.models import Respondent, RespondentRole, SurveyKind
-from surveys.services.links import link_path, links_issue
+from surveys.services.links import TOKEN_LENGTH, link_path, links_issue_for_round
 
 logger = logging.getLogger(__name__)
 
-_PLACEHOLDER = "0" * 26  # a token's length, to split the link's path around
+_PLACEHOLDER = "0" * TOKEN_LENGTH  # to split the link's path around
 # The error of a message whose address or number the provider refused: never tried again.
 REFUSED = "refused: "
 
@@ -168,30 +168,21 @@ def _prepare(
             state=MessageState.SKIPPED, skip_reason=reason
         )
     # One fresh token per message: a respondent with e-mail and SMS gets two.
-    tokens: list[str] = []
-    for channel in (Channel.EMAIL, Channel.SMS):
-        stubs = [_stub(p[0], round_) for _m, c, p in going if c == channel]
-        issued = links_issue(stubs)
-        tokens += [issued[s.pk] for s in stubs]
     going.sort(key=lambda g: g[1] != Channel.EMAIL)
+    tokens = links_issue_for_round([person[0] for _m, _c, person in going], round_)
     sender = Sender(county=dispatch.county, office=dispatch.training_office)
     merge = settings.DISPATCH_EMAIL_MERGE_FIELD
     # The link's path around a token, found once for the chunk.
     before, after = link_path(_PLACEHOLDER).split(_PLACEHOLDER)
     before = f"{settings.SITE_URL}{before}"
-    variants: dict[tuple, Variant] = {}
+    variants = Variants(round_, sender, dispatch.purpose)
     outgoing = []
     for (message_id, channel, person), token in zip(going, tokens, strict=True):
         name = first_name_of(person[1])
         language = person[7] if person[7] in LANGUAGES else dispatch.language
         unit = (person[10] if person[8] == RespondentRole.OFFICE else person[9]) or ""
         continues = round_.kind == SurveyKind.AR and person[11] is not None
-        key = (language, bool(name), continues)
-        variant = variants.get(key)
-        if variant is None:
-            variant = variants[key] = variant_for(
-                round_, sender, dispatch.purpose, language, name=name, continues=continues
-            )
+        variant = variants(language, name=name, continues=continues)
         link = f"{before}{token}{after}"
         message = Outgoing(
             message_id=message_id,
@@ -212,13 +203,6 @@ def _prepare(
             )
         outgoing.append(message)
     return outgoing, sum(len(ids) for ids in skip.values())
-
-
-def _stub(pk: int, round_) -> Respondent:
-    """A respondent as links_issue needs it (its id and round), without loading it again."""
-    stub = Respondent.from_db("default", ["id", "round_id"], [pk, round_.pk])
-    stub.round = round_
-    return stub
 
 
 def _merge_fields(message: Outgoing, variant, merge: str, name: str, link: str, unit: str):

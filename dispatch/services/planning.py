@@ -152,6 +152,24 @@ def variant_for(
     )
 
 
+class Variants:
+    """variant_for with the round, sender and purpose of one dispatch fixed: each shape
+    (language, named or not, continuing to LBU or not) is made once."""
+
+    def __init__(self, round_: Round, sender: Sender, purpose: str) -> None:
+        self.round, self.sender, self.purpose = round_, sender, purpose
+        self._made: dict[tuple[str, bool, bool], Variant] = {}
+
+    def __call__(self, language: str, *, name: str, continues: bool) -> Variant:
+        key = (language, bool(name), continues)
+        variant = self._made.get(key)
+        if variant is None:
+            variant = self._made[key] = variant_for(
+                self.round, self.sender, self.purpose, language, name=name, continues=continues
+            )
+        return variant
+
+
 def example_link() -> str:
     """A link of the real length with a random code that leads nowhere: the preview shows
     the texts as sent, but links are only issued when a message is sent."""
@@ -355,20 +373,19 @@ def dispatch_plan(request: DispatchRequest, *, now: datetime | None = None) -> P
             sms_people.append((language, row))
 
     link = example_link()
+    variants = Variants(request.round, request.sender, request.purpose)
     for language, count in sorted(languages.items(), key=lambda item: -item[1]):
         row = first_of_language[language]
-        variant, first_name, unit = _variant_of(request, language, row)
+        variant, first_name, unit = _variant_of(variants, language, row)
         plan.samples.append(
             Sample(language, count, texts(variant, first_name=first_name, link=link, unit=unit))
         )
     if request.by_sms:
-        plan.sms = _sms_summary(request, sms_people, link)
+        plan.sms = _sms_summary(variants, sms_people, link)
     return plan
 
 
-def _variant_of(
-    request: DispatchRequest, language: str, row: tuple, memo: dict | None = None
-) -> tuple[Variant, str, str]:
+def _variant_of(variants: Variants, language: str, row: tuple) -> tuple[Variant, str, str]:
     name, company_name, office_name, role, continues_to = (
         row[1],
         row[8],
@@ -378,31 +395,17 @@ def _variant_of(
     )
     first_name = first_name_of(name)
     unit = (office_name if role == RespondentRole.OFFICE else company_name) or ""
-    continues = request.round.kind == SurveyKind.AR and continues_to is not None
-    key = (language, bool(first_name), continues)
-    variant = memo.get(key) if memo is not None else None
-    if variant is None:
-        variant = variant_for(
-            request.round,
-            request.sender,
-            request.purpose,
-            language,
-            name=first_name,
-            continues=continues,
-        )
-        if memo is not None:
-            memo[key] = variant
-    return variant, first_name, unit
+    continues = variants.round.kind == SurveyKind.AR and continues_to is not None
+    return variants(language, name=first_name, continues=continues), first_name, unit
 
 
-def _sms_summary(request: DispatchRequest, people: list[tuple], link: str) -> SmsSummary:
+def _sms_summary(variants: Variants, people: list[tuple], link: str) -> SmsSummary:
     """Segments of every SMS: the text differs only in the recipient's name and unit, so each
     shape (variant, length and alphabet of those values) is measured once."""
     summary = SmsSummary()
     measured: dict[tuple, SmsLength] = {}
-    memo: dict[tuple, Variant] = {}
     for language, row in people:
-        variant, first_name, unit = _variant_of(request, language, row, memo)
+        variant, first_name, unit = _variant_of(variants, language, row)
         values = first_name + unit
         key = (variant, len(values), bool(first_non_gsm(values)))
         length = measured.get(key)

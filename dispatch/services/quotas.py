@@ -30,11 +30,6 @@ def quota_limit(round_: Round, sender: Sender) -> int:
     return LIMITS[(round_.kind, sender.is_county)]
 
 
-def quota_used(round_: Round, sender: Sender) -> int:
-    row = SmsQuota.objects.filter(round=round_, **sender.filter).first()
-    return row.used if row else 0
-
-
 def quotas_used(rounds: list[Round], sender: Sender) -> dict[int, int]:
     """SMS dispatches used by the sender, by round id, for several rounds in one query."""
     return dict(
@@ -42,8 +37,18 @@ def quotas_used(rounds: list[Round], sender: Sender) -> dict[int, int]:
     )
 
 
+def quotas_left(rounds: list[Round], sender: Sender) -> dict[int, int]:
+    """SMS dispatches the sender has left, by round id, in one query."""
+    used = quotas_used(rounds, sender)
+    return {r.pk: max(quota_limit(r, sender) - used.get(r.pk, 0), 0) for r in rounds}
+
+
+def quota_used(round_: Round, sender: Sender) -> int:
+    return quotas_used([round_], sender).get(round_.pk, 0)
+
+
 def quota_left(round_: Round, sender: Sender) -> int:
-    return max(quota_limit(round_, sender) - quota_used(round_, sender), 0)
+    return quotas_left([round_], sender)[round_.pk]
 
 
 def _row(round_: Round, sender: Sender) -> SmsQuota:

@@ -14,10 +14,15 @@ from django.utils.translation import gettext as _
 
 from portal.models import User
 from reporting.figures import Figure, figure_of
-from reporting.items import INDEX_PREFIX, Item, items_of
+from reporting.items import Item, items_of
 from reporting.models import Target
 from reporting.scopes import ResultScope
-from reporting.selectors import predecessor_code, publication_get, publication_items
+from reporting.selectors import (
+    predecessor_code,
+    publication_get,
+    publication_items,
+    unit_figures,
+)
 from surveys.models import Questionnaire, Round, SurveyKind
 from surveys.services.questionnaires import questionnaire_for
 
@@ -67,8 +72,8 @@ def target_fields(scope: ResultScope, year: int) -> list[TargetField]:
         own = national = {}
         last_items: dict[str, Item] = {}
         if last is not None:
-            own = _figures(last, scope.unit_filter)
-            national = _figures(last, {"unit_type": "N"})
+            own = unit_figures(last, **scope.unit_filter) or {}
+            national = unit_figures(last, unit_type="N") or {}
             last_items = {i.code: i for i in publication_items(last)}
         for item in items_of(questionnaire):
             if item.kind != "index":
@@ -87,11 +92,6 @@ def target_fields(scope: ResultScope, year: int) -> list[TargetField]:
                 )
             )
     return fields
-
-
-def _figures(publication, filters: dict) -> dict:
-    row = publication.units.filter(**filters).values("figures").first()
-    return row["figures"] if row else {}
 
 
 def targets_save(
@@ -123,6 +123,3 @@ def targets_save(
             else:
                 Target.objects.update_or_create(**lookup, defaults={"value": value, "set_by": user})
 
-
-def index_code(item: Item) -> str:
-    return item.code.removeprefix(INDEX_PREFIX)

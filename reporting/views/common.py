@@ -14,8 +14,9 @@ from reporting.models import Publication
 from reporting.scopes import ResultScope
 from reporting.selectors import publication_get
 from surveys.models import SurveyKind
+from surveys.selectors import kind_from_slug
 
-KINDS = {"lu": SurveyKind.LU, "lbu": SurveyKind.LBU}
+RESULT_KINDS = (SurveyKind.LU, SurveyKind.LBU)
 
 ScopedView = Callable[..., HttpResponse]
 
@@ -48,14 +49,11 @@ def for_office(view: ScopedView) -> ScopedView:
 
 
 def survey_kind(slug: str) -> str:
-    try:
-        return KINDS[slug]
-    except KeyError as error:
-        raise Http404 from error
-
-
-def kind_slug(kind: str) -> str:
-    return kind.lower()
+    """LU or LBU from the URL's slug; 404 for any other (ÅR has no published results)."""
+    kind = kind_from_slug(slug)
+    if kind not in RESULT_KINDS:
+        raise Http404
+    return kind
 
 
 def publication_or_404(year: int, slug: str) -> Publication:

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from portal.access import get_county_or_404, get_office_or_404
 from portal.audit import audit_record
-from portal.downloads import attachment
+from portal.downloads import CSV_TYPE, XLSX_TYPE, attachment
 from portal.models import AuditAction
 from reporting.exports import (
     Table,
@@ -26,11 +26,7 @@ from reporting.scopes import ResultScope
 from reporting.selectors import breakdown_units, publication_items, publications_of
 from reporting.views.common import publication_or_404, survey_kind
 
-FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "json": "application/json; charset=utf-8",
-}
+FORMATS = {"csv": CSV_TYPE, "xlsx": XLSX_TYPE, "json": "application/json; charset=utf-8"}
 
 
 def scope_tables(scope: ResultScope, publication: Publication) -> list[Table]:

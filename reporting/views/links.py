@@ -42,10 +42,6 @@ class RoundLinks:
             "" if self.scope.level == "national" else self._url("results_pdf", self.year, self.kind)
         )
 
-    @property
-    def targets(self) -> str:
-        return "" if self.scope.level == "national" else self._url("targets", self.year + 1)
-
     def item(self, slug: str) -> str:
         return self._url("results_item", self.year, self.kind, slug)
 

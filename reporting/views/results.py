@@ -25,9 +25,10 @@ from reporting.selectors import (
     results_overview,
     results_trend,
 )
-from reporting.views.common import kind_slug, publication_or_404, survey_kind
+from reporting.views.common import publication_or_404, survey_kind
 from reporting.views.links import RoundLinks
 from surveys.models import SurveyKind
+from surveys.selectors import kind_slug
 
 
 def _context(request: HttpRequest, scope: ResultScope, **extra) -> dict:
@@ -214,13 +215,7 @@ def results_trends(request: HttpRequest, scope: ResultScope, kind: str) -> HttpR
                 (county, ResultScope.of_county(county).url("results_trends", kind))
                 for county in old_units(request, scope, publications[-1].round.year)
             ],
-            downloads=[
-                (
-                    fmt.upper(),
-                    scope.url("results_table", publications[0].round.year, kind, "utvikling", fmt),
-                )
-                for fmt in ("csv", "xlsx", "json")
-            ],
+            downloads=RoundLinks(scope, publications[0].round.year, kind).downloads("utvikling"),
         ),
     )
 

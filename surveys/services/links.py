@@ -15,6 +15,7 @@ import logging
 import secrets
 import time
 from collections.abc import Iterable
+from datetime import datetime
 
 from django.core.cache import cache
 from django.http import HttpRequest
@@ -23,7 +24,7 @@ from django.utils.crypto import salted_hmac
 
 from portal.bulk import rows_insert
 from portal.client import client_address
-from surveys.models import Respondent, RespondentLink
+from surveys.models import Respondent, RespondentLink, Round
 from surveys.services.link_lookup import link_lookup
 
 logger = logging.getLogger(__name__)
@@ -73,13 +74,26 @@ def link_issue(respondent: Respondent) -> str:
 
 def links_issue(respondents: Iterable[Respondent]) -> dict[int, str]:
     """Fresh tokens for many respondents in one insert: {respondent id: token}."""
-    tokens: dict[int, str] = {}
+    respondents = list(respondents)
+    tokens = _links_write((r.pk, r.round.closes_at) for r in respondents)
+    return {r.pk: token for r, token in zip(respondents, tokens, strict=True)}
+
+
+def links_issue_for_round(respondent_ids: Iterable[int], round_: Round) -> list[str]:
+    """Fresh tokens, in the order of the ids, for respondents of `round_` that are not loaded
+    (an id may come twice: each time it gets a token of its own)."""
+    return _links_write((respondent_id, round_.closes_at) for respondent_id in respondent_ids)
+
+
+def _links_write(targets: Iterable[tuple[int, datetime]]) -> list[str]:
+    tokens = []
     rows = []
-    for respondent in respondents:
+    for respondent_id, expires_at in targets:
         token = token_new()
-        tokens[respondent.pk] = token
-        rows.append((respondent.pk, token_hash(token), respondent.round.closes_at))
-    rows_insert(RespondentLink, ("respondent_id", "token_hash", "expires_at"), rows)
+        tokens.append(token)
+        rows.append((respondent_id, token_hash(token), expires_at))
+    if rows:
+        rows_insert(RespondentLink, ("respondent_id", "token_hash", "expires_at"), rows)
     return tokens
 
 
