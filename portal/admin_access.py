@@ -9,20 +9,12 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from portal.models import Membership, Role
+from portal.access import user_scopes
+from portal.models import Role
 
 
 def holds_national_role(request: HttpRequest) -> bool:
-    cached = getattr(request, "_portal_national", None)
-    if cached is None:
-        user = request.user
-        cached = bool(
-            user.is_authenticated
-            and user.is_active
-            and Membership.objects.filter(user=user, role=Role.NATIONAL).exists()
-        )
-        request._portal_national = cached  # type: ignore[attr-defined]
-    return cached
+    return any(scope.role == Role.NATIONAL for scope in user_scopes(request))
 
 
 class NationalOnlyAdminMixin:

@@ -6,17 +6,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.db.models import Q, QuerySet
 
 from portal.access import Scope
 from portal.models import AuditEntry, Membership, Role
-from portal.oslo import OSLO
-
-
-def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=OSLO)
+from portal.oslo import OSLO, oslo_datetime
 
 
 def audit_entries(
@@ -58,9 +54,9 @@ def audit_filtered(
     if action:
         entries = entries.filter(action=action)
     if since is not None:
-        entries = entries.filter(at__gte=_day_start(since))
+        entries = entries.filter(at__gte=oslo_datetime(since))
     if until is not None:
-        entries = entries.filter(at__lt=_day_start(until + timedelta(days=1)))
+        entries = entries.filter(at__lt=oslo_datetime(until + timedelta(days=1)))
     if email:
         entries = entries.filter(email__icontains=email.strip())
     if county_code:

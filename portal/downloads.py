@@ -54,24 +54,28 @@ def _sheet_title(title: str) -> str:
     return title.translate(_SHEET_TITLE_REFUSED)[:31].strip("'") or "Sheet"
 
 
+def sheet_append(sheet: Any, values: Iterable[Any], bold: bool = False) -> None:
+    """One row of a write-only sheet. Text is stored as text, so no cell is ever taken for a
+    formula; numbers stay numbers."""
+    cells = []
+    for value in values:
+        cell = WriteOnlyCell(sheet, value=value)
+        if isinstance(value, str):
+            cell.data_type = "s"
+        if bold:
+            cell.font = Font(bold=True)
+        cells.append(cell)
+    sheet.append(cells)
+
+
 def excel_xlsx(headers: Iterable[Any], rows: Iterable[Iterable[Any]], title: str) -> bytes:
-    """One sheet with a bold header row. Text is stored as text, so no cell is ever taken for
-    a formula; numbers stay numbers."""
+    """One sheet with a bold header row (sheet_append)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_sheet_title(title))
     sheet.freeze_panes = "A2"
-
-    def cell(value: Any, bold: bool = False) -> WriteOnlyCell:
-        result = WriteOnlyCell(sheet, value=value)
-        if isinstance(value, str):
-            result.data_type = "s"
-        if bold:
-            result.font = Font(bold=True)
-        return result
-
-    sheet.append([cell(str(h), bold=True) for h in headers])
+    sheet_append(sheet, [str(h) for h in headers], bold=True)
     for cells in rows:
-        sheet.append([cell(v) for v in cells])
+        sheet_append(sheet, cells)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -15,12 +15,3 @@ nav_register(
         priority=20,
     )
 )
-nav_register(
-    NavEntry(
-        "quality",
-        _("Quality report"),
-        lambda scope: reverse("county_quality", args=[scope.county.code]),
-        roles=frozenset({Role.COUNTY}),
-        priority=10,
-    )
-)

@@ -31,6 +31,15 @@ def _org_url(county_name: str, office_name: str):
 
 nav_register(
     NavEntry(
+        "quality",
+        _("Quality report"),
+        lambda scope: reverse("county_quality", args=[scope.county.code]),
+        roles=frozenset({Role.COUNTY}),
+        priority=10,
+    )
+)
+nav_register(
+    NavEntry(
         "rounds",
         _("Survey rounds"),
         lambda scope: reverse("national_rounds"),

@@ -10,7 +10,7 @@ and the downloads."""
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -21,10 +21,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
-from portal.downloads import excel_csv
+from portal.downloads import sheet_append
 from portal.models import Company, County, TrainingOffice
 from portal.oslo import OSLO
 from registry_import import register_checks
@@ -256,11 +254,9 @@ DISAGREEMENT_HEADERS = [
 ]
 
 
-def quality_categories(county: County, dates: ReferenceDates | date) -> list[Category]:
+def quality_categories(county: County, dates: ReferenceDates) -> list[Category]:
     """The county's lists of what to correct, as lazy querysets (nothing is read until a page or
     a download asks). Only rows still in the register are listed."""
-    if isinstance(dates, date):
-        dates = ReferenceDates(lu=dates, units=dates)
     units = dates.units
     checks = register_checks
     return [
@@ -408,25 +404,6 @@ def _undeliverable_category(county: County, reference_date: date) -> Category:
 # --- Downloads ------------------------------------------------------------------------------
 
 
-def category_csv(category: Category) -> bytes:
-    """The whole category as CSV the way Excel in Norway opens it."""
-    return excel_csv(category.headers, category.all_cells())
-
-
-def _text_cell(sheet: Any, value: Any, bold: bool = False) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str):
-        # Stored as text, so a value starting with "=" is never taken for a formula.
-        cell.data_type = "s"
-    if bold:
-        cell.font = Font(bold=True)
-    return cell
-
-
-def _append(sheet: Any, values: Iterable[Any], bold: bool = False) -> None:
-    sheet.append([_text_cell(sheet, v, bold) for v in values])
-
-
 def quality_workbook(
     county: County, dates: ReferenceDates, categories: list[Category], countdown: Countdown
 ) -> bytes:
@@ -435,33 +412,33 @@ def quality_workbook(
     overview = workbook.create_sheet(_("Overview"))
     overview.column_dimensions["A"].width = 60
     overview.column_dimensions["B"].width = 24
-    _append(overview, [_("Quality report"), str(county)], bold=True)
-    _append(overview, [_("Reference date"), date_format(dates.lu, "SHORT_DATE_FORMAT")])
+    sheet_append(overview, [_("Quality report"), str(county)], bold=True)
+    sheet_append(overview, [_("Reference date"), date_format(dates.lu, "SHORT_DATE_FORMAT")])
     if dates.units != dates.lu:
-        _append(
+        sheet_append(
             overview,
             [_("Reference date of ÅR and LBU"), date_format(dates.units, "SHORT_DATE_FORMAT")],
         )
     deadline = countdown.passed or countdown.deadline
-    _append(
+    sheet_append(
         overview,
         [
             _("Deadline for corrections in VIGO"),
             date_format(deadline.astimezone(OSLO), "SHORT_DATETIME_FORMAT"),
         ],
     )
-    _append(overview, [])
+    sheet_append(overview, [])
     for category in categories:
-        _append(overview, [str(category.title), category.rows.count()])
+        sheet_append(overview, [str(category.title), category.rows.count()])
 
     for category in categories:
         sheet = workbook.create_sheet(str(category.sheet_title)[:31])
         sheet.freeze_panes = "A2"
         for index in range(len(category.headers)):
             sheet.column_dimensions[chr(ord("A") + index)].width = 24
-        _append(sheet, [str(h) for h in category.headers], bold=True)
+        sheet_append(sheet, [str(h) for h in category.headers], bold=True)
         for cells in category.all_cells():
-            _append(sheet, cells)
+            sheet_append(sheet, cells)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -5,19 +5,11 @@ year's county structure, with `parallel` to share the reading with a second proc
 
 from registry_import.validation.reading import RECORDS, FileResult, problem
 from registry_import.validation.rows import (
-    PROFESSIONAL_LEADER,
-    TRAINING_COMPANY,
-    TRAINING_OFFICE,
     RowChecker,
-    not_placed_message,
 )
 from registry_import.validation.values import (
-    EMAIL_MAX_LENGTH,
-    MOBILE_MAX_LENGTH,
-    SYNTHETIC_MONTH_OFFSET,
     InvalidValue,
     check_email,
-    hidden,
     is_synthetic,
     looks_like_identity_number,
     normalise_mobile,
@@ -29,27 +21,18 @@ from registry_import.validation.values import (
     parse_identity_number,
     parse_municipality,
     parse_orgnr,
-    shown,
     synthetic_identity_number,
 )
 
 __all__ = [
-    "EMAIL_MAX_LENGTH",
-    "MOBILE_MAX_LENGTH",
-    "PROFESSIONAL_LEADER",
     "RECORDS",
-    "SYNTHETIC_MONTH_OFFSET",
-    "TRAINING_COMPANY",
-    "TRAINING_OFFICE",
     "FileResult",
     "InvalidValue",
     "RowChecker",
     "check_email",
-    "hidden",
     "is_synthetic",
     "looks_like_identity_number",
     "normalise_mobile",
-    "not_placed_message",
     "parse_bool",
     "parse_contract_kind",
     "parse_contract_status",
@@ -59,6 +42,5 @@ __all__ = [
     "parse_municipality",
     "parse_orgnr",
     "problem",
-    "shown",
     "synthetic_identity_number",
 ]

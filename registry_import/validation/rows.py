@@ -67,12 +67,6 @@ REFERENCE_MESSAGES = {
         gettext_lazy("The professional leader was not imported (see line %(line)s of %(file)s)."),
     ),
 }
-# Kept for code that names them one by one.
-TRAINING_OFFICE, TRAINING_COMPANY, PROFESSIONAL_LEADER = (
-    REFERENCE_MESSAGES[OFFICES],
-    REFERENCE_MESSAGES[COMPANIES],
-    REFERENCE_MESSAGES[LEADERS],
-)
 
 # Below this many contract rows a second process costs more than it saves.
 PARALLEL_FROM_ROWS = 20_000

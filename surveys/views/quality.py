@@ -13,13 +13,12 @@ from django.views.decorators.http import require_GET
 
 from portal.access import county_view
 from portal.audit import audit_record
-from portal.downloads import attachment
+from portal.downloads import CSV_TYPE, XLSX_TYPE, attachment, excel_csv
 from portal.models import AuditAction, County
 from portal.paging import paged_list
 from portal.views import page_or_fragment
 from surveys.quality import (
     Category,
-    category_csv,
     deadline_countdown,
     quality_categories,
     quality_reference_dates,
@@ -27,7 +26,6 @@ from surveys.quality import (
 )
 
 QUALITY_PAGE_SIZE = 100
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _survey_year() -> int:
@@ -81,8 +79,8 @@ def quality_report_csv(request: HttpRequest, county: County, category: str) -> H
                 detail={"format": "csv"},
             )
             return attachment(
-                category_csv(candidate),
-                "text/csv; charset=utf-8",
+                excel_csv(candidate.headers, candidate.all_cells()),
+                CSV_TYPE,
                 f"kvalitet-{county.code}-{year}-{category}.csv",
             )
     raise Http404

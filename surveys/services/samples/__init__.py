@@ -6,7 +6,6 @@ writing only the difference, and `freeze` builds, freezes and refreshes samples 
 year. The names other apps use are these."""
 
 from surveys.services.samples.freeze import (
-    CONTACT_FIELDS,
     SampleFrozen,
     WaitingForExtract,
     rounds_to_freeze,
@@ -19,17 +18,10 @@ from surveys.services.samples.freeze import (
     waiting_message,
 )
 from surveys.services.samples.store import (
-    BATCH_SIZE,
-    EXCLUSION_COLUMNS,
-    RESPONDENT_COLUMNS,
     SampleSummary,
 )
 
 __all__ = [
-    "BATCH_SIZE",
-    "CONTACT_FIELDS",
-    "EXCLUSION_COLUMNS",
-    "RESPONDENT_COLUMNS",
     "SampleFrozen",
     "SampleSummary",
     "WaitingForExtract",
