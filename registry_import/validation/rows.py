@@ -29,7 +29,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from portal.structure import CountyStructure, NotPlaced, county_label
+from portal.structure import CountyStructure, NotPlaced, Placement, county_label
 from registry_import.extract_format import (
     COMPANY_FORMAT,
     CONTRACT_FORMAT,
@@ -185,16 +185,9 @@ class RowChecker:
     def _place(self, result: FileResult, record: Any, municipality: str) -> bool:
         """Places the record's county on the survey year's structure; skips it when that cannot
         be done. Returns whether the record is kept."""
-        try:
-            placement = self.structure.place(record.county, municipality or "")
-        except NotPlaced as not_placed:
-            self._skip(result, record, "fylkesnr", record.county, not_placed_message(not_placed))
-            return False
-        if placement.mapped:
-            result.mapped += 1
-            self._mapped[(result.name, record.county, placement.code)] += 1
-            record.county = placement.code
-        return True
+        return self._apply_placement(
+            result, record, lambda: self.structure.place(record.county, municipality or "")
+        )
 
     def _place_offices(self, offices: FileResult, companies: FileResult) -> None:
         """An office has no municipality: a county number of another structure is placed by its
@@ -204,23 +197,34 @@ class RowChecker:
             if company.training_office and company.municipality:
                 members.setdefault(company.training_office, []).append(company.municipality)
         for office in list(offices.records.values()):
-            try:
-                placement = self.structure.place_by_members(
+            self._apply_placement(
+                offices,
+                office,
+                lambda office=office: self.structure.place_by_members(
                     office.county, members.get(office.orgnr, [])
-                )
-            except NotPlaced as not_placed:
-                self._skip(
-                    offices,
-                    office,
-                    "fylkesnr",
-                    office.county,
-                    not_placed_message(not_placed, by_members=True),
-                )
-                continue
-            if placement.mapped:
-                offices.mapped += 1
-                self._mapped[(offices.name, office.county, placement.code)] += 1
-                office.county = placement.code
+                ),
+                by_members=True,
+            )
+
+    def _apply_placement(
+        self,
+        result: FileResult,
+        record: Any,
+        place: Callable[[], Placement],
+        *,
+        by_members: bool = False,
+    ) -> bool:
+        try:
+            placement = place()
+        except NotPlaced as not_placed:
+            message = not_placed_message(not_placed, by_members=by_members)
+            self._skip(result, record, "fylkesnr", record.county, message)
+            return False
+        if placement.mapped:
+            result.mapped += 1
+            self._mapped[(result.name, record.county, placement.code)] += 1
+            record.county = placement.code
+        return True
 
     def _report_mapped(self, result: FileResult) -> None:
         for (name, given, placed), count in sorted(self._mapped.items()):
