@@ -105,6 +105,22 @@ def test_the_county_page_refuses_an_address_a_user_claimed_unproved(
     assert not office_a_admin.memberships.filter(role=Role.COUNTY).exists()
 
 
+def test_the_user_page_refuses_a_grant_while_another_user_claims_the_address(
+    client, county_a_admin, office_a_admin, outsider, county_a
+):
+    unproved_claim(outsider, office_a_admin.email)
+    client.force_login(county_a_admin)
+    url = reverse("county_user", args=[county_a.code, office_a_admin.pk])
+    response = client.post(
+        url, {"action": "grant", "organisation": f"fylke-{county_a.code}"}, follow=True
+    )
+    assert response.status_code == 200
+    assert REFUSED.format(office_a_admin.email) in response.content.decode()
+    assert not Membership.objects.filter(role=Role.COUNTY, county=county_a).exclude(
+        user=county_a_admin
+    ).exists()
+
+
 def test_grant_access_refuses_an_address_a_user_claimed_unproved(office_a_admin, county_a):
     unproved_claim(office_a_admin, NEW_COUNTY_ADMIN)
     with pytest.raises(CommandError, match=REFUSED.format(NEW_COUNTY_ADMIN)):
