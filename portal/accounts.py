@@ -7,6 +7,7 @@ import hashlib
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from django.conf import settings
@@ -61,6 +62,21 @@ class AccountAdapter(DefaultAccountAdapter):
         login_lock_lift(str(credentials.get("email", "")))
 
 
+class AuthenticationBackend(AllauthBackend):
+    """allauth's login by e-mail, except that an address a user added to their account without
+    proving it does not log in to that account (portal.addresses)."""
+
+    def _authenticate_by_email(self, email: str, password: str) -> AbstractBaseUser | None:
+        from portal.addresses import login_users
+
+        if not email:
+            return None
+        for user in login_users(email):
+            if self._check_password(user, password):
+                return user
+        return None
+
+
 class MFAAdapter(DefaultMFAAdapter):
     """allauth's two-factor messages in the portal's words (allauth ships no nynorsk)."""
 
@@ -101,11 +117,13 @@ def password_reset_mail_send(*, email: str, base_url: str, language: str) -> int
     request that asked for it answers at once). The link is built on `base_url`, the address
     the user asked from. Returns the number of mails sent."""
     from allauth.account.forms import default_token_generator
-    from allauth.account.utils import filter_users_by_email, user_pk_to_url_str
+    from allauth.account.utils import user_pk_to_url_str
     from django.urls import reverse
     from django.utils import translation
 
-    users = filter_users_by_email(email, is_active=True, prefer_verified=True)
+    from portal.addresses import login_users
+
+    users = [user for user in login_users(email) if user.is_active]
     adapter = AccountAdapter()
     with translation.override(language):
         for user in users:

@@ -248,6 +248,14 @@ MATRIX: dict[str, Row] = {
     ),
     # National figures for everyone, like the directorate's statistics bank.
     "api_results_national": row("results_year", "results_kind", allowed=PERSONAS, post=405),
+    # allauth's address pages answer 404 to everyone (portal.addresses: addresses are
+    # identities the portal gives, not something a user adds or changes).
+    "address_pages_removed": row(
+        allowed=(), get=404, post=404, others={"anonymous": (404, 404)}
+    ),
+    "address_confirm_removed": row(
+        allowed=(), get=404, post=404, others={"anonymous": (404, 404)}
+    ),
     # Help: the same for everyone, signed in or not.
     "help_guide": row("role", allowed=PERSONAS, post=405),
 }
