@@ -45,6 +45,7 @@ from dispatch.services.quotas import quota_left, quota_limit, quotas_used
 from portal.access import county_view, office_view
 from portal.models import County, TrainingOffice
 from surveys.models import Round, SurveyKind
+from surveys.rates import is_protected
 from surveys.response_rates import response_totals
 from surveys.selectors import kind_from_slug, kind_slug, round_years
 
@@ -129,6 +130,10 @@ def dispatches_year(request: HttpRequest, sender: Sender, year: int) -> HttpResp
                 "round": round_,
                 "sampled": sampled,
                 "answered": answered,
+                # As on the response-rate pages: LU and LBU counts of fewer than K people asked
+                # would say who has answered (0 of 3, 3 of 3).
+                "counts_hidden": is_protected(round_.kind)
+                and sampled < settings.REPORTING_THRESHOLD,
                 "sms_used": used.get(round_.pk, 0),
                 "sms_limit": quota_limit(round_, sender),
                 "history": history,
@@ -138,7 +143,12 @@ def dispatches_year(request: HttpRequest, sender: Sender, year: int) -> HttpResp
                 else "",
             }
         )
-    context = _base(sender) | {"year": year, "years": round_years(), "surveys": surveys}
+    context = _base(sender) | {
+        "year": year,
+        "years": round_years(),
+        "surveys": surveys,
+        "threshold": settings.REPORTING_THRESHOLD,
+    }
     context["year_urls"] = [(y, urls("dispatches", y)) for y in context["years"]]
     return render(request, "dispatch/year.html", context)
 

@@ -86,3 +86,15 @@ def test_a_reminder_preview_names_no_lu_respondent(client, county_a_admin, count
     body = client.post(url, form | {"preview": "1"}).content.decode()
     assert "Torbjørg" not in body
     assert "(fornavn)" in body
+
+
+def test_the_dispatch_page_shows_no_lu_count_of_fewer_than_k_asked(
+    client, office_a_admin, office_a, year, settings
+):
+    settings.REPORTING_THRESHOLD = 5  # office A has two LU apprentices
+    client.force_login(office_a_admin)
+    url = reverse("office_dispatches", args=[office_a.orgnr, year.lu.year])
+    before = client.get(url).content.decode()
+    assert "Færre enn 5 er invitert" in before
+    _answer(year.people["lu_a_member"])
+    assert _normalised(client.get(url).content.decode()) == _normalised(before)
