@@ -32,7 +32,7 @@ def test_the_gathering_page_is_the_same_before_and_after_an_apprentice_answers(
     url = reverse("office_gathering", args=[office_a.orgnr, year.lu.year])
     before = _page(client, url)
     answered = year.people["lu_a_member"]
-    assert f'value="{answered.pk}"' in before
+    assert f'name="respondent" value="{answered.pk}"' in before
     _answer(answered)
     assert _page(client, url) == before
 

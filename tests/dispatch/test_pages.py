@@ -150,9 +150,10 @@ def test_gathering_sheet_has_a_code_and_qr_for_each_and_the_codes_end_with_the_d
     url = reverse("office_gathering", args=[office_a.orgnr, year.lu.year])
     page = client.get(url).content.decode()
     chosen = [year.people["lu_a_member"].pk, year.people["lu_b_of_office_a"].pk]
-    assert all(f'value="{pk}"' in page for pk in chosen)
-    assert f'value="{year.people["lu_b"].pk}"' not in page  # office B's apprentice
-    sheet = client.post(url, {"respondent": [*chosen, year.people["lu_b"].pk], "action": "print"})
+    assert all(f'name="respondent" value="{pk}"' in page for pk in chosen)
+    other = year.people["lu_b"].pk  # office B's apprentice
+    assert f'name="respondent" value="{other}"' not in page
+    sheet = client.post(url, {"respondent": [*chosen, other], "action": "print"})
     body = sheet.content.decode()
     assert body.count("<svg") == 2
     assert body.count('class="code"') == 2
