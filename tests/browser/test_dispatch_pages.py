@@ -55,9 +55,7 @@ def test_sending_works_without_javascript(page_factory, year, county_a, county_a
     assert RecordedMessage.objects.count() == 2
 
 
-def test_the_gathering_sheet_meets_wcag_aa(
-    page, year, office_a, office_a_admin
-):
+def test_the_gathering_sheet_meets_wcag_aa(page, year, office_a, office_a_admin):
     log_in(page, office_a_admin.email, PASSWORD)
     page.goto(f"/kontor/{office_a.orgnr}/utsendelser/{year.lu.year}/samling/")
     assert axe_violations(page) == []

@@ -71,8 +71,9 @@ def test_national(client, national_admin, year, county_a, office_a):
 
 
 def test_counts_only(client, county_a_admin, county_a, year):
-    """County and office administrators see LU and LBU respondents as counts only, for groups of at
-    least K asked, and no dispatch page or preview names an LU or LBU respondent."""
+    """County and office administrators see LU and LBU respondents as counts only: the count of
+    answers on the dispatch page is shown only for at least K asked, and no dispatch page or
+    preview names an LU or LBU respondent."""
     Respondent.objects.filter(round__in=[year.lu, year.lbu]).update(name="Torbjørg Eksempel")
     client.force_login(county_a_admin)
     year_url = reverse("county_dispatches", args=[county_a.code, year.lu.year])
