@@ -114,7 +114,6 @@ MATRIX: dict[str, Row] = {
     ),
     "office_dispatch_recorded": row("office_a", allowed="office_a", post=405),
     "office_gathering": row("office_a", "year", allowed="office_a"),
-    "office_gathering_count": row("office_a", "year", allowed="office_a", post=405),
     # Results (R-P1): each organisation its own, the national level the nation's; the JSON of
     # an organisation answers 404 to anyone else, signed in or not.
     "county_results": row("county_a", allowed="county_a", get=200, post=405),
