@@ -44,9 +44,7 @@ class SessionStore(DatabaseSessionStore):
         if row.session_key != candidates[0]:
             # Found under an earlier secret key: the save after this request updates the row
             # under the current one, so it must be there.
-            self.model.objects.filter(session_key=row.session_key).update(
-                session_key=candidates[0]
-            )
+            self.model.objects.filter(session_key=row.session_key).update(session_key=candidates[0])
         return row
 
     async def _aget_session_from_db(self) -> Any:
