@@ -23,9 +23,18 @@ def client_address(request: HttpRequest) -> str:
     if proxies > 0:
         entries = [e.strip() for e in request.headers.get("X-Forwarded-For", "").split(",")]
         entries = [e for e in entries if e]
-        if len(entries) >= proxies:
+        if len(entries) >= proxies and _is_address(entries[-proxies]):
             return entries[-proxies]
     return request.META.get("REMOTE_ADDR", "")
+
+
+def _is_address(text: str) -> bool:
+    # Stored in the audit log's inet column; something else there is a misconfigured proxy.
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def client_key(request: HttpRequest) -> str:

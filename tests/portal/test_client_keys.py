@@ -53,6 +53,10 @@ def test_client_address_takes_the_entry_as_many_from_the_right_as_there_are_prox
     # Fewer entries than proxies: not from behind them all, so it counts as the proxy.
     with override_settings(BEHIND_PROXY=4):
         assert client_address(request) == PROXY
+    # Something that is no address (a misconfigured proxy) counts as the proxy too.
+    garbled = RequestFactory().get("/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="unknown")
+    with override_settings(BEHIND_PROXY=1):
+        assert client_address(garbled) == PROXY
 
 
 @override_settings(BEHIND_PROXY=1)
