@@ -3,7 +3,6 @@ password-reset mail sent from a task, and two-factor keys sealed in the database
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
@@ -13,17 +12,19 @@ from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from portal.client import client_address
+from portal.client import client_address, client_key
+from portal.keyed import keyed_hash
 from portal.secret_box import seal, unseal
 from portal.two_factor import STRONG_TYPES, user_requires_two_factor
 
 
 def _generation_key(login: str) -> str:
-    return "login-lock-generation:" + hashlib.sha256(login.lower().encode()).hexdigest()
+    return "login-lock-generation:" + keyed_hash("login", login.lower())
 
 
 def login_lock_lift(email: str) -> None:
@@ -54,9 +55,16 @@ class AccountAdapter(DefaultAccountAdapter):
         account *and client address*, so someone guessing from one address cannot lock the
         owner out on another; a completed password reset starts the count anew everywhere."""
         login = str(credentials.get("email", credentials.get("username", ""))).lower()
-        address = hashlib.sha256(client_address(request).encode()).hexdigest()[:32]
         generation = cache.get(_generation_key(login)) or 0
-        return f"{login}:{address}:{generation}"
+        return keyed_hash("login-attempts", f"{login}:{client_key(request)}:{generation}")
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """allauth's per-address limits count the client the proxy names, as the portal's do
+        (portal/client.py), not the proxy itself."""
+        address = client_address(request)
+        if not address:
+            raise PermissionDenied("The client's address is unknown.")
+        return address
 
     def _delete_login_attempts_cached_email(self, request: HttpRequest, **credentials: Any) -> None:
         login_lock_lift(str(credentials.get("email", "")))

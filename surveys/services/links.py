@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils.crypto import salted_hmac
 
 from portal.bulk import rows_insert
-from portal.client import client_address
+from portal.client import client_key
 from surveys.models import Respondent, RespondentLink, Round
 from surveys.services.link_lookup import link_lookup
 
@@ -140,8 +140,8 @@ def link_by_id(link_id: int) -> RespondentLink | None:
 def _miss_key(request: HttpRequest) -> tuple[str, int]:
     now = int(time.time())
     window = now // MISS_WINDOW_SECONDS
-    # The address is hashed: the cache needs to tell clients apart, not to know who they are.
-    address = hashlib.sha256(client_address(request).encode()).hexdigest()[:32]
+    # The cache needs to tell clients apart, not to know who they are.
+    address = client_key(request)
     retry_after = MISS_WINDOW_SECONDS - now % MISS_WINDOW_SECONDS
     return f"respond-miss:{address}:{window}", retry_after
 
