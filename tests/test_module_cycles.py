@@ -134,7 +134,9 @@ def test_the_graph_reads_every_kind_of_import_and_finds_a_cycle_through_a_lazy_o
         "    from .services import y\n",
         encoding="utf-8",
     )
-    (app / "services.py").write_text("from probe import tasks\nimport probe.sub\n", encoding="utf-8")
+    (app / "services.py").write_text(
+        "from probe import tasks\nimport probe.sub\n", encoding="utf-8"
+    )
     (app / "alone.py").write_text("from . import alone\n", encoding="utf-8")
     graph = import_graph("probe", root=tmp_path)
     assert graph == {

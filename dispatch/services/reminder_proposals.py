@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from dispatch.audience import Sender, audience
 from dispatch.models import Dispatch, DispatchState, Message, Purpose
-from dispatch.services.planning import MAX_REMINDERS, NOT_REACHED, SPACING
+from dispatch.services.order_rules import MAX_REMINDERS, NOT_REACHED, SPACING
 from dispatch.services.quotas import quota_left
 from portal.oslo import OSLO
 from surveys.models import Round
