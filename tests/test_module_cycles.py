@@ -12,7 +12,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ("portal", "registry_import", "surveys", "dispatch", "reporting", "demo")
-MAX_FUNCTION_LINES = 80
+# About a screen: a function longer than that is read in pieces, and should be written in them.
+MAX_FUNCTION_LINES = 85
 
 
 def modules_of(app: str, root: Path = ROOT) -> dict[str, Path]:
