@@ -23,7 +23,7 @@ import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from reporting.suppression.structure import Structure
+from reporting.suppression.linked_tables import Structure
 
 # How reluctantly a shown cell of each unit type is hidden as a secondary: the nation's figures
 # almost never, county and office totals seldom, the breakdowns by their size.
