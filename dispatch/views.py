@@ -46,7 +46,7 @@ from dispatch.services.reminder_proposals import reminder_suggest
 from portal.access import county_view, office_view
 from portal.models import County, TrainingOffice
 from surveys.models import Round, SurveyKind
-from surveys.response_rates import response_totals
+from surveys.response_counts import response_totals
 from surveys.selectors import kind_from_slug, kind_slug, round_years
 
 HTMX_STOP_POLLING = 286
