@@ -192,7 +192,7 @@ def run_dispatch(count: int) -> float:
     from dispatch.audience import Sender
     from dispatch.models import Message, MessageState, Purpose
     from dispatch.services.dispatches import dispatch_create
-    from dispatch.services.planning import DispatchRequest
+    from dispatch.services.order_rules import DispatchRequest
     from portal.data.counties import load_counties
     from portal.models import County
     from surveys.models import Respondent, RespondentRole, SurveyKind
@@ -246,7 +246,8 @@ def run_preview() -> float:
     from demo.register.extract import write_demo_extract
     from dispatch.audience import Sender
     from dispatch.models import Purpose
-    from dispatch.services.planning import DispatchRequest, dispatch_plan
+    from dispatch.services.order_rules import DispatchRequest
+    from dispatch.services.preview import dispatch_plan
     from portal.models import County
     from registry_import.services import import_extract
     from surveys.models import Respondent, SurveyKind

@@ -1,11 +1,27 @@
-"""Sending tasks. Each takes ids and calls a service; they are enqueued on commit."""
+"""The sending queue: the tasks, and everything that puts work on them. A dispatch's messages
+are sent by `send_chunk` tasks, one per chunk, enqueued on commit; beat releases scheduled
+dispatches and runs the sweeper, which takes back what dead workers left. Whatever enqueues a
+task lives here beside it, so the services the tasks call never reach back for a task."""
 
 from __future__ import annotations
 
-from celery import shared_task
+import logging
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from dispatch.services.dispatches import dispatches_release_due
-from dispatch.services.outbox import outbox_process_chunk, outbox_sweep
+from celery import shared_task
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+
+from dispatch.backends import is_idempotent
+from dispatch.models import Channel, Dispatch, DispatchState, Message, MessageState
+from dispatch.services.outbox import REFUSED, dispatch_finish_if_done, outbox_process_chunk
+
+# The sweeper has always logged as the outbox, which is what log filters and alerts know.
+logger = logging.getLogger("dispatch.services.outbox")
 
 
 @shared_task
@@ -34,3 +50,104 @@ def sweep_outbox() -> dict:
         "enqueued": result.enqueued,
         "finished": result.finished,
     }
+
+
+def dispatch_enqueue(dispatch_id: int, messages: int) -> int:
+    """One task per chunk of messages; a task claims whichever chunk is still waiting, so a
+    task too many (or delivered twice) finds nothing and stops."""
+    tasks = max(1, math.ceil(messages / settings.DISPATCH_CHUNK_SIZE))
+    for _i in range(tasks):
+        send_chunk.delay(dispatch_id)
+    return tasks
+
+
+def dispatches_release_due(now: datetime | None = None) -> list[int]:
+    """Scheduled dispatches whose time has come go to the workers (Celery beat, every minute:
+    no task waits on the broker with an ETA)."""
+    now = now or timezone.now()
+    released = []
+    for pk in Dispatch.objects.filter(state=DispatchState.SCHEDULED, send_at__lte=now).values_list(
+        "pk", flat=True
+    ):
+        with transaction.atomic():
+            if Dispatch.objects.filter(pk=pk, state=DispatchState.SCHEDULED).update(
+                state=DispatchState.SENDING
+            ):
+                waiting = Message.objects.filter(dispatch_id=pk, state=MessageState.PENDING).count()
+                transaction.on_commit(lambda pk=pk, waiting=waiting: dispatch_enqueue(pk, waiting))
+                released.append(pk)
+    return released
+
+
+@dataclass
+class SweepResult:
+    released: int = 0  # claimed, never handed: waiting again
+    rehanded: int = 0  # handing to an idempotent backend: waiting again
+    uncertain: int = 0
+    enqueued: dict[int, int] | None = None
+    finished: int = 0
+
+
+STALL_SECONDS = 120
+
+
+def outbox_sweep(*, now: datetime | None = None) -> SweepResult:
+    """Takes back what dead workers left, re-enqueues dispatches whose messages nobody is
+    working on (the web process died right after the commit, a task was lost), and finishes
+    dispatches with nothing left to do."""
+    now = now or timezone.now()
+    expired = now - timedelta(seconds=settings.DISPATCH_LEASE_SECONDS)
+    result = SweepResult(enqueued={})
+    stale = Message.objects.filter(claimed_at__lt=expired)
+    result.released = stale.filter(state=MessageState.CLAIMED).update(
+        state=MessageState.PENDING, claim=None
+    )
+    for channel in (Channel.EMAIL, Channel.SMS):
+        handing = stale.filter(state=MessageState.HANDING, channel=channel)
+        if is_idempotent(channel):
+            result.rehanded += handing.update(state=MessageState.PENDING, claim=None)
+        else:
+            result.uncertain += handing.update(state=MessageState.UNCERTAIN)
+    stalled = now - timedelta(seconds=STALL_SECONDS)
+    sending = Dispatch.objects.filter(state=DispatchState.SENDING, send_at__lt=stalled).annotate(
+        last_claim=Max("messages__claimed_at")
+    )
+    for dispatch in sending:
+        if dispatch.last_claim is not None and dispatch.last_claim >= stalled:
+            continue  # a worker is on it
+        waiting = Message.objects.filter(dispatch=dispatch, state=MessageState.PENDING).filter(
+            Q(not_before__isnull=True) | Q(not_before__lte=now)
+        )
+        count = waiting.count()
+        if count:
+            result.enqueued[dispatch.pk] = dispatch_enqueue(dispatch.pk, count)
+        elif dispatch_finish_if_done(dispatch.pk):
+            result.finished += 1
+    if result.released or result.rehanded or result.uncertain or result.enqueued:
+        logger.warning("Outbox sweep: %s", result)
+    return result
+
+
+def outbox_retry(*, uncertain: bool = False, dispatch_id: int | None = None) -> int:
+    """Puts failed messages (and with `uncertain`, uncertain ones) back in the queue, after a
+    provider outage; messages failed because the address was refused stay failed."""
+    states = [MessageState.FAILED] + ([MessageState.UNCERTAIN] if uncertain else [])
+    messages = Message.objects.filter(state__in=states).exclude(
+        Q(state=MessageState.FAILED) & Q(error__startswith=REFUSED)
+    )
+    if dispatch_id is not None:
+        messages = messages.filter(dispatch_id=dispatch_id)
+    messages = messages.filter(dispatch__round__closes_at__gt=timezone.now())
+    by_dispatch: dict[int, int] = {}
+    with transaction.atomic():
+        for dispatch_pk in messages.values_list("dispatch_id", flat=True).distinct().order_by():
+            count = messages.filter(dispatch_id=dispatch_pk).update(
+                state=MessageState.PENDING, claim=None, attempts=0, not_before=None, error=""
+            )
+            by_dispatch[dispatch_pk] = count
+        Dispatch.objects.filter(pk__in=by_dispatch, state=DispatchState.DONE).update(
+            state=DispatchState.SENDING, finished_at=None
+        )
+        for dispatch_pk, count in by_dispatch.items():
+            transaction.on_commit(lambda pk=dispatch_pk, n=count: dispatch_enqueue(pk, n))
+    return sum(by_dispatch.values())

@@ -39,14 +39,15 @@ from dispatch.services.dispatches import (
     dispatch_create,
 )
 from dispatch.services.gathering import gathering_ends, gathering_sheet
-from dispatch.services.planner import reminder_suggest
-from dispatch.services.planning import DispatchRequest, dispatch_plan
+from dispatch.services.order_rules import DispatchRequest
+from dispatch.services.preview import dispatch_plan
 from dispatch.services.quotas import quota_left, quota_limit, quotas_used
+from dispatch.services.reminder_proposals import reminder_suggest
 from portal.access import county_view, office_view
 from portal.models import County, TrainingOffice
 from surveys.models import Round, SurveyKind
-from surveys.rates import is_protected
-from surveys.response_rates import response_totals
+from surveys.rate_tables import is_protected
+from surveys.response_counts import response_totals
 from surveys.selectors import kind_from_slug, kind_slug, round_years
 
 HTMX_STOP_POLLING = 286

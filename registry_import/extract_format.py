@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from registry_import.readers import COMPANIES, CONTRACTS, KINDS, LEADERS, OFFICES
+from registry_import.extract_files import COMPANIES, CONTRACTS, KINDS, LEADERS, OFFICES
 
 
 class Kind(Enum):
@@ -58,7 +58,7 @@ class Column:
 
 @dataclass(frozen=True)
 class FileFormat:
-    kind: str  # one of readers.KINDS; the file name without extension
+    kind: str  # one of extract_files.KINDS; the file name without extension
     title: str
     key: str  # the column that names each row
     columns: tuple[Column, ...]

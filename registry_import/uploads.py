@@ -15,11 +15,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
 from django.utils.text import get_valid_filename
-
-from portal.models import User
-from registry_import.models import ImportRun, ImportStatus
 
 PROGRESS_TIMEOUT = 24 * 3600  # seconds; an import takes minutes, a day is ample
 
@@ -47,7 +43,7 @@ def upload_discard(run_id: int) -> None:
     shutil.rmtree(upload_directory(run_id), ignore_errors=True)
 
 
-def _store(run_id: int, files: Iterable[UploadedFile]) -> list[Path]:
+def upload_store(run_id: int, files: Iterable[UploadedFile]) -> list[Path]:
     directory = upload_directory(run_id)
     directory.mkdir(parents=True, exist_ok=True)
     paths = []
@@ -58,26 +54,6 @@ def _store(run_id: int, files: Iterable[UploadedFile]) -> list[Path]:
                 out.write(chunk)
         paths.append(path)
     return paths
-
-
-def import_run_upload(files: Iterable[UploadedFile], *, dry_run: bool, user: User) -> ImportRun:
-    """Saves an uploaded extract and queues its import, which runs the same code as the
-    `import` command. The task is sent only once the run is committed, so the worker always
-    finds it."""
-    from registry_import.tasks import run_import
-
-    with transaction.atomic():
-        run = ImportRun.objects.create(
-            status=ImportStatus.QUEUED, source="upload", started_by=user, dry_run=dry_run
-        )
-        try:
-            _store(run.pk, files)
-        except BaseException:
-            upload_discard(run.pk)
-            raise
-        run_id = run.pk
-        transaction.on_commit(lambda: run_import.delay(run_id))
-    return run
 
 
 # --- Progress -------------------------------------------------------------------------------

@@ -17,7 +17,8 @@ from portal.views import page_or_fragment
 from registry_import.forms import ExtractUploadForm
 from registry_import.models import ImportRun, ImportStatus
 from registry_import.services import import_runs_fail_interrupted
-from registry_import.uploads import import_progress_read, import_run_upload
+from registry_import.tasks import import_run_upload
+from registry_import.uploads import import_progress_read
 
 RECENT_RUNS = 20
 ISSUES_SHOWN = 100  # per list on the page; the CSV download has them all

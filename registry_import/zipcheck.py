@@ -1,7 +1,7 @@
 """Zip files are looked at before anything is unpacked: a zip whose members would unpack to far
 more than an extract ever is, or that compresses out of all proportion (a "zip bomb"), is
 refused on what its directory declares. Reading each member stops at the per-file limit
-anyway (registry_import/readers.py), so a directory that lies gains nothing."""
+anyway (registry_import/extract_files.py), so a directory that lies gains nothing."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import IO
 
 from django.utils.translation import gettext as _
 
-# The four files of an extract, each at most readers.MAX_FILE_BYTES, with room for a few more.
+# The four files of an extract, each at most extract_files.MAX_FILE_BYTES, with room for a few more.
 MAX_MEMBERS = 50
 MAX_UNCOMPRESSED_BYTES = 4 * 200 * 1024 * 1024
 # CSV of the register compresses about ten times; a hundred is far out of proportion.

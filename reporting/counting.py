@@ -10,7 +10,7 @@ import numpy as np
 
 from reporting.items import ANSWERS, Item, index_score, score_step
 from surveys.models import AnonymousResponse, QuestionType, Round, SurveyKind
-from surveys.response_rates import response_counts
+from surveys.response_counts import response_counts
 
 
 @dataclass

@@ -20,7 +20,7 @@ from portal.models import Role
 from portal.oslo import OSLO
 from portal.panels import nav_url
 from surveys.models import Round, RoundCounty, SurveyKind
-from surveys.rates import newest_rounds
+from surveys.rate_tables import newest_rounds
 
 # R-D6: reminders about a week apart; the first one a week after the invitations.
 FIRST_REMINDER_AFTER = timedelta(days=7)

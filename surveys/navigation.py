@@ -10,10 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.access import Scope
 from portal.models import Role
+from portal.oslo import OSLO
 from portal.panels import NavEntry, Panel, nav_register, panel_register
 from surveys.calendar import calendar_panel_context
-from surveys.rates import kind_rates, newest_rounds
-from surveys.receivers import rounds_waiting_notices
+from surveys.rate_tables import kind_rates, newest_rounds
+from surveys.services.samples import rounds_waiting_for_extract, waiting_message
 
 COUNTY = frozenset({Role.COUNTY})
 OFFICE = frozenset({Role.OFFICE})
@@ -83,6 +84,12 @@ nav_register(
         priority=40,
     )
 )
+
+
+def rounds_waiting_notices() -> list[str]:
+    """For the national overview: the rounds whose sample waits for the 1 October extract."""
+    today = timezone.localtime(None, OSLO).date()
+    return [waiting_message(round_) for round_ in rounds_waiting_for_extract(today)]
 
 
 def _waiting(request: HttpRequest, scope: Scope) -> dict | None:

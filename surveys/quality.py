@@ -257,6 +257,15 @@ DISAGREEMENT_HEADERS = [
 def quality_categories(county: County, dates: ReferenceDates) -> list[Category]:
     """The county's lists of what to correct, as lazy querysets (nothing is read until a page or
     a download asks). Only rows still in the register are listed."""
+    return [
+        *_contact_categories(county, dates),
+        *_register_categories(county, dates.units),
+        _undeliverable_category(county, dates.units),
+    ]
+
+
+def _contact_categories(county: County, dates: ReferenceDates) -> list[Category]:
+    """Respondents the surveys cannot reach, or not by every channel."""
     units = dates.units
     checks = register_checks
     return [
@@ -299,6 +308,13 @@ def quality_categories(county: County, dates: ReferenceDates) -> list[Category]:
             rows=checks.leaders_half_reachable(county, units),
             cells=_leader_cells,
         ),
+    ]
+
+
+def _register_categories(county: County, units: date) -> list[Category]:
+    """Units and contracts the register holds wrongly or leaves out."""
+    checks = register_checks
+    return [
         Category(
             key="bedrifter-uten-faglig-leder",
             title=gettext_lazy("Companies with running contracts but no professional leader"),
@@ -365,7 +381,6 @@ def quality_categories(county: County, dates: ReferenceDates) -> list[Category]:
             rows=checks.contracts_disagreeing_on_office(county, units),
             cells=_disagreement_cells,
         ),
-        _undeliverable_category(county, units),
     ]
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from surveys.views import annual_reports, office_report, quality, response_rates, rounds, samples
+from surveys.views import annual_reports, office_report, quality, rate_pages, rounds, samples
 
 urlpatterns = [
     path("nasjonalt/runder/", rounds.national_rounds, name="national_rounds"),
@@ -40,22 +40,22 @@ urlpatterns = [
     # Response rates (R-D5)
     path(
         "fylke/<str:code>/svarprosent/",
-        response_rates.county_response_rates,
+        rate_pages.county_response_rates,
         name="county_response_rates",
     ),
     path(
         "fylke/<str:code>/svarprosent/<str:fmt>/",
-        response_rates.county_response_rates_download,
+        rate_pages.county_response_rates_download,
         name="county_response_rates_download",
     ),
     path(
         "kontor/<str:orgnr>/svarprosent/",
-        response_rates.office_response_rates,
+        rate_pages.office_response_rates,
         name="office_response_rates",
     ),
     path(
         "kontor/<str:orgnr>/svarprosent/<str:fmt>/",
-        response_rates.office_response_rates_download,
+        rate_pages.office_response_rates_download,
         name="office_response_rates_download",
     ),
     # ÅR answers (R-L3, R-L6): counties and offices only, never national

@@ -9,53 +9,10 @@ worker died while handing it."""
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
-from typing import Protocol
-
 from django.conf import settings
 
+from dispatch.backends.base import Backend
 from dispatch.models import Channel
-
-
-@dataclass
-class Outgoing:
-    message_id: uuid.UUID
-    channel: str
-    to: str
-    round_id: int
-    subject: str = ""
-    text: str = ""
-    html: str = ""
-    # For providers that batch: the variant's texts with merge fields and this recipient's values.
-    merge_key: tuple | None = None
-    merge_values: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class Outcome:
-    message_id: uuid.UUID
-    ok: bool
-    provider_id: str = ""
-    error: str = ""
-    # The address or number itself was refused: the message fails and the contact is invalid.
-    invalid_address: bool = False
-    # The number has opted out of SMS at the provider.
-    opted_out: bool = False
-
-
-class Backend(Protocol):
-    idempotent: bool
-
-    def groups(self, messages: Sequence[Outgoing]) -> Iterator[list[Outgoing]]: ...
-
-    def send(self, messages: list[Outgoing]) -> list[Outcome]: ...
-
-
-def one_by_one(messages: Sequence[Outgoing]) -> Iterator[list[Outgoing]]:
-    for message in messages:
-        yield [message]
 
 
 def backend_for(channel: str) -> Backend:
@@ -71,7 +28,7 @@ def backend_for(channel: str) -> Backend:
         from dispatch.backends.record import RecordBackend
 
         return RecordBackend()
-    from dispatch.backends.sms import TwilioBackend
+    from dispatch.backends.twilio_sms import TwilioBackend
 
     return TwilioBackend()
 

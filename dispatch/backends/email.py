@@ -15,7 +15,7 @@ from email.utils import make_msgid
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 
-from dispatch.backends import Outcome, Outgoing, one_by_one
+from dispatch.backends.base import Outcome, Outgoing, one_by_one
 
 _REFUSED = {"rejected", "invalid"}
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 
 from django.db import IntegrityError, transaction
 
-from dispatch.backends import Outcome, Outgoing
+from dispatch.backends.base import Outcome, Outgoing
 from dispatch.models import RecordedMessage
 from portal.bulk import rows_insert
 

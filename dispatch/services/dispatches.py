@@ -4,12 +4,10 @@ one transaction; the sending tasks are enqueued once that has been committed."""
 
 from __future__ import annotations
 
-import math
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
@@ -19,8 +17,10 @@ from django.utils.translation import gettext as _
 
 from dispatch.audience import Sender
 from dispatch.models import Dispatch, DispatchState, Message, MessageState, Purpose
-from dispatch.services.planning import DispatchRequest, Plan, dispatch_plan
+from dispatch.services.order_rules import DispatchRequest
+from dispatch.services.preview import Plan, dispatch_plan
 from dispatch.services.quotas import quota_give_back, quota_take
+from dispatch.tasks import dispatch_enqueue
 from portal.audit import audit_record
 from portal.bulk import rows_insert
 from portal.models import AuditAction, TrainingOffice, User
@@ -171,17 +171,6 @@ def _write(plan: Plan, user: User | None, now: datetime) -> Dispatch:
     return dispatch
 
 
-def dispatch_enqueue(dispatch_id: int, messages: int) -> int:
-    """One task per chunk of messages; a task claims whichever chunk is still waiting, so a
-    task too many (or delivered twice) finds nothing and stops."""
-    from dispatch.tasks import send_chunk
-
-    tasks = max(1, math.ceil(messages / settings.DISPATCH_CHUNK_SIZE))
-    for _i in range(tasks):
-        send_chunk.delay(dispatch_id)
-    return tasks
-
-
 def dispatch_cancel(
     dispatch: Dispatch, *, user: User | None = None, http_request: HttpRequest | None = None
 ) -> int:
@@ -214,21 +203,3 @@ def dispatch_cancel(
 
 def _sender_of(dispatch: Dispatch) -> Sender:
     return Sender(county=dispatch.county, office=dispatch.training_office)
-
-
-def dispatches_release_due(now: datetime | None = None) -> list[int]:
-    """Scheduled dispatches whose time has come go to the workers (Celery beat, every minute:
-    no task waits on the broker with an ETA)."""
-    now = now or timezone.now()
-    released = []
-    for pk in Dispatch.objects.filter(state=DispatchState.SCHEDULED, send_at__lte=now).values_list(
-        "pk", flat=True
-    ):
-        with transaction.atomic():
-            if Dispatch.objects.filter(pk=pk, state=DispatchState.SCHEDULED).update(
-                state=DispatchState.SENDING
-            ):
-                waiting = Message.objects.filter(dispatch_id=pk, state=MessageState.PENDING).count()
-                transaction.on_commit(lambda pk=pk, waiting=waiting: dispatch_enqueue(pk, waiting))
-                released.append(pk)
-    return released

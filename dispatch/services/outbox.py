@@ -11,12 +11,12 @@
    back-off, up to DISPATCH_MAX_ATTEMPTS), or failed after a permanent one (the address is
    marked invalid).
 
-A worker that dies leaves its messages claimed or handing. The sweeper (`outbox_sweep`) gives
-claimed ones whose lease has run out back to the queue: the provider never saw them. Handing
-ones are handed again only to an idempotent backend (recording, keyed on the message id);
-for any other the message may have gone out, so it becomes "uncertain" and is never sent
-again automatically. Every state change is conditional on the claim id, so a task whose lease
-was taken from it changes nothing."""
+A worker that dies leaves its messages claimed or handing. The sweeper (`outbox_sweep`, in
+dispatch.tasks beside the task it enqueues) gives claimed ones whose lease has run out back to
+the queue: the provider never saw them. Handing ones are handed again only to an idempotent
+backend (recording, keyed on the message id); for any other the message may have gone out, so
+it becomes "uncertain" and is never sent again automatically. Every state change is
+conditional on the claim id, so a task whose lease was taken from it changes nothing."""
 
 from __future__ import annotations
 
@@ -27,11 +27,12 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from dispatch.audience import Sender
-from dispatch.backends import Outcome, Outgoing, backend_for, is_idempotent
+from dispatch.backends import backend_for
+from dispatch.backends.base import Outcome, Outgoing
 from dispatch.models import (
     Channel,
     Dispatch,
@@ -42,7 +43,7 @@ from dispatch.models import (
     SmsOptOut,
 )
 from dispatch.rendering import FIELDS, first_name_of, sms_text, template, texts
-from dispatch.services.planning import LANGUAGES, Variants
+from dispatch.services.order_rules import LANGUAGES, Variants
 from surveys.models import Respondent, RespondentRole, SurveyKind
 from surveys.services.links import TOKEN_LENGTH, link_path, links_issue_for_round
 
@@ -145,14 +146,23 @@ def _prepare(
     dispatch: Dispatch, claim: uuid.UUID, rows: list[tuple], now: datetime
 ) -> tuple[list[Outgoing], int]:
     """Checks each claimed message again and renders those that go, with fresh links."""
-    round_ = dispatch.round
-    people = {
-        r[0]: r
-        for r in Respondent.objects.filter(
-            pk__in=Message.objects.filter(claim=claim, state=MessageState.CLAIMED).values(
-                "respondent_id"
-            )
+    people = _claimed_people(claim)
+    going, skip = _checked(dispatch, rows, people, now)
+    for reason, ids in skip.items():
+        Message.objects.filter(id__in=ids, claim=claim).update(
+            state=MessageState.SKIPPED, skip_reason=reason
         )
+    # One fresh token per message: a respondent with e-mail and SMS gets two.
+    going.sort(key=lambda g: g[1] != Channel.EMAIL)
+    tokens = links_issue_for_round([person.pk for _m, _c, person in going], dispatch.round)
+    return _rendered(dispatch, going, tokens), sum(len(ids) for ids in skip.values())
+
+
+def _claimed_people(claim: uuid.UUID) -> dict[int, tuple]:
+    """The respondents of the claimed messages, by id, as rows named after their fields."""
+    claimed = Message.objects.filter(claim=claim, state=MessageState.CLAIMED)
+    rows = (
+        Respondent.objects.filter(pk__in=claimed.values("respondent_id"))
         .values_list(
             "pk",
             "name",
@@ -166,15 +176,25 @@ def _prepare(
             "company__name",
             "training_office__name",
             "continues_to_id",
+            named=True,
         )
         .order_by()
-    }
+    )
+    return {row.pk: row for row in rows}
+
+
+def _checked(
+    dispatch: Dispatch, rows: list[tuple], people: dict[int, tuple], now: datetime
+) -> tuple[list[tuple], dict[str, list[uuid.UUID]]]:
+    """(message id, channel, person) of the messages that go, and the ids of those skipped by
+    reason: out of the window, answered since the preview (R-D7), no valid address or opted
+    out of SMS since."""
+    round_ = dispatch.round
+    sms_to = [people[respondent_id].mobile for _m, respondent_id, ch in rows if ch == Channel.SMS]
     opted_out = set()
-    if any(row[2] == Channel.SMS for row in rows):
+    if sms_to:
         opted_out = set(
-            SmsOptOut.objects.filter(
-                mobile__in=[people[r[1]][4] for r in rows if r[2] == Channel.SMS]
-            ).values_list("mobile", flat=True)
+            SmsOptOut.objects.filter(mobile__in=sms_to).values_list("mobile", flat=True)
         )
     inside = round_.opens_at <= now < round_.closes_at
     skip: dict[str, list[uuid.UUID]] = {}
@@ -184,25 +204,23 @@ def _prepare(
         reason = None
         if not inside:
             reason = SkipReason.OUTSIDE_WINDOW
-        elif person[6] is not None:  # R-D7: answered between preview and now
+        elif person.answered_at is not None:
             reason = SkipReason.ANSWERED
-        elif (channel == Channel.EMAIL and not person[3]) or (
-            channel == Channel.SMS and not person[5]
+        elif (channel == Channel.EMAIL and not person.email_valid) or (
+            channel == Channel.SMS and not person.mobile_valid
         ):
             reason = SkipReason.NO_ADDRESS
-        elif channel == Channel.SMS and person[4] in opted_out:
+        elif channel == Channel.SMS and person.mobile in opted_out:
             reason = SkipReason.OPTED_OUT
         if reason:
             skip.setdefault(reason, []).append(message_id)
         else:
             going.append((message_id, channel, person))
-    for reason, ids in skip.items():
-        Message.objects.filter(id__in=ids, claim=claim).update(
-            state=MessageState.SKIPPED, skip_reason=reason
-        )
-    # One fresh token per message: a respondent with e-mail and SMS gets two.
-    going.sort(key=lambda g: g[1] != Channel.EMAIL)
-    tokens = links_issue_for_round([person[0] for _m, _c, person in going], round_)
+    return going, skip
+
+
+def _rendered(dispatch: Dispatch, going: list[tuple], tokens: list[str]) -> list[Outgoing]:
+    round_ = dispatch.round
     sender = Sender(county=dispatch.county, office=dispatch.training_office)
     merge = settings.DISPATCH_EMAIL_MERGE_FIELD
     # The link's path around a token, found once for the chunk.
@@ -211,16 +229,17 @@ def _prepare(
     variants = Variants(round_, sender, dispatch.purpose)
     outgoing = []
     for (message_id, channel, person), token in zip(going, tokens, strict=True):
-        name = first_name_of(person[1])
-        language = person[7] if person[7] in LANGUAGES else dispatch.language
-        unit = (person[10] if person[8] == RespondentRole.OFFICE else person[9]) or ""
-        continues = round_.kind == SurveyKind.AR and person[11] is not None
+        name = first_name_of(person.name)
+        language = person.language if person.language in LANGUAGES else dispatch.language
+        office = person.role == RespondentRole.OFFICE
+        unit = (person.training_office__name if office else person.company__name) or ""
+        continues = round_.kind == SurveyKind.AR and person.continues_to_id is not None
         variant = variants(language, name=name, continues=continues)
         link = f"{before}{token}{after}"
         message = Outgoing(
             message_id=message_id,
             channel=channel,
-            to=person[2] if channel == Channel.EMAIL else person[4],
+            to=person.email if channel == Channel.EMAIL else person.mobile,
             round_id=round_.pk,
         )
         if channel == Channel.SMS:
@@ -235,7 +254,7 @@ def _prepare(
                 rendered.html,
             )
         outgoing.append(message)
-    return outgoing, sum(len(ids) for ids in skip.values())
+    return outgoing
 
 
 def _merge_fields(message: Outgoing, variant, merge: str, name: str, link: str, unit: str):
@@ -356,81 +375,3 @@ def dispatch_finish_if_done(dispatch_id: int) -> bool:
 
 
 # --- The sweeper ----------------------------------------------------------------------------
-
-
-@dataclass
-class SweepResult:
-    released: int = 0  # claimed, never handed: waiting again
-    rehanded: int = 0  # handing to an idempotent backend: waiting again
-    uncertain: int = 0
-    enqueued: dict[int, int] | None = None
-    finished: int = 0
-
-
-STALL_SECONDS = 120
-
-
-def outbox_sweep(*, now: datetime | None = None) -> SweepResult:
-    """Takes back what dead workers left, re-enqueues dispatches whose messages nobody is
-    working on (the web process died right after the commit, a task was lost), and finishes
-    dispatches with nothing left to do."""
-    from dispatch.services.dispatches import dispatch_enqueue
-
-    now = now or timezone.now()
-    expired = now - timedelta(seconds=settings.DISPATCH_LEASE_SECONDS)
-    result = SweepResult(enqueued={})
-    stale = Message.objects.filter(claimed_at__lt=expired)
-    result.released = stale.filter(state=MessageState.CLAIMED).update(
-        state=MessageState.PENDING, claim=None
-    )
-    for channel in (Channel.EMAIL, Channel.SMS):
-        handing = stale.filter(state=MessageState.HANDING, channel=channel)
-        if is_idempotent(channel):
-            result.rehanded += handing.update(state=MessageState.PENDING, claim=None)
-        else:
-            result.uncertain += handing.update(state=MessageState.UNCERTAIN)
-    stalled = now - timedelta(seconds=STALL_SECONDS)
-    sending = Dispatch.objects.filter(state=DispatchState.SENDING, send_at__lt=stalled).annotate(
-        last_claim=Max("messages__claimed_at")
-    )
-    for dispatch in sending:
-        if dispatch.last_claim is not None and dispatch.last_claim >= stalled:
-            continue  # a worker is on it
-        waiting = Message.objects.filter(dispatch=dispatch, state=MessageState.PENDING).filter(
-            Q(not_before__isnull=True) | Q(not_before__lte=now)
-        )
-        count = waiting.count()
-        if count:
-            result.enqueued[dispatch.pk] = dispatch_enqueue(dispatch.pk, count)
-        elif dispatch_finish_if_done(dispatch.pk):
-            result.finished += 1
-    if result.released or result.rehanded or result.uncertain or result.enqueued:
-        logger.warning("Outbox sweep: %s", result)
-    return result
-
-
-def outbox_retry(*, uncertain: bool = False, dispatch_id: int | None = None) -> int:
-    """Puts failed messages (and with `uncertain`, uncertain ones) back in the queue, after a
-    provider outage; messages failed because the address was refused stay failed."""
-    from dispatch.services.dispatches import dispatch_enqueue
-
-    states = [MessageState.FAILED] + ([MessageState.UNCERTAIN] if uncertain else [])
-    messages = Message.objects.filter(state__in=states).exclude(
-        Q(state=MessageState.FAILED) & Q(error__startswith=REFUSED)
-    )
-    if dispatch_id is not None:
-        messages = messages.filter(dispatch_id=dispatch_id)
-    messages = messages.filter(dispatch__round__closes_at__gt=timezone.now())
-    by_dispatch: dict[int, int] = {}
-    with transaction.atomic():
-        for dispatch_pk in messages.values_list("dispatch_id", flat=True).distinct().order_by():
-            count = messages.filter(dispatch_id=dispatch_pk).update(
-                state=MessageState.PENDING, claim=None, attempts=0, not_before=None, error=""
-            )
-            by_dispatch[dispatch_pk] = count
-        Dispatch.objects.filter(pk__in=by_dispatch, state=DispatchState.DONE).update(
-            state=DispatchState.SENDING, finished_at=None
-        )
-        for dispatch_pk, count in by_dispatch.items():
-            transaction.on_commit(lambda pk=dispatch_pk, n=count: dispatch_enqueue(pk, n))
-    return sum(by_dispatch.values())

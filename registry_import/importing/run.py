@@ -32,7 +32,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -44,8 +44,17 @@ from django.utils.translation import gettext as _
 from portal.models import Company, County, TrainingOffice
 from portal.oslo import OSLO
 from portal.structure import CountyStructure
+from registry_import.extract_files import (
+    CONTRACTS,
+    KINDS,
+    FileRefused,
+    Table,
+    collect_extract,
+    read_table,
+)
 from registry_import.extract_format import FORMATS
 from registry_import.importing.liveness import import_runs_fail_interrupted, run_alive
+from registry_import.importing.progress import Progress, ProgressCallback
 from registry_import.importing.sync import Sync
 from registry_import.models import (
     Apprentice,
@@ -55,22 +64,12 @@ from registry_import.models import (
     ProfessionalLeader,
 )
 from registry_import.pseudonym import Pseudonymiser
-from registry_import.readers import (
-    CONTRACTS,
-    KINDS,
-    FileRefused,
-    Table,
-    collect_extract,
-    read_table,
-)
 from registry_import.signals import import_succeeded
 from registry_import.undeliverable import undeliverable_apply
-from registry_import.validation import RowChecker, problem
+from registry_import.validation import FileResult, RowChecker, problem
 
 # Named after the module that has always logged the import, which is what log filters know.
 logger = logging.getLogger("registry_import.services")
-
-ProgressCallback = Callable[[int, int], None]
 
 # Errors kept in the ImportRun; a wholly wrong national file would otherwise store megabytes.
 MAX_STORED_ERRORS = 10_000
@@ -147,39 +146,46 @@ def _import_guarded(run: ImportRun, sources, dry_run: bool, progress) -> None:
             gc.enable()
 
 
-class Progress:
-    """Reports (done, total) to the callback about every half per cent, not on every row."""
-
-    def __init__(self, callback: ProgressCallback | None) -> None:
-        self.callback = callback
-        self.done = 0
-        self.total = 0
-        self._next = 0
-
-    def start(self, total: int) -> None:
-        self.total = max(total, 1)
-        self._report()
-
-    def step(self, count: int = 1) -> None:
-        self.done = min(self.done + count, self.total)
-        if self.done >= self._next:
-            self._report()
-
-    def finish(self) -> None:
-        self.done = self.total
-        self._report()
-
-    def _report(self) -> None:
-        self._next = self.done + max(self.total // 200, 1)
-        if self.callback is not None:
-            self.callback(self.done, self.total)
-
-
 class _DryRun(Exception):
     """Raised at the end of a dry run to roll its writes back."""
 
 
 def _import(run: ImportRun, sources: list[Path], dry_run: bool, callback) -> None:
+    tables = _read(run, sources)
+    if tables is None:
+        return
+    progress = Progress(callback)
+    rows = sum(t.total_rows for t in tables.values())
+    # Checking the rows is half the work, writing them the other half.
+    progress.start(2 * rows)
+    county_ids = dict(County.objects.values_list("code", "id"))
+    results, error_count = _check(run, tables, county_ids, progress)
+    contract_counties = {r.county for r in results[CONTRACTS].records.values()}
+    sync = Sync(results, county_ids, contract_counties, progress)
+    _write(sync, dry_run)
+    progress.finish()
+
+    run.counts = {
+        result.name: sync.counts[kind]
+        | {"skipped": result.skipped}
+        | {"invalid_email": result.invalid_email, "invalid_mobile": result.invalid_mobile}
+        | {"mapped": result.mapped}
+        for kind, result in results.items()
+    }
+    status, message = _outcome(run, results, sync, dry_run)
+    message += " " + _scope_text(contract_counties)
+    if error_count > MAX_STORED_ERRORS:
+        message += " " + _("Only the first %(kept)s of %(count)s errors are stored.") % {
+            "kept": MAX_STORED_ERRORS,
+            "count": error_count,
+        }
+    _finish(run, status, message)
+    if status == ImportStatus.SUCCEEDED:
+        _after_change(run)
+
+
+def _read(run: ImportRun, sources: list[Path]) -> dict[str, Table] | None:
+    """The four files read as tables, recorded on the run; None when the extract is refused."""
     extract = collect_extract(sources)
     for name in extract.ignored:
         run.warnings.append(
@@ -189,8 +195,7 @@ def _import(run: ImportRun, sources: list[Path], dry_run: bool, callback) -> Non
     run.extract_sha256 = _extract_sha256(extract.files)
     if extract.refusals:
         _refuse(run, extract.refusals)
-        return
-
+        return None
     tables: dict[str, Table] = {}
     refusals: list[FileRefused] = []
     for kind in KINDS:
@@ -201,16 +206,17 @@ def _import(run: ImportRun, sources: list[Path], dry_run: bool, callback) -> Non
             refusals.append(refusal)
     if refusals:
         _refuse(run, refusals)
-        return
+        return None
     for entry, kind in zip(run.files, KINDS, strict=True):
         entry["rows"] = tables[kind].total_rows
-    del extract
+    return tables
 
-    progress = Progress(callback)
-    rows = sum(t.total_rows for t in tables.values())
-    # Checking the rows is half the work, writing them the other half.
-    progress.start(2 * rows)
-    county_ids = dict(County.objects.values_list("code", "id"))
+
+def _check(
+    run: ImportRun, tables: dict[str, Table], county_ids: dict[str, int], progress: Progress
+) -> tuple[dict[str, FileResult], int]:
+    """Every row checked and placed on the run's survey year; the run gets the warnings and
+    the first errors. Returns the results and how many errors there were."""
     checker = RowChecker(
         structure=CountyStructure(run.survey_year),
         county_codes=frozenset(county_ids),
@@ -219,16 +225,18 @@ def _import(run: ImportRun, sources: list[Path], dry_run: bool, callback) -> Non
         on_row=progress.step,
     )
     results = checker.check(tables)
-    contracts = results[CONTRACTS]
     undeliverable_apply(results.values())  # a bounced address stays invalid until VIGO changes it
     for result in results.values():
         run.warnings.extend(result.warnings)
         run.errors.extend(result.errors)
     error_count = len(run.errors)
     del run.errors[MAX_STORED_ERRORS:]
+    return results, error_count
 
-    contract_counties = {r.county for r in contracts.records.values()}
-    sync = Sync(results, county_ids, contract_counties, progress)
+
+def _write(sync: Sync, dry_run: bool) -> None:
+    """The register brought in line with the extract in one transaction, rolled back after a
+    dry run."""
     try:
         with transaction.atomic():
             if connection.vendor == "postgresql":
@@ -239,15 +247,12 @@ def _import(run: ImportRun, sources: list[Path], dry_run: bool, callback) -> Non
                 raise _DryRun
     except _DryRun:
         pass
-    progress.finish()
 
-    run.counts = {
-        result.name: sync.counts[kind]
-        | {"skipped": result.skipped}
-        | {"invalid_email": result.invalid_email, "invalid_mobile": result.invalid_mobile}
-        | {"mapped": result.mapped}
-        for kind, result in results.items()
-    }
+
+def _outcome(
+    run: ImportRun, results: dict[str, FileResult], sync: Sync, dry_run: bool
+) -> tuple[str, str]:
+    """The run's status and the sentence that sums it up."""
     totals = {key: sum(c[key] for c in run.counts.values()) for key in ("new", "changed", "gone")}
     totals["skipped"] = sum(r.skipped for r in results.values())
     summary = (
@@ -257,32 +262,21 @@ def _import(run: ImportRun, sources: list[Path], dry_run: bool, callback) -> Non
         )
         % totals
     )
-    scope = _scope_text(contract_counties)
     if dry_run:
-        status = ImportStatus.DRY_RUN
-        message = _("Dry run, nothing was saved. The import would give: %(summary)s") % {
-            "summary": summary
-        }
-    elif not sync.changes:
-        status = ImportStatus.UNCHANGED
+        return ImportStatus.DRY_RUN, _(
+            "Dry run, nothing was saved. The import would give: %(summary)s"
+        ) % {"summary": summary}
+    if not sync.changes:
         message = _("No changes: the register already matched this extract.")
         previous = _last_successful(run)
         if previous is not None and previous.extract_sha256 == run.extract_sha256:
             message += " " + _("It is the same extract as the import of %(when)s.") % {
                 "when": timezone.localtime(previous.finished_at).strftime("%d.%m.%Y %H:%M")
             }
-    else:
-        status = ImportStatus.SUCCEEDED
-        message = _("The extract was imported: %(summary)s") % {"summary": summary}
-    message += " " + scope
-    if error_count > MAX_STORED_ERRORS:
-        message += " " + _("Only the first %(kept)s of %(count)s errors are stored.") % {
-            "kept": MAX_STORED_ERRORS,
-            "count": error_count,
-        }
-    _finish(run, status, message)
-    if status == ImportStatus.SUCCEEDED:
-        _after_change(run)
+        return ImportStatus.UNCHANGED, message
+    return ImportStatus.SUCCEEDED, _("The extract was imported: %(summary)s") % {
+        "summary": summary
+    }
 
 
 def _after_change(run: ImportRun) -> None:

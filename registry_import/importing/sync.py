@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection, models
 
 from portal.models import Company, County, TrainingOffice
+from registry_import.extract_files import COMPANIES, CONTRACTS, LEADERS, OFFICES
 from registry_import.importing.bulk import allocate_ids, bulk_load
 from registry_import.models import Apprentice, Contract, ProfessionalLeader, Trade
-from registry_import.readers import COMPANIES, CONTRACTS, LEADERS, OFFICES
 from registry_import.validation import RECORDS, FileResult
 
 if TYPE_CHECKING:
-    from registry_import.importing.run import Progress
+    from registry_import.importing.progress import Progress
 
 BATCH_SIZE = 2_000
 

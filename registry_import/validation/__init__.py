@@ -1,9 +1,10 @@
 """What an extract's values and rows mean: `values` checks single values with the library made
-for each, `reading` reads one file into records by its format (registry_import.extract_format),
-`rows` reads the four, checks the references between them and places every unit on the survey
-year's county structure, with `parallel` to share the reading with a second process."""
+for each, `file_records` reads one file into records by its format (registry_import.
+extract_format), `rows` reads the four, checks the references between them and places every
+unit on the survey year's county structure, with `parallel` to share the reading with a second
+process."""
 
-from registry_import.validation.reading import RECORDS, FileResult, problem
+from registry_import.validation.file_records import RECORDS, FileResult, problem
 from registry_import.validation.rows import (
     RowChecker,
 )

@@ -1,4 +1,4 @@
-"""The rows of an extract: each file's rows read by its format into records (`reading`), the
+"""The rows of an extract: each file's rows read by its format into records (`file_records`), the
 references between the files checked, and every unit placed on the county structure of the
 extract's survey year (R-P4). What is wrong is reported with file, line, column, value and
 reason.
@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from portal.structure import CountyStructure, NotPlaced, Placement, county_label
+from registry_import.extract_files import COMPANIES, CONTRACTS, LEADERS, OFFICES, Table
 from registry_import.extract_format import (
     COMPANY_FORMAT,
     CONTRACT_FORMAT,
@@ -37,9 +38,7 @@ from registry_import.extract_format import (
     LEADER_FORMAT,
     Column,
 )
-from registry_import.readers import COMPANIES, CONTRACTS, LEADERS, OFFICES, Table
-from registry_import.validation.parallel import Pending
-from registry_import.validation.reading import (
+from registry_import.validation.file_records import (
     KEY_FIELDS,
     FileReader,
     FileResult,
@@ -51,6 +50,7 @@ from registry_import.validation.reading import (
     shown,
     split_table,
 )
+from registry_import.validation.parallel import Pending
 
 # What a reference to a row of another file says when that row is missing, or was skipped.
 REFERENCE_MESSAGES = {

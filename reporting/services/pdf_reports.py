@@ -14,7 +14,6 @@ from pathlib import Path
 
 import reportlab
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, String
@@ -26,7 +25,6 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from portal.models import User
 from reporting.figures import HIDDEN, HIDDEN_EXPLANATION, Figure
 from reporting.followup import follow_up_list
 from reporting.models import PdfReport, PdfStatus, Publication
@@ -46,38 +44,6 @@ def _fonts() -> None:
     if FONT not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont(FONT, str(_FONTS / "Vera.ttf")))
         pdfmetrics.registerFont(TTFont(FONT_BOLD, str(_FONTS / "VeraBd.ttf")))
-
-
-def pdf_report_request(
-    *, scope: ResultScope, publication: Publication, language: str, user: User | None
-) -> PdfReport:
-    """The report of the round's current version in this language, or a new one being made."""
-    from reporting.tasks import render_pdf
-
-    existing = (
-        PdfReport.objects.filter(
-            publication=publication,
-            version=publication.version,
-            county=scope.county,
-            office=scope.office,
-            language=language,
-        )
-        .exclude(status=PdfStatus.FAILED)
-        .order_by("-pk")
-        .first()
-    )
-    if existing is not None:
-        return existing
-    report = PdfReport.objects.create(
-        publication=publication,
-        version=publication.version,
-        county=scope.county,
-        office=scope.office,
-        language=language,
-        requested_by=user,
-    )
-    transaction.on_commit(lambda: render_pdf.delay(report.pk))
-    return report
 
 
 def _progress(report: PdfReport, percent: int, status: str = PdfStatus.RUNNING) -> None:
@@ -232,7 +198,23 @@ def pdf_build(scope: ResultScope, publication: Publication, progress=lambda p: N
         "unit": scope.label,
     }
     overview = results_overview(scope, publication)
-    story: list = [
+    story = _cover(title, publication, styles) + _response_rates(scope, overview, styles)
+    progress(20)
+    story += _index_tables(overview, styles)
+    progress(40)
+    story += _trends(scope, round_.kind, overview, styles)
+    progress(60)
+    story += _breakdowns(scope, publication, overview, styles)
+    progress(80)
+    if scope.level != "national":
+        story += _follow_up(scope, publication, styles)
+    content = _document(story, title, round_.get_kind_display())
+    progress(95)
+    return content
+
+
+def _cover(title: str, publication: Publication, styles: dict[str, ParagraphStyle]) -> list:
+    return [
         Spacer(1, 40 * mm),
         Paragraph(title, styles["title"]),
         Spacer(1, 8 * mm),
@@ -250,41 +232,42 @@ def pdf_build(scope: ResultScope, publication: Publication, progress=lambda p: N
         Spacer(1, 4 * mm),
         Paragraph(str(HIDDEN_EXPLANATION) % {"threshold": publication.threshold}, styles["small"]),
         PageBreak(),
-        Paragraph(_("Response rate"), styles["h1"]),
     ]
+
+
+def _rate(figure: Figure) -> str:
+    if figure.response_rate is not None:
+        return f"{figure.response_rate * 100:.0f} %"
+    return HIDDEN if figure.hidden else ""
+
+
+def _response_rates(scope: ResultScope, overview, styles: dict[str, ParagraphStyle]) -> list:
     answers, national = overview.answers, overview.national_answers
+    rows = [
+        [_("Unit"), _("Asked"), _("Answers"), _("Response rate")],
+        [
+            scope.label,
+            str(answers.sampled or "") if answers.shown else HIDDEN,
+            _count(answers),
+            _rate(answers),
+        ],
+        [
+            _("The whole country"),
+            str(national.sampled or "") if national.shown else HIDDEN,
+            _count(national),
+            _rate(national),
+        ],
+    ]
+    return [
+        Paragraph(_("Response rate"), styles["h1"]),
+        _table(rows, [70 * mm, 30 * mm, 30 * mm, 30 * mm]),
+    ]
 
-    def rate(f):
-        return (
-            f"{f.response_rate * 100:.0f} %"
-            if f.response_rate is not None
-            else (HIDDEN if f.hidden else "")
-        )
 
-    story.append(
-        _table(
-            [
-                [_("Unit"), _("Asked"), _("Answers"), _("Response rate")],
-                [
-                    scope.label,
-                    str(answers.sampled or "") if answers.shown else HIDDEN,
-                    _count(answers),
-                    rate(answers),
-                ],
-                [
-                    _("The whole country"),
-                    str(national.sampled or "") if national.shown else HIDDEN,
-                    _count(national),
-                    rate(national),
-                ],
-            ],
-            [70 * mm, 30 * mm, 30 * mm, 30 * mm],
-        )
-    )
-    progress(20)
-    story.append(
+def _index_tables(overview, styles: dict[str, ParagraphStyle]) -> list:
+    story: list = [
         Paragraph(_("Indexes against the national figure, targets and last year"), styles["h1"])
-    )
+    ]
     rows = [[_("Index"), _("Answers"), _("Mean"), _("National"), _("Target"), _("Last year")]]
     for row in overview.indexes:
         rows.append(
@@ -310,10 +293,13 @@ def pdf_build(scope: ResultScope, publication: Publication, progress=lambda p: N
             ]
         )
     story.append(_table(rows, [100 * mm, 20 * mm, 30 * mm, 22 * mm]))
-    progress(40)
-    story += [PageBreak(), Paragraph(_("Trends"), styles["h1"])]
+    return story
+
+
+def _trends(scope: ResultScope, kind: str, overview, styles: dict[str, ParagraphStyle]) -> list:
+    story: list = [PageBreak(), Paragraph(_("Trends"), styles["h1"])]
     for row in overview.indexes:
-        series = results_trend(scope, round_.kind, row.item)
+        series = results_trend(scope, kind, row.item)
         story.append(Paragraph(row.item.label, styles["h2"]))
         story.append(_trend_drawing(series, as_share=False))
         text = "; ".join(
@@ -323,8 +309,13 @@ def pdf_build(scope: ResultScope, publication: Publication, progress=lambda p: N
         for s in series:
             if s.break_reason:
                 story.append(Paragraph(s.break_reason, styles["small"]))
-    progress(60)
-    story += [PageBreak(), Paragraph(_("Indexes by group"), styles["h1"])]
+    return story
+
+
+def _breakdowns(
+    scope: ResultScope, publication: Publication, overview, styles: dict[str, ParagraphStyle]
+) -> list:
+    story: list = [PageBreak(), Paragraph(_("Indexes by group"), styles["h1"])]
     loaded = breakdown_units(scope, publication)
     for row in overview.indexes:
         story.append(Paragraph(row.item.label, styles["h2"]))
@@ -342,54 +333,61 @@ def pdf_build(scope: ResultScope, publication: Publication, progress=lambda p: N
                     ]
                 )
             story.append(_table(lines, [90 * mm, 22 * mm, 22 * mm, 22 * mm]))
-    progress(80)
-    if scope.level != "national":
-        followup = follow_up_list(
-            scope, publication, share_limit=settings.REPORTING_FOLLOW_UP_PERCENT / 100
-        )
-        story += [PageBreak(), Paragraph(_("For follow-up"), styles["h1"])]
-        items = (
-            [
-                _("%(index)s: %(mean)s against %(against)s %(reference)s")
-                % {
-                    "index": s.row.item.label,
-                    "mean": _mean(s.row.figure),
-                    "against": _("target") if s.against == "target" else _("last year"),
-                    "reference": f"{s.reference:.1f}".replace(".", ","),
-                }
-                for s in followup.shortfalls
-            ]
-            + [
-                _("%(group)s %(unit)s, %(index)s: %(mean)s (%(unit_of)s %(reference)s)")
-                % {
-                    "group": d.group,
-                    "unit": d.label,
-                    "index": d.item.label,
-                    "mean": _mean(d.figure),
-                    "unit_of": scope.label,
-                    "reference": _mean(d.reference),
-                }
-                for d in followup.deviations
-            ]
-            + [
-                _("%(unit)s, %(question)s: %(share)s")
-                % {"unit": s.label, "question": s.item.label, "share": _mean(s.figure)}
-                for s in followup.signals
-            ]
-        )
-        for line in items or [_("Nothing stands out.")]:
-            story.append(Paragraph(line, styles["body"]))
+    return story
+
+
+def _follow_up(
+    scope: ResultScope, publication: Publication, styles: dict[str, ParagraphStyle]
+) -> list:
+    followup = follow_up_list(
+        scope, publication, share_limit=settings.REPORTING_FOLLOW_UP_PERCENT / 100
+    )
+    story: list = [PageBreak(), Paragraph(_("For follow-up"), styles["h1"])]
+    items = (
+        [
+            _("%(index)s: %(mean)s against %(against)s %(reference)s")
+            % {
+                "index": s.row.item.label,
+                "mean": _mean(s.row.figure),
+                "against": _("target") if s.against == "target" else _("last year"),
+                "reference": f"{s.reference:.1f}".replace(".", ","),
+            }
+            for s in followup.shortfalls
+        ]
+        + [
+            _("%(group)s %(unit)s, %(index)s: %(mean)s (%(unit_of)s %(reference)s)")
+            % {
+                "group": d.group,
+                "unit": d.label,
+                "index": d.item.label,
+                "mean": _mean(d.figure),
+                "unit_of": scope.label,
+                "reference": _mean(d.reference),
+            }
+            for d in followup.deviations
+        ]
+        + [
+            _("%(unit)s, %(question)s: %(share)s")
+            % {"unit": s.label, "question": s.item.label, "share": _mean(s.figure)}
+            for s in followup.signals
+        ]
+    )
+    for line in items or [_("Nothing stands out.")]:
+        story.append(Paragraph(line, styles["body"]))
+    return story
+
+
+def _document(story: list, title: str, subject: str) -> bytes:
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
         buffer,
         pagesize=A4,
         title=title,
         author=_("Vocational training surveys"),
-        subject=round_.get_kind_display(),
+        subject=subject,
         lang=translation.get_language() or "nb",
         leftMargin=20 * mm,
         rightMargin=20 * mm,
     )
     document.build(story)
-    progress(95)
     return buffer.getvalue()

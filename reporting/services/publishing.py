@@ -24,7 +24,7 @@ from reporting.counting import RoundCounts, round_counts
 from reporting.items import ANSWERS, items_of
 from reporting.models import PdfReport, Publication, ResultUnit
 from reporting.suppression import Structure, pattern_compute, structure_build
-from reporting.suppression.structure import UNIT_TYPES
+from reporting.suppression.linked_tables import UNIT_TYPES
 from surveys.models import Round, SurveyKind
 
 logger = logging.getLogger(__name__)

@@ -1,14 +1,15 @@
 """Statistical disclosure control of published results (R-L7): the one place that decides which
-figures are shown. See structure.py (the linked tables) and pattern.py (the suppression)."""
+figures are shown. See linked_tables.py (the linked tables as one structure) and pattern.py
+(the suppression)."""
 
-from reporting.suppression.pattern import Pattern, pattern_compute
-from reporting.suppression.structure import (
+from reporting.suppression.linked_tables import (
     RELATIONS,
     UNIT_TYPES,
     Structure,
     structure_build,
     unit_of,
 )
+from reporting.suppression.pattern import Pattern, pattern_compute
 
 __all__ = [
     "RELATIONS",

@@ -23,7 +23,7 @@ import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from reporting.suppression.structure import Structure
+from reporting.suppression.linked_tables import Structure
 
 # How reluctantly a shown cell of each unit type is hidden as a secondary: the nation's figures
 # almost never, county and office totals seldom, the breakdowns by their size.
@@ -174,6 +174,28 @@ class _Part:
         return [np.asarray(s.col_value) for _v, s in self._solve(every, weights) if s is not None]
 
 
+def _pinned(
+    layout: _Layout, shown: np.ndarray, totals: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Inner cells pinned by what is shown: a shown cell of one inner cell, a shown zero, and
+    (repeatedly) a shown cell whose other inner cells are all pinned. Returns the pinned inner
+    cells, the cells that pin them, and the entries still free with their count per cell."""
+    cells = len(shown)
+    entry_shown = shown[layout.owner]
+    known = np.zeros(layout.size, dtype=bool)
+    pinners = np.zeros(cells, dtype=bool)
+    while True:
+        free = entry_shown & ~known[layout.flat]
+        free_count = np.bincount(layout.owner[free], minlength=cells)
+        pin = shown & (free_count > 0) & ((totals == 0) | (free_count == 1))
+        pinned = free & pin[layout.owner]
+        if not pinned.any():
+            break
+        pinners |= pin
+        known[layout.flat[pinned]] = True
+    return known, pinners, free, free_count
+
+
 class _ColumnSystem:
     """The shown figures of one column as equations over the inner cells an attacker does not
     know yet."""
@@ -191,20 +213,7 @@ class _ColumnSystem:
         hidden_mask = np.zeros(cells, dtype=bool)
         hidden_mask[list(hidden)] = True
         shown = ~layout.phantom & ~hidden_mask
-        entry_shown = shown[layout.owner]
-        # Inner cells pinned by what is shown: a shown cell of one inner cell, a shown zero, and
-        # (repeatedly) a shown cell whose other inner cells are all pinned.
-        known = np.zeros(layout.size, dtype=bool)
-        pinners = np.zeros(cells, dtype=bool)
-        while True:
-            free = entry_shown & ~known[layout.flat]
-            free_count = np.bincount(layout.owner[free], minlength=cells)
-            pin = shown & (free_count > 0) & ((totals == 0) | (free_count == 1))
-            pinned = free & pin[layout.owner]
-            if not pinned.any():
-                break
-            pinners |= pin
-            known[layout.flat[pinned]] = True
+        known, pinners, free, free_count = _pinned(layout, shown, totals)
         # Hiding one of these changes what is pinned or which rows count: rebuild then.
         self.pinners = pinners
         bound = np.full(cells, np.nan)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from reporting.suppression.audit import audit_run, cost
-from reporting.suppression.structure import Structure
+from reporting.suppression.linked_tables import Structure
 
 
 @dataclass

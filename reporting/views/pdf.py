@@ -10,7 +10,7 @@ from portal.downloads import attachment
 from portal.models import AuditAction
 from reporting.models import PdfReport, PdfStatus
 from reporting.scopes import ResultScope
-from reporting.services.pdf_reports import pdf_report_request
+from reporting.tasks import pdf_report_request
 from reporting.views.common import publication_or_404
 
 

@@ -7,7 +7,8 @@ from datetime import datetime
 from dispatch.audience import Sender
 from dispatch.models import Dispatch, Message, MessageState, Purpose
 from dispatch.services.dispatches import dispatch_create
-from dispatch.services.planning import DispatchRequest, Plan, dispatch_plan
+from dispatch.services.order_rules import DispatchRequest
+from dispatch.services.preview import Plan, dispatch_plan
 from surveys.models import Round
 
 

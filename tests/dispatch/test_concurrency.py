@@ -19,7 +19,7 @@ from django.utils import timezone
 from dispatch.audience import Sender
 from dispatch.models import Dispatch, Message, MessageState, Purpose, RecordedMessage, SmsQuota
 from dispatch.services.dispatches import dispatch_create
-from dispatch.services.outbox import outbox_sweep
+from dispatch.tasks import outbox_sweep
 from surveys.models import Respondent, RespondentRole
 from tests.conftest import need
 from tests.dispatch.helpers import request

@@ -11,8 +11,9 @@ from dispatch.audience import Sender
 from dispatch.models import Dispatch, Message, MessageState, Purpose, RecordedMessage
 from dispatch.services.closing import round_messages_forget
 from dispatch.services.dispatches import dispatch_cancel, dispatch_counts
-from dispatch.services.outbox import outbox_process_chunk, outbox_retry, outbox_sweep
+from dispatch.services.outbox import outbox_process_chunk
 from dispatch.services.quotas import quota_left
+from dispatch.tasks import outbox_retry, outbox_sweep
 from portal.models import AuditAction, AuditEntry
 from surveys.models import RespondentLink
 from surveys.services.links import link_find
@@ -113,7 +114,7 @@ def test_a_late_task_cannot_mark_messages_taken_from_it(
 def test_transient_errors_are_retried_then_failed_and_refused_addresses_marked_invalid(
     year, county_a, settings, django_capture_on_commit_callbacks
 ):
-    from dispatch.backends import Outcome
+    from dispatch.backends.base import Outcome
     from dispatch.services import outbox
 
     settings.DISPATCH_MAX_ATTEMPTS = 2

@@ -19,7 +19,7 @@ from twilio.request_validator import RequestValidator
 
 from dispatch.audience import Sender
 from dispatch.models import Message, MessageState, Purpose, SmsOptOut
-from dispatch.services.planning import LeftOut
+from dispatch.services.order_rules import LeftOut
 from registry_import.models import UndeliverableContact
 from surveys.models import Respondent
 from tests.dispatch.helpers import plan_of, send

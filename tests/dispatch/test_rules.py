@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from dispatch.audience import Sender
 from dispatch.models import Message, Purpose, RecordedMessage
-from dispatch.services.dispatches import dispatches_release_due
+from dispatch.services.order_rules import LeftOut
 from dispatch.services.outbox import outbox_process_chunk
-from dispatch.services.planning import LeftOut
 from dispatch.services.quotas import quota_left
+from dispatch.tasks import dispatches_release_due
 from surveys.models import Respondent
 from tests.dispatch.conftest import ids
 from tests.dispatch.helpers import plan_of, reached, send, sent_to

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from dispatch.audience import Sender
 from dispatch.models import Message, MessageState, Purpose
-from dispatch.services.planner import flat_since, reminder_suggest
-from dispatch.sms import sms_length
+from dispatch.services.reminder_proposals import flat_since, reminder_suggest
+from dispatch.sms_segments import sms_length
 from tests.dispatch.helpers import send
 
 

@@ -17,9 +17,9 @@ from stdnum.no import fodselsnummer, orgnr
 
 from demo.register.extract import write_demo_extract
 from portal.structure import CountyStructure
+from registry_import.extract_files import KINDS, collect_extract, read_table
 from registry_import.extract_format import FORMATS
 from registry_import.pseudonym import Pseudonymiser
-from registry_import.readers import KINDS, collect_extract, read_table
 from registry_import.validation import (
     InvalidValue,
     RowChecker,

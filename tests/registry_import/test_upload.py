@@ -187,12 +187,12 @@ def test_rows_with_errors_are_listed_with_file_line_column_value_and_message(
 
 @pytest.mark.django_db
 def test_the_task_records_an_unexpected_failure_and_removes_the_files(national_admin, monkeypatch):
-    from registry_import import services, tasks
+    from registry_import import tasks
 
     def explode(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(services, "import_extract", explode)
+    monkeypatch.setattr(tasks, "import_extract", explode)
     run = ImportRun.objects.create(source="upload", started_by=national_admin)
     upload_directory(run.pk).mkdir(parents=True)
     (upload_directory(run.pk) / "kontrakter.csv").write_text("x")
@@ -205,10 +205,10 @@ def test_the_task_records_an_unexpected_failure_and_removes_the_files(national_a
 
 @pytest.mark.django_db
 def test_a_run_already_taken_is_not_imported_twice(national_admin, monkeypatch):
-    from registry_import import services, tasks
+    from registry_import import tasks
 
     calls = []
-    monkeypatch.setattr(services, "import_extract", lambda *a, **k: calls.append(a))
+    monkeypatch.setattr(tasks, "import_extract", lambda *a, **k: calls.append(a))
     run = ImportRun.objects.create(status=ImportStatus.RUNNING, started_by=national_admin)
     tasks.run_import(run.pk)
     assert calls == []

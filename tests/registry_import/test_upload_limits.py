@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from portal.uploads import upload_too_large
 from registry_import import zipcheck
+from registry_import.extract_files import collect_extract
 from registry_import.models import ImportRun
-from registry_import.readers import collect_extract
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from reporting.suppression.audit import _ColumnSystem
-from reporting.suppression.structure import structure_build
+from reporting.suppression.linked_tables import structure_build
 
 
 def random_table(seed: int):

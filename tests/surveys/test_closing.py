@@ -20,7 +20,7 @@ from surveys.models import (
     ResponseTallyDay,
     Round,
 )
-from surveys.response_rates import answers_per_day, response_totals
+from surveys.response_counts import answers_per_day, response_totals
 from surveys.services.answering import answers_submit, draft_save, survey_load
 from surveys.services.closing import NotClosable, round_close, rounds_close_due
 from surveys.services.code_answering import code_draft_save

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from dispatch.services.outbox import outbox_retry
+from dispatch.tasks import outbox_retry
 
 
 class Command(BaseCommand):

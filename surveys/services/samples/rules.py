@@ -118,8 +118,7 @@ def lu_sample(reference_date: date) -> Built:
         # The earliest start, then the lowest contract id: the same choice on every build.
         if current is None or (row[3], row[1]) < (current[3], current[1]):
             chosen[apprentice_id] = row
-
-    built = Built()
+    built = Built(exclusions=_lu_exclusions(reference_date, chosen))
     for (
         contract_id,
         _register_id,
@@ -156,9 +155,13 @@ def lu_sample(reference_date: date) -> Built:
                 mobile_valid=mobile_valid,
             )
         )
+    return built
 
-    # Running contracts of apprentices who are not in the sample at all. Those of an
-    # apprentice who is in it through another contract are simply not the one chosen.
+
+def _lu_exclusions(reference_date: date, chosen: dict[int, tuple]) -> list[Exclusion]:
+    """Running contracts of apprentices who are not in the sample at all. Those of an
+    apprentice who is in it through another contract are simply not the one chosen."""
+    exclusions = []
     others = (
         running_contracts(reference_date)
         .values_list(
@@ -176,7 +179,7 @@ def lu_sample(reference_date: date) -> Built:
         if apprentice_id in chosen:
             continue
         reason = ExclusionReason.TOO_SHORT if nlr and listed else ExclusionReason.NOT_IN_NLR
-        built.exclusions.append(
+        exclusions.append(
             Exclusion(
                 county_id=county_id,
                 reason=reason,
@@ -185,7 +188,7 @@ def lu_sample(reference_date: date) -> Built:
                 contract_id=contract_id,
             )
         )
-    return built
+    return exclusions
 
 
 # --- The companies and offices of LBU and ÅR (R-S2, R-S3) -----------------------------------

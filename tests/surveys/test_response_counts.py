@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from portal.oslo import OSLO
 from surveys.models import ResponseTally, ResponseTallyDay, Round
-from surveys.response_rates import (
+from surveys.response_counts import (
     ResponseCount,
     answered_by,
     answers_per_day,

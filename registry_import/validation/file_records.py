@@ -12,8 +12,8 @@ from typing import Any, NamedTuple
 
 from django.utils.translation import gettext as _
 
+from registry_import.extract_files import Table
 from registry_import.extract_format import FORMATS, Column, FileFormat, Kind
-from registry_import.readers import Table
 from registry_import.validation.values import (
     InvalidValue,
     check_email,

@@ -1,6 +1,6 @@
 """The reminder planner: the next reminder's date and channel, with the reason in a sentence.
 
-It reads this round's answers per day (surveys.response_rates) since the sender's last
+It reads this round's answers per day (surveys.response_counts) since the sender's last
 message, and how long answers kept coming after messages in earlier rounds of the same survey
 and sender (their answers per day against their dispatches), then applies the 7-day spacing
 (R-D6), the 3-reminder cap, the days left and the SMS quota (R-D8). Answers rise after each
@@ -19,11 +19,11 @@ from django.utils.translation import gettext as _
 
 from dispatch.audience import Sender, audience
 from dispatch.models import Dispatch, DispatchState, Message, Purpose
-from dispatch.services.planning import MAX_REMINDERS, NOT_REACHED, SPACING
+from dispatch.services.order_rules import MAX_REMINDERS, NOT_REACHED, SPACING
 from dispatch.services.quotas import quota_left
 from portal.oslo import OSLO
 from surveys.models import Round
-from surveys.response_rates import answers_per_day
+from surveys.response_counts import answers_per_day
 
 # Answers have flattened when a day brings fewer than this share of the best day since the
 # last message; without earlier rounds, that is taken to happen this many days after it.

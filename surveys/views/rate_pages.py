@@ -21,7 +21,7 @@ from portal.downloads import table_download
 from portal.models import AuditAction, County, TrainingOffice
 from portal.paging import paged_list
 from surveys.models import Round, SurveyKind
-from surveys.rates import (
+from surveys.rate_tables import (
     SORT_KEYS,
     chart_context,
     is_protected,

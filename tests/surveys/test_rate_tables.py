@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from portal.models import AuditAction, AuditEntry
 from surveys.models import Round
-from surveys.rates import RateRow, kind_rates, rate_rows, suppress
+from surveys.rate_tables import RateRow, kind_rates, rate_rows, suppress
 from tests import register_rows as rows
 from tests.surveys.factories import (
     ar_questionnaire,

@@ -2,7 +2,7 @@
 per survey, broken down by training office, company or trade, beside the same figure on the
 same date last year, and the answers per day for the chart.
 
-Counts come from surveys.response_rates. For LU and LBU a group smaller than
+Counts come from surveys.response_counts. For LU and LBU a group smaller than
 REPORTING_THRESHOLD is shown as hidden ("*"), its invited and answered both, and so is enough
 of the rest that the hidden groups cannot be worked out from the total (R-L7): the hidden
 groups together always hold at least the threshold. ÅR is identified by law (R-L3) and shown in
@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from portal.models import Company, County, TrainingOffice
 from registry_import.models import Trade
 from surveys.models import Round, SurveyKind
-from surveys.response_rates import (
+from surveys.response_counts import (
     answered_by,
     answers_per_day,
     response_counts,

@@ -12,7 +12,7 @@ from django.urls import reverse
 from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
-from dispatch.backends import Outcome, Outgoing, one_by_one
+from dispatch.backends.base import Outcome, Outgoing, one_by_one
 
 # Twilio error codes: the number is not a valid mobile, or cannot receive SMS at all.
 INVALID_NUMBER_CODES = frozenset({21211, 21214, 21217, 21612, 21614, 30005, 30006})

@@ -8,14 +8,14 @@ import pytest
 from django.utils import translation
 from openpyxl import Workbook
 
-from registry_import.extract_format import OFFICE_FORMAT
-from registry_import.readers import (
+from registry_import.extract_files import (
     FileRefused,
     SourceFile,
     collect_extract,
     read_table,
     sniff_delimiter,
 )
+from registry_import.extract_format import OFFICE_FORMAT
 
 OFFICE_ROW = "974760673;Opplæringskontoret Sør-Ålesund;15;J;Åse Ørnes;ase@ok.no;91234567"
 HEADER = ";".join(OFFICE_FORMAT.names)
