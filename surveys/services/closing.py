@@ -15,7 +15,9 @@ close_rounds`) ends that, in one transaction:
 
 After the commit every anonymous answer of the round is written again, all in one transaction
 and in random order, so neither their place in the table nor the transaction that wrote them says
-anything; then `round_closed` is sent (reporting publishes the results).
+anything; the tables that held the round's people and its answers as first written are rewritten
+so the deleted rows leave the database files (surveys/services/rewrite.py); then `round_closed`
+is sent (reporting publishes the results).
 
 This is where LU and LBU personal data go; retention (surveys/services/retention.py) still
 handles ÅR. Runs are logged as counts only."""
@@ -42,6 +44,7 @@ from surveys.models import (
     SurveyKind,
 )
 from surveys.services.anonymous import anonymous_answers_mix
+from surveys.services.rewrite import personal_tables_rewrite, transaction_id_now
 from surveys.signals import round_closed, round_closing
 
 logger = logging.getLogger(__name__)
@@ -101,6 +104,9 @@ def round_close(round_: Round, *, now: datetime | None = None) -> CloseSummary:
 def _after_close(round_id: int) -> None:
     round_ = Round.objects.get(pk=round_id)
     anonymous_answers_mix(round_, batch_size=MIX_ALL)
+    # Taken after the close and the mix have committed: once no transaction older than this
+    # one is left, no snapshot can still see the rows they deleted.
+    personal_tables_rewrite(after=transaction_id_now())
     round_closed.send(sender=Round, round_id=round_id)
 
 
