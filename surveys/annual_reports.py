@@ -13,7 +13,6 @@ from typing import Any
 
 from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, When
 from django.db.models.functions import Lower
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -50,9 +49,7 @@ def ar_units(
             | (~Q(role=RespondentRole.OFFICE) & Q(county=county))
         )
     elif office is not None:
-        respondents = respondents.filter(training_office=office).exclude(
-            role=RespondentRole.OFFICE
-        )
+        respondents = respondents.filter(training_office=office).exclude(role=RespondentRole.OFFICE)
     else:
         return Respondent.objects.none()
     return (
@@ -178,9 +175,7 @@ def answer_sheet(respondent: Respondent) -> AnswerSheet:
     return AnswerSheet(row=row, round=respondent.round, lines=lines)
 
 
-def answers_table(
-    round_: Round, units: QuerySet[Respondent]
-) -> tuple[list[str], list[list[Any]]]:
+def answers_table(round_: Round, units: QuerySet[Respondent]) -> tuple[list[str], list[list[Any]]]:
     """Every unit's answers in one table: the unit, then one column per question of the round's
     questionnaire (a question outside a unit's part is left empty)."""
     rows = [unit_row(r) for r in with_answers(units)]
@@ -207,9 +202,7 @@ def answers_table(
                 row.orgnr,
                 row.type_label,
                 row.office_name,
-                timezone.localtime(row.answer.submitted_at).strftime("%Y-%m-%d %H:%M")
-                if row.answer
-                else "",
+                row.answer.submitted_at.isoformat() if row.answer else "",
                 *[
                     answer_label(q, answers.get(q.code))
                     if not q.section.part or q.section.part == part
