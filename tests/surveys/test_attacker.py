@@ -11,7 +11,7 @@ later is attacked too), by ids, by the transaction that wrote the rows and by th
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -21,6 +21,7 @@ from django.db import connection, models
 from django.utils import timezone
 
 from portal.models import Company, County, TrainingOffice
+from portal.oslo import OSLO
 from registry_import.models import Apprentice, Contract, ContractKind, ProfessionalLeader, Trade
 from surveys.models import (
     AnonymousResponse,
@@ -449,7 +450,10 @@ def test_ar_days_set_against_lbu_answers_in_time_determine_no_companys_lbu(world
         )
     round_close(world["lbu"], now=world["lbu"].closes_at + timedelta(minutes=1))
 
-    days = dict(IdentifiedResponse.objects.values_list("company_id", "submitted_at"))
+    days = {
+        company: timezone.localtime(sent, OSLO).date() if isinstance(sent, datetime) else sent
+        for company, sent in IdentifiedResponse.objects.values_list("company_id", "submitted_at")
+    }
     claims = set()
     for companies, start, end, answered in _day_rows(world["lbu"], sample):
         sent_ar = {c for c in companies if start <= days[c] <= end}
