@@ -48,6 +48,7 @@ _OLDER_THAN_DELETE = """
 WITH since AS (SELECT txid_snapshot_xmax(txid_current_snapshot()) - %(xid)s AS n)
 SELECT EXISTS (
     SELECT 1 FROM pg_stat_activity, since WHERE pid <> pg_backend_pid()
+    AND backend_type <> 'autovacuum worker'
     AND (age(backend_xmin) >= since.n OR age(backend_xid) >= since.n)
 ) OR EXISTS (
     SELECT 1 FROM pg_replication_slots, since
