@@ -47,7 +47,9 @@ def register() -> None:
         Panel("reporting-latest", "reporting/panel_results.html", latest_results_panel, priority=40)
     )
     nav_register(
-        NavEntry("results", _("Results"), lambda s: result_scope(s).url("results"), priority=40)
+        NavEntry(
+            "results", _("Results"), lambda s: result_scope(s).url("results"), priority=40
+        )
     )
     nav_register(
         NavEntry(

@@ -49,7 +49,9 @@ def ar_units(
             | (~Q(role=RespondentRole.OFFICE) & Q(county=county))
         )
     elif office is not None:
-        respondents = respondents.filter(training_office=office).exclude(role=RespondentRole.OFFICE)
+        respondents = respondents.filter(training_office=office).exclude(
+            role=RespondentRole.OFFICE
+        )
     else:
         return Respondent.objects.none()
     return (
@@ -175,7 +177,9 @@ def answer_sheet(respondent: Respondent) -> AnswerSheet:
     return AnswerSheet(row=row, round=respondent.round, lines=lines)
 
 
-def answers_table(round_: Round, units: QuerySet[Respondent]) -> tuple[list[str], list[list[Any]]]:
+def answers_table(
+    round_: Round, units: QuerySet[Respondent]
+) -> tuple[list[str], list[list[Any]]]:
     """Every unit's answers in one table: the unit, then one column per question of the round's
     questionnaire (a question outside a unit's part is left empty)."""
     rows = [unit_row(r) for r in with_answers(units)]

@@ -36,7 +36,7 @@ class Step:
     deadline: datetime | None = None  # a moment, when the step has a deadline (R-C2)
 
     def state(self, today: date) -> str:
-        """ "done" (its time has passed), "now" or "later"."""
+        """"done" (its time has passed), "now" or "later"."""
         if today > (self.ends or self.starts):
             return "done"
         return "now" if today >= self.starts else "later"

@@ -300,7 +300,9 @@ def chart_context(rates: KindRates) -> dict | None:
         "pad": CHART_PAD,
         "right": CHART_WIDTH - CHART_PAD,
         "bottom": CHART_HEIGHT - CHART_PAD,
-        "gridlines": [(pct, CHART_PAD + inner_h * (1 - pct / 100)) for pct in (0, 25, 50, 75, 100)],
+        "gridlines": [
+            (pct, CHART_PAD + inner_h * (1 - pct / 100)) for pct in (0, 25, 50, 75, 100)
+        ],
         "this_year": chart_polyline(rates.this_curve, first, last),
         "last_year": chart_polyline(rates.last_curve, first, last),
         "first": first,

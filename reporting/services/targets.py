@@ -122,3 +122,4 @@ def targets_save(
                 Target.objects.filter(**lookup).delete()
             else:
                 Target.objects.update_or_create(**lookup, defaults={"value": value, "set_by": user})
+

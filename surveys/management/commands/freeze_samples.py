@@ -65,3 +65,4 @@ class Command(BaseCommand):
                 "Not frozen: waiting for the 1 October extract "
                 f"({', '.join(r.kind for r in waiting)}). Import it, and the freeze runs."
             )
+

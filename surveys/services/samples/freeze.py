@@ -102,7 +102,9 @@ def _in_order(rounds: Iterable[Round]) -> list[Round]:
 def rounds_to_freeze(today: date) -> list[Round]:
     """Rounds whose reference date has come and whose sample is not yet frozen, LU, LBU and ÅR
     of each year in that order."""
-    return _in_order(Round.objects.filter(sample_frozen_at__isnull=True, reference_date__lte=today))
+    return _in_order(
+        Round.objects.filter(sample_frozen_at__isnull=True, reference_date__lte=today)
+    )
 
 
 def rounds_waiting_for_extract(today: date) -> list[Round]:
