@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 import random
 import zlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -26,6 +26,7 @@ from surveys.models import (
 )
 from surveys.services.report_classes import DIMENSIONS, STEPS, Member, report_classes_plan
 from surveys.services.rounds import round_create
+from surveys.services.tallies import tally_days_write
 
 
 @dataclass(frozen=True)
@@ -143,10 +144,9 @@ def classes_fill(
     first_day: date = round_.opens_at.date()
     responses: list[AnonymousResponse] = []
     tallies: list[ResponseTally] = []
-    days: list[tuple[int, dict[date, int]]] = []
+    days: dict[int, Counter[date]] = defaultdict(Counter)
     for key, sampled, answered in rows:
         county, office, company, trade, kind = key
-        per_day: dict[date, int] = defaultdict(int)
         mean = 3.7 + drift + level.get(("county", county), 0.0) + level.get(("trade", trade), 0.0)
         for _ in range(answered):
             responses.append(
@@ -160,7 +160,7 @@ def classes_fill(
                     answers=answers_make(questions, mean, rng),
                 )
             )
-            per_day[first_day + timedelta(days=int(rng.expovariate(1 / 12)) % 60)] += 1
+            days[county][first_day + timedelta(days=int(rng.expovariate(1 / 12)) % 60)] += 1
         tallies.append(
             ResponseTally(
                 round=round_,
@@ -173,21 +173,14 @@ def classes_fill(
                 answered=answered,
             )
         )
-        days.append((len(tallies) - 1, per_day))
     rng.shuffle(responses)
     with transaction.atomic():
         AnonymousResponse.objects.filter(round=round_).delete()
         ResponseTally.objects.filter(round=round_).delete()
         AnonymousResponse.objects.bulk_create(responses, batch_size=2000)
         ResponseTally.objects.bulk_create(tallies, batch_size=2000)
-        ResponseTallyDay.objects.bulk_create(
-            [
-                ResponseTallyDay(tally=tallies[i], day=day, answered=n)
-                for i, per_day in days
-                for day, n in per_day.items()
-            ],
-            batch_size=5000,
-        )
+        ResponseTallyDay.objects.filter(round=round_).delete()
+        tally_days_write(round_, days)
     return len(responses)
 
 

@@ -13,7 +13,6 @@ from typing import Any
 
 from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, When
 from django.db.models.functions import Lower
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -207,9 +206,7 @@ def answers_table(
                 row.orgnr,
                 row.type_label,
                 row.office_name,
-                timezone.localtime(row.answer.submitted_at).strftime("%Y-%m-%d %H:%M")
-                if row.answer
-                else "",
+                row.answer.submitted_at.isoformat() if row.answer else "",
                 *[
                     answer_label(q, answers.get(q.code))
                     if not q.section.part or q.section.part == part

@@ -91,15 +91,11 @@ def response_totals(
 def answers_per_day(
     round_: Round, *, county: County | None = None, office: TrainingOffice | None = None
 ) -> dict[date, int]:
-    """Answers per day in Norway ({day: count}, days without answers left out)."""
-    if _from_tallies(round_):
-        days = ResponseTallyDay.objects.filter(tally__round=round_)
-        if county is not None:
-            days = days.filter(tally__county=county)
-        if office is not None:
-            days = days.filter(tally__training_office=office)
-        rows = days.values_list("day").annotate(n=Sum("answered"))
-    else:
+    """Answers per day in Norway ({day: count}, days without answers left out). For a closed
+    round a county's answers are kept in periods of at least K, each counted on its last day,
+    and an office's are its county's scaled to the office's total (surveys/services/tallies.py):
+    the sums by a date are right at the end of each period and never ahead of the answers."""
+    if not _from_tallies(round_):
         rows = (
             _scoped(Respondent.objects.filter(round=round_), county, office)
             .filter(answered_at__isnull=False)
@@ -107,7 +103,44 @@ def answers_per_day(
             .values_list("day")
             .annotate(n=Count("id"))
         )
-    return {day: n for day, n in rows.order_by("day")}
+        return {day: n for day, n in rows.order_by("day")}
+    periods = ResponseTallyDay.objects.filter(round=round_)
+    if county is not None:
+        periods = periods.filter(county=county)
+    per_county: dict[int, list[tuple[date, int]]] = {}
+    for county_id, day, n in periods.values_list("county_id", "day", "answered").order_by("day"):
+        per_county.setdefault(county_id, []).append((day, n))
+    if office is None:
+        share = {county_id: None for county_id in per_county}
+    else:
+        share = dict(
+            _scoped(ResponseTally.objects.filter(round=round_), county, office)
+            .values_list("county_id")
+            .annotate(n=Sum("answered"))
+            .order_by()
+        )
+    merged: dict[date, int] = {}
+    for county_id, rows_ in per_county.items():
+        if county_id not in share:
+            continue
+        for day, n in _scaled(rows_, share[county_id]):
+            merged[day] = merged.get(day, 0) + n
+    return {day: n for day, n in sorted(merged.items()) if n}
+
+
+def _scaled(rows: list[tuple[date, int]], total: int | None) -> list[tuple[date, int]]:
+    """A county's periods, or the same curve scaled to `total` answers (rounded down so the
+    running sum never runs ahead)."""
+    if total is None:
+        return rows
+    whole = sum(n for _day, n in rows)
+    out, running, given = [], 0, 0
+    for day, n in rows:
+        running += n
+        upto = total * running // whole if whole else 0
+        out.append((day, upto - given))
+        given = upto
+    return out
 
 
 def answered_by(per_day: dict[date, int], day: date) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal.models import County
 from surveys.models.report_classes import ReportDimensions
 from surveys.models.rounds import Round
 
@@ -30,15 +31,21 @@ class ResponseTally(ReportDimensions):
 
 
 class ResponseTallyDay(models.Model):
-    """Answers per day of one tally, for the curves of the front page and the reminder
-    planner."""
+    """Answers of one county in a period of days ending on `day` (the day after the county's
+    previous row to `day`), for the curves of the front page, last year's figure on the same
+    date and the reminder planner. Each period holds at least REPORTING_THRESHOLD answers
+    (surveys/services/tallies.py), so no day's count can be set against the identified ÅR
+    answers of that day; a county with fewer answers in all has one row."""
 
-    tally = models.ForeignKey(ResponseTally, on_delete=models.CASCADE, related_name="days")
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="tally_days")
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
     day = models.DateField()
     answered = models.PositiveIntegerField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["tally", "day"], name="one_tally_per_day")]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "county", "day"], name="one_period_per_day")
+        ]
 
     def __str__(self) -> str:
-        return f"{self.tally_id} {self.day}: {self.answered}"
+        return f"{self.round} {self.county_id} to {self.day}: {self.answered}"

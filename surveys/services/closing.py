@@ -4,8 +4,10 @@ While a round is open the portal must know who has answered, so reminders go onl
 have not (R-D7). The first run of the scheduled task after `closes_at` (also `manage.py
 close_rounds`) ends that, in one transaction:
 
-1. the response counts are kept as tallies per report class: sampled, answered, and answered per
-   day in Norway (surveys.models.tallies), which is all response rates need afterwards;
+1. the response counts are kept as tallies per report class (sampled, answered), a class where
+   everyone or nobody answered merged with its answers into the county's rest, and answers per
+   county in periods of at least K (surveys/services/tallies.py), which is all response rates
+   need afterwards;
 2. `round_closing` is sent, so the apps above delete whatever of theirs ties a respondent of the
    round to it (dispatch's messages);
 3. the round's respondents are deleted, with their links, drafts (those of gathering codes
@@ -15,7 +17,9 @@ close_rounds`) ends that, in one transaction:
 
 After the commit every anonymous answer of the round is written again, all in one transaction
 and in random order, so neither their place in the table nor the transaction that wrote them says
-anything; then `round_closed` is sent (reporting publishes the results).
+anything; the tables that held the round's people and its answers as first written are rewritten
+so the deleted rows leave the database files (surveys/services/rewrite.py); then `round_closed`
+is sent (reporting publishes the results).
 
 This is where LU and LBU personal data go; retention (surveys/services/retention.py) still
 handles ÅR. Runs are logged as counts only."""
@@ -23,6 +27,7 @@ handles ÅR. Runs are logged as counts only."""
 from __future__ import annotations
 
 import logging
+import random
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -38,11 +43,12 @@ from surveys.models import (
     Respondent,
     RespondentLink,
     ResponseTally,
-    ResponseTallyDay,
     Round,
     SurveyKind,
 )
 from surveys.services.anonymous import anonymous_answers_mix
+from surveys.services.rewrite import personal_tables_rewrite, transaction_id_now
+from surveys.services.tallies import answers_move, classes_to_merge, tally_days_write
 from surveys.signals import round_closed, round_closing
 
 logger = logging.getLogger(__name__)
@@ -103,6 +109,9 @@ def round_close(round_: Round, *, now: datetime | None = None) -> CloseSummary:
 def _after_close(round_id: int) -> None:
     round_ = Round.objects.get(pk=round_id)
     anonymous_answers_mix(round_, batch_size=MIX_ALL)
+    # Taken after the close and the mix have committed: once no transaction older than this
+    # one is left, no snapshot can still see the rows they deleted.
+    personal_tables_rewrite(after=transaction_id_now())
     round_closed.send(sender=Round, round_id=round_id)
 
 
@@ -125,13 +134,14 @@ def rounds_close_due(*, now: datetime | None = None) -> list[CloseSummary]:
 
 
 def _tallies_write(round_: Round) -> tuple[int, int, int]:
-    """One tally per report class, with answers per day. A respondent without a class (a
-    round never frozen) counts in its county's rest, as its answer was stored. Returns the
-    numbers of tallies, respondents and answers."""
+    """One tally per report class, classes where everyone or nobody answered merged into their
+    county's rest with their answers, and answers per county in periods of at least K
+    (surveys/services/tallies.py). A respondent without a class (a round never frozen) counts
+    in its county's rest, as its answer was stored. Returns the numbers of tallies,
+    respondents and answers."""
     classes = {c.pk: c for c in ReportClass.objects.filter(round=round_)}
-    sampled: Counter[tuple] = Counter()
-    answered: Counter[tuple] = Counter()
-    days: dict[tuple, Counter[date]] = defaultdict(Counter)
+    counts: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    days: dict[int, Counter[date]] = defaultdict(Counter)
     respondents = 0
     for class_id, county_id, answered_at in (
         Respondent.objects.filter(round=round_)
@@ -142,27 +152,30 @@ def _tallies_write(round_: Round) -> tuple[int, int, int]:
         cls = classes.get(class_id)
         key = _key(cls.dimensions if cls is not None else {"county_id": county_id})
         respondents += 1
-        sampled[key] += 1
+        counts[key][0] += 1
         if answered_at is not None:
-            answered[key] += 1
-            days[key][timezone.localtime(answered_at, OSLO).date()] += 1
-    keys = sorted(sampled, key=repr)
+            counts[key][1] += 1
+            days[county_id][timezone.localtime(answered_at, OSLO).date()] += 1
+    rest_of = {
+        dict(key)["county_id"]: _key({"county_id": dict(key)["county_id"]}) for key in counts
+    }
+    moved = classes_to_merge(counts, rest_of, random.SystemRandom())
+    answers_move(round_, moved)
+    for old, new in moved.items():
+        totals = counts.pop(old)
+        counts[new] = [counts[new][i] + totals[i] for i in (0, 1)]
+    keys = sorted(counts, key=repr)
     tallies = ResponseTally.objects.bulk_create(
         [
-            ResponseTally(round=round_, **dict(key), sampled=sampled[key], answered=answered[key])
+            ResponseTally(
+                round=round_, **dict(key), sampled=counts[key][0], answered=counts[key][1]
+            )
             for key in keys
         ],
         batch_size=1000,
     )
-    ResponseTallyDay.objects.bulk_create(
-        [
-            ResponseTallyDay(tally=tally, day=day, answered=n)
-            for key, tally in zip(keys, tallies, strict=True)
-            for day, n in sorted(days[key].items())
-        ],
-        batch_size=2000,
-    )
-    return len(tallies), respondents, sum(answered.values())
+    tally_days_write(round_, days)
+    return len(tallies), respondents, sum(a for _s, a in counts.values())
 
 
 def _key(dimensions: dict[str, object]) -> tuple:

@@ -97,13 +97,16 @@ def test_closing_keeps_counts_per_class_and_per_day_and_removes_the_respondents(
     assert not ReportClass.objects.exists()
     assert AnonymousResponse.objects.filter(round=lu_round).count() == 3
     # The same counts, now from the tallies; the day is the day in Norway.
-    assert (response_totals(lu_round), answers_per_day(lu_round)) == before
-    assert answers_per_day(lu_round) == {DAY_ONE.date(): 1, DAY_TWO.date(): 2}
+    # The same totals, now from the tallies; the answers per day of the county in periods of
+    # at least K (3 here), the period ending on the last day of its answers in Norway.
+    assert response_totals(lu_round) == before[0]
+    assert before[1] == {DAY_ONE.date(): 1, DAY_TWO.date(): 2}
+    assert answers_per_day(lu_round) == {DAY_TWO.date(): 3}
     tallies = {
         (t.company_id is not None): (t.sampled, t.answered) for t in ResponseTally.objects.all()
     }
     assert tallies == {True: (6, 2), False: (3, 1)}
-    assert ResponseTallyDay.objects.count() == 3
+    assert ResponseTallyDay.objects.count() == 1
     # Each tally has exactly the dimensions of the answers of its class.
     answer_dims = set(
         AnonymousResponse.objects.values_list(
@@ -206,8 +209,9 @@ def test_the_task_and_the_command_close_only_due_lu_and_lbu_rounds(lu_round, cap
     call_command("close_rounds", "--dry-run")
     assert "Would close LU" in capsys.readouterr().out
     assert Round.objects.get(pk=lu_round.pk).anonymised_at is None
+    # Nobody answered: no class may say so, both are kept as the county's one tally.
     assert close_rounds() == [
-        f"LU {lu_round.year}: 9 respondents removed, 0 had answered, 2 tallies kept"
+        f"LU {lu_round.year}: 9 respondents removed, 0 had answered, 1 tallies kept"
     ]
     assert Round.objects.get(pk=later.pk).anonymised_at is None
     assert rounds_close_due() == []

@@ -49,18 +49,27 @@ def test_a_closed_round_is_counted_from_its_tallies(lu_round, county_a, office_a
     respondent_make(lu_round, county_a)  # would count if the respondents were read
     Round.objects.filter(pk=lu_round.pk).update(anonymised_at=timezone.now())
     lu_round.refresh_from_db()
-    kept = ResponseTally.objects.create(
+    ResponseTally.objects.create(
         round=lu_round, county=county_a, training_office=office_a, sampled=6, answered=4
     )
     ResponseTally.objects.create(round=lu_round, county=county_a, sampled=9, answered=2)
-    ResponseTallyDay.objects.create(tally=kept, day=date(2026, 10, 16), answered=3)
-    ResponseTallyDay.objects.create(tally=kept, day=date(2026, 10, 30), answered=1)
+    ResponseTallyDay.objects.create(
+        round=lu_round, county=county_a, day=date(2026, 10, 16), answered=3
+    )
+    ResponseTallyDay.objects.create(
+        round=lu_round, county=county_a, day=date(2026, 10, 30), answered=3
+    )
 
     assert response_totals(lu_round, county=county_a) == (15, 6)
     assert response_totals(lu_round, office=office_a) == (6, 4)
-    assert answers_per_day(lu_round, office=office_a) == {
+    assert answers_per_day(lu_round, county=county_a) == {
         date(2026, 10, 16): 3,
-        date(2026, 10, 30): 1,
+        date(2026, 10, 30): 3,
+    }
+    # The office's 4 answers follow its county's curve, never ahead of it.
+    assert answers_per_day(lu_round, office=office_a) == {
+        date(2026, 10, 16): 2,
+        date(2026, 10, 30): 2,
     }
     assert {(c.training_office_id, c.sampled, c.answered) for c in response_counts(lu_round)} == {
         (office_a.pk, 6, 4),

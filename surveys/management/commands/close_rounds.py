@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from surveys.services.closing import rounds_close_due, rounds_to_close
+from surveys.services.rewrite import personal_tables_rewrite, transaction_id_now
 
 
 class Command(BaseCommand):
@@ -21,8 +22,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="List the rounds that would be closed."
         )
+        parser.add_argument(
+            "--rewrite",
+            action="store_true",
+            help="Only rewrite the tables that held closed rounds' people (VACUUM FULL).",
+        )
 
-    def handle(self, *args: Any, dry_run: bool = False, **options: Any) -> None:
+    def handle(
+        self, *args: Any, dry_run: bool = False, rewrite: bool = False, **options: Any
+    ) -> None:
+        if rewrite:
+            done = personal_tables_rewrite(after=transaction_id_now())
+            self.stdout.write("Tables rewritten." if done else "Tables not rewritten (see log).")
+            return
         if dry_run:
             due = rounds_to_close()
             for round_ in due:
