@@ -31,9 +31,16 @@ def personal_tables_register(*tables: type[models.Model]) -> None:
 
 def personal_tables() -> list[str]:
     """The database tables rewritten after a close: surveys' own and those registered."""
-    from surveys.models import AnonymousResponse, Draft, ReportClass, Respondent, RespondentLink
+    from surveys.models import (
+        AnonymousResponse,
+        CodeDraft,
+        Draft,
+        ReportClass,
+        Respondent,
+        RespondentLink,
+    )
 
-    own = [Respondent, RespondentLink, Draft, ReportClass, AnonymousResponse]
+    own = [Respondent, RespondentLink, Draft, CodeDraft, ReportClass, AnonymousResponse]
     return [m._meta.db_table for m in own + _registered]
 
 
