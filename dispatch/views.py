@@ -42,7 +42,7 @@ from dispatch.services.gathering import gathering_sheet
 from dispatch.services.planner import reminder_suggest
 from dispatch.services.planning import DispatchRequest, dispatch_plan
 from dispatch.services.quotas import quota_left, quota_limit, quotas_used
-from portal.access import county_view, office_view
+from portal.access import PortalRequest, county_view, office_view
 from portal.models import County, TrainingOffice
 from surveys.models import Round, SurveyKind
 from surveys.response_rates import response_totals
@@ -150,7 +150,7 @@ def _last_language(sender: Sender) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-def dispatch_new(request: HttpRequest, sender: Sender, year: int, kind: str) -> HttpResponse:
+def dispatch_new(request: PortalRequest, sender: Sender, year: int, kind: str) -> HttpResponse:
     survey = kind_from_slug(kind)
     if survey is None:
         raise Http404
@@ -197,7 +197,7 @@ def dispatch_new(request: HttpRequest, sender: Sender, year: int, kind: str) -> 
 
 
 @require_GET
-def dispatch_detail(request: HttpRequest, sender: Sender, pk: int) -> HttpResponse:
+def dispatch_detail(request: PortalRequest, sender: Sender, pk: int) -> HttpResponse:
     dispatch = dispatch_of_sender(sender, pk)
     urls = Urls(sender)
     counts = dispatch_counts(dispatch)
@@ -220,7 +220,7 @@ def dispatch_detail(request: HttpRequest, sender: Sender, pk: int) -> HttpRespon
 
 
 @require_POST
-def dispatch_cancel_view(request: HttpRequest, sender: Sender, pk: int) -> HttpResponse:
+def dispatch_cancel_view(request: PortalRequest, sender: Sender, pk: int) -> HttpResponse:
     dispatch = dispatch_of_sender(sender, pk)
     try:
         cancelled = dispatch_cancel(dispatch, user=request.user, http_request=request)
@@ -243,7 +243,7 @@ def _lu_round(year: int) -> Round:
 
 
 @require_http_methods(["GET", "POST"])
-def gathering(request: HttpRequest, sender: Sender, year: int) -> HttpResponse:
+def gathering(request: PortalRequest, sender: Sender, year: int) -> HttpResponse:
     if sender.is_county:
         raise Http404
     round_ = _lu_round(year)

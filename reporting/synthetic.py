@@ -27,7 +27,7 @@ from surveys.models import (
 from surveys.services.rounds import round_create
 
 # Generalisation steps of the report classes, finest first (the county is always kept).
-CLASS_STEPS = {
+CLASS_STEPS: dict[str, tuple[tuple[str, ...], ...]] = {
     SurveyKind.LU: (
         ("office", "company", "trade", "kind"),
         ("office", "company", "trade"),

@@ -144,7 +144,7 @@ def rows_sorted(rows: list[RateRow], sort: str, descending: bool) -> list[RateRo
 def newest_rounds() -> list[Round]:
     """The newest year's rounds in the order LU, LBU, ÅR, in one query."""
     newest = Round.objects.order_by("-year").values("year")[:1]
-    order = {kind: i for i, kind in enumerate(SurveyKind)}
+    order: dict[str, int] = {kind: i for i, kind in enumerate(SurveyKind)}
     return sorted(Round.objects.filter(year=Subquery(newest)), key=lambda r: order[r.kind])
 
 

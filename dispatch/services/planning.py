@@ -34,7 +34,7 @@ from surveys.services.links import link_path, token_new
 MAX_REMINDERS = 3  # R-D6
 SPACING = timedelta(days=7)  # R-D6
 LANGUAGES = ("nb", "nn", "en")
-SURVEY_SLUGS = {SurveyKind.LU: "lu", SurveyKind.AR: "ar", SurveyKind.LBU: "lbu"}
+SURVEY_SLUGS: dict[str, str] = {SurveyKind.LU: "lu", SurveyKind.AR: "ar", SurveyKind.LBU: "lbu"}
 # Messages that did not reach anyone count neither against the cap nor the spacing.
 NOT_REACHED = (MessageState.SKIPPED, MessageState.CANCELLED, MessageState.FAILED)
 

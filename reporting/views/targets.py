@@ -4,10 +4,11 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from portal.access import PortalRequest
 from reporting.scopes import ResultScope
 from reporting.services.targets import target_fields, targets_open, targets_save
 
@@ -22,7 +23,7 @@ def _parse(raw: str) -> Decimal | None:
     return value
 
 
-def targets_edit(request: HttpRequest, scope: ResultScope, year: int) -> HttpResponse:
+def targets_edit(request: PortalRequest, scope: ResultScope, year: int) -> HttpResponse:
     fields = target_fields(scope, year)
     errors: dict[str, str] = {}
     open_kinds = {kind for kind in ("LU", "LBU") if targets_open(year, kind)}

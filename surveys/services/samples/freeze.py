@@ -29,7 +29,7 @@ from surveys.services.samples.store import SampleSummary, build_round
 logger = logging.getLogger("surveys.services.samples")
 
 # LU, LBU, ÅR: building LBU before ÅR lets ÅR's links to LBU be made as ÅR is built.
-_SURVEY_ORDER = {kind: i for i, kind in enumerate(SurveyKind)}
+_SURVEY_ORDER: dict[str, int] = {kind: i for i, kind in enumerate(SurveyKind)}
 CONTACT_FIELDS = ("name", "email", "email_valid", "mobile", "mobile_valid")
 
 
