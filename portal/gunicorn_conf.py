@@ -23,7 +23,7 @@ access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(f)s" "%(a)s"'
 class ScrubbingLogger(Logger):
     """gunicorn's logger with token-shaped path parts removed from the access log."""
 
-    def atoms(self, resp, req, environ, request_time):  # type: ignore[no-untyped-def]  # as gunicorn's
+    def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)
         # gunicorn also fills "{name}e" keys from the environ, which its stubs' TypedDict omits
         fields = cast(dict[str, object], atoms)

@@ -76,7 +76,8 @@ def paged_list(
     def url(number: int) -> str:
         query = request.GET.copy()
         query[key] = str(number)
-        return f"?{urlencode(sorted((name, query[name]) for name in query))}#{key}"
+        pairs = sorted((name, query.get(name, "")) for name in query)
+        return f"?{urlencode(pairs)}#{key}"
 
     return PagedList(
         key=key,

@@ -3,6 +3,8 @@ an organisation's users with the form to add one, and one user's page with their
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -37,7 +39,9 @@ class AddUserForm(forms.Form):
     def __init__(self, *args, scopes: list[Scope], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.scopes = {s.key: s for s in scopes}
-        self.fields["organisation"].choices = [(s.key, s.label) for s in scopes]
+        cast(forms.ChoiceField, self.fields["organisation"]).choices = [
+            (s.key, s.label) for s in scopes
+        ]
         self.fields["email"].widget.attrs["autocomplete"] = "off"
 
     def target(self) -> Scope:
@@ -50,7 +54,9 @@ class GrantForm(forms.Form):
     def __init__(self, *args, scopes: list[Scope], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.scopes = {s.key: s for s in scopes}
-        self.fields["organisation"].choices = [(s.key, s.label) for s in scopes]
+        cast(forms.ChoiceField, self.fields["organisation"]).choices = [
+            (s.key, s.label) for s in scopes
+        ]
 
     def target(self) -> Scope:
         return self.scopes[self.cleaned_data["organisation"]]
@@ -160,10 +166,10 @@ def _user_action(
 ) -> HttpResponse | None:
     acting: User = request.user
     if action == "rename":
-        form = RenameForm(request.POST)
-        if form.is_valid():
+        rename = RenameForm(request.POST)
+        if rename.is_valid():
             user_rename(
-                user=user, full_name=form.cleaned_data["full_name"], by=scope, request=request
+                user=user, full_name=rename.cleaned_data["full_name"], by=scope, request=request
             )
             messages.success(request, _("The name has been saved."))
     elif action == "grant":

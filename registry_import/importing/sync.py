@@ -103,9 +103,8 @@ def _sync(
     was skipped) is not missing. `ids` of the outcome maps every natural key to its primary key
     (unless `need_ids` is False)."""
     attnames = [concrete_field(model, f).attname for f in fields]
-    existing = {
-        row[1]: (row[0], row[2:]) for row in model._default_manager.values_list("pk", key, *attnames)
-    }
+    stored = model._default_manager.values_list("pk", key, *attnames)
+    existing = {row[1]: (row[0], row[2:]) for row in stored}
     outcome = _Outcome(ids={k: pk for k, (pk, _values) in existing.items()})
     updates: list[tuple[int, tuple]] = []
     for natural_key, values in incoming.items():
