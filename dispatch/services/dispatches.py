@@ -8,6 +8,7 @@ import math
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -224,6 +225,6 @@ def dispatches_release_due(now: datetime | None = None) -> list[int]:
                 state=DispatchState.SENDING
             ):
                 waiting = Message.objects.filter(dispatch_id=pk, state=MessageState.PENDING).count()
-                transaction.on_commit(lambda pk=pk, waiting=waiting: dispatch_enqueue(pk, waiting))
+                transaction.on_commit(partial(dispatch_enqueue, pk, waiting))
                 released.append(pk)
     return released

@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import partial
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -129,7 +130,7 @@ def outbox_process_chunk(dispatch_id: int, *, now: datetime | None = None) -> Ch
         claim, rows = _claim(dispatch_id, now)
         result.claimed = len(rows)
         if not rows:
-            outgoing = []
+            outgoing: list[Outgoing] = []
         else:
             outgoing, skipped = _prepare(dispatch, claim, rows, now)
             result.skipped = skipped
@@ -181,7 +182,7 @@ def _prepare(
     going: list[tuple] = []
     for message_id, respondent_id, channel in rows:
         person = people[respondent_id]
-        reason = None
+        reason: str | None = None
         if not inside:
             reason = SkipReason.OUTSIDE_WINDOW
         elif person[6] is not None:  # R-D7: answered between preview and now
@@ -363,7 +364,7 @@ class SweepResult:
     released: int = 0  # claimed, never handed: waiting again
     rehanded: int = 0  # handing to an idempotent backend: waiting again
     uncertain: int = 0
-    enqueued: dict[int, int] | None = None
+    enqueued: dict[int, int] = field(default_factory=dict)
     finished: int = 0
 
 
@@ -378,7 +379,7 @@ def outbox_sweep(*, now: datetime | None = None) -> SweepResult:
 
     now = now or timezone.now()
     expired = now - timedelta(seconds=settings.DISPATCH_LEASE_SECONDS)
-    result = SweepResult(enqueued={})
+    result = SweepResult()
     stale = Message.objects.filter(claimed_at__lt=expired)
     result.released = stale.filter(state=MessageState.CLAIMED).update(
         state=MessageState.PENDING, claim=None
@@ -432,5 +433,5 @@ def outbox_retry(*, uncertain: bool = False, dispatch_id: int | None = None) -> 
             state=DispatchState.SENDING, finished_at=None
         )
         for dispatch_pk, count in by_dispatch.items():
-            transaction.on_commit(lambda pk=dispatch_pk, n=count: dispatch_enqueue(pk, n))
+            transaction.on_commit(partial(dispatch_enqueue, dispatch_pk, count))
     return sum(by_dispatch.values())
