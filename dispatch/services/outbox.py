@@ -23,8 +23,8 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass, field
-from functools import partial
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import connection, transaction
