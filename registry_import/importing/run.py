@@ -211,6 +211,7 @@ def _import(run: ImportRun, sources: list[Path], dry_run: bool, callback) -> Non
     # Checking the rows is half the work, writing them the other half.
     progress.start(2 * rows)
     county_ids = dict(County.objects.values_list("code", "id"))
+    assert run.survey_year is not None  # given a year when the run started
     checker = RowChecker(
         structure=CountyStructure(run.survey_year),
         county_codes=frozenset(county_ids),
