@@ -71,6 +71,7 @@ def pdf_file(
     if report.status != PdfStatus.DONE:
         raise Http404
     content = PdfReport.objects.values_list("content", flat=True).get(pk=report.pk)
+    assert content is not None  # a finished report has its file
     filename = f"{kind}-{year}-{scope.key}.pdf"
     audit_record(
         AuditAction.DOWNLOAD,

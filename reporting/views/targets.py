@@ -34,7 +34,7 @@ def targets_edit(request: PortalRequest, scope: ResultScope, year: int) -> HttpR
         for field in posted:
             raw = request.POST.get(field.name, "")
             try:
-                values[(field.kind, field.item.index.code)] = _parse(raw)
+                values[(field.kind, field.item.index_code)] = _parse(raw)
             except (InvalidOperation, ValueError):
                 errors[field.name] = _("Write a number from 1.0 to 5.0 with at most one decimal.")
             field.raw = raw
