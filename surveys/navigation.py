@@ -33,7 +33,7 @@ nav_register(
     NavEntry(
         "quality",
         _("Quality report"),
-        lambda scope: reverse("county_quality", args=[scope.county.code]),
+        lambda scope: reverse("county_quality", args=[scope.county.code]),  # type: ignore[union-attr]  # county role
         roles=frozenset({Role.COUNTY}),
         priority=10,
     )

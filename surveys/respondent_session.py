@@ -29,7 +29,7 @@ def session_link_id(request: HttpRequest) -> int | None:
     except (KeyError, signing.BadSignature):
         return None
     try:
-        return int(value)
+        return int(value) if value is not None else None
     except ValueError:
         return None
 
