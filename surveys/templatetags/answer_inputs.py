@@ -6,7 +6,7 @@ option) costs more than the rest of the page. The markup is the same the widgets
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from django import forms, template
 from django.utils.html import escape
