@@ -4,6 +4,7 @@ national figures) cannot narrow the hidden count to an interval smaller than the
 
 import json
 import random
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -59,7 +60,7 @@ def downloads_of(client, user, year: int, *, county=None, office=None) -> list[d
 def test_no_hidden_count_can_be_narrowed_by_any_organisation(client, published, world):
     threshold = settings.REPORTING_THRESHOLD
     classes = attacker_classes()
-    organisations = [("public", None, {})]
+    organisations: list[tuple[str, User | None, dict]] = [("public", None, {})]
     for county in (world.county_a, world.county_b):
         user = User.objects.create_user(f"fylke{county.code}@test.no", PASSWORD)
         Membership.objects.create(user=user, role=Role.COUNTY, county=county)
@@ -153,7 +154,7 @@ def test_a_larger_random_round_leaks_nothing_anywhere(seed, questionnaires, worl
     round_ = closed_round_ensure(2023, "LU")
     round_fill(round_, people, k=settings.REPORTING_THRESHOLD, rng=rng, response_rate=0.55)
     publication = round_publish(round_id=round_.pk)
-    document = {"tables": [{"figures": []}]}
+    document: dict[str, Any] = {"tables": [{"figures": []}]}
     figures = document["tables"][0]["figures"]
     for unit in ResultUnit.objects.filter(publication=publication).select_related(
         "county", "office", "company", "trade"

@@ -47,7 +47,12 @@ from tests.surveys.factories import (
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
-DIMENSION_MODELS = {County: "county", TrainingOffice: "office", Company: "company", Trade: "trade"}
+DIMENSION_MODELS: dict[Any, str] = {
+    County: "county",
+    TrainingOffice: "office",
+    Company: "company",
+    Trade: "trade",
+}
 KIND_FIELDS = ("apprentice_kind", "kind")
 
 
@@ -155,7 +160,7 @@ def close_everything(world, django_capture_on_commit_callbacks) -> None:
 # --- What every table says about the people behind an answer -------------------------------
 
 
-def _person_fields(model: type[models.Model]) -> list[models.ForeignKey]:
+def _person_fields(model: type[models.Model]) -> list[models.Field]:
     return [
         f
         for f in model._meta.concrete_fields
@@ -285,10 +290,10 @@ def test_no_join_of_any_table_with_the_answers_names_fewer_than_k_people(
         # Every table joined on every dimension it shares with the answers, one at a time and
         # all together: wherever people of the sample are named, at least K remain.
         together = set(fitting)
-        for model, table in tables.items():
+        for attacked, table in tables.items():
             named = set().union(*(p for v, p in table if consistent(mine, v))) & sampled
             if named:
-                assert len(named) >= k, (model.__name__, mine, len(named))
+                assert len(named) >= k, (attacked.__name__, mine, len(named))
                 together &= named
         assert len(together) >= k, (mine, len(together))
 
