@@ -56,7 +56,7 @@ class Urls:
 
     def __init__(self, sender: Sender) -> None:
         self.prefix = "county" if sender.is_county else "office"
-        self.key = sender.county.code if sender.county else sender.office.orgnr  # type: ignore[union-attr]
+        self.key = sender.county.code if sender.county else sender.office.orgnr  # type: ignore[union-attr]  # county or office
 
     def __call__(self, name: str, *args: Any) -> str:
         return reverse(f"{self.prefix}_{name}", args=[self.key, *args])
@@ -91,11 +91,11 @@ def _base(sender: Sender) -> dict[str, Any]:
     home = (
         reverse("county_dashboard", args=[sender.county.code])
         if sender.county
-        else reverse("office_dashboard", args=[sender.office.orgnr])  # type: ignore[union-attr]
+        else reverse("office_dashboard", args=[sender.office.orgnr])  # type: ignore[union-attr]  # county or office
     )
     return {
         "sender": sender,
-        "org_name": sender.county.name if sender.county else sender.office.name,  # type: ignore[union-attr]
+        "org_name": sender.county.name if sender.county else sender.office.name,  # type: ignore[union-attr]  # county or office
         "home_url": home,
         "recorded_url": urls("dispatch_recorded") if recording_active() else "",
     }
@@ -123,7 +123,7 @@ def dispatches_year(request: HttpRequest, sender: Sender, year: int) -> HttpResp
         sampled, answered = response_totals(round_, county=sender.county, office=sender.office)
         history = round_history(round_, sender)
         for row in history:
-            row.url = urls("dispatch", row.dispatch.pk) if row.own else ""  # type: ignore[attr-defined]
+            row.url = urls("dispatch", row.dispatch.pk) if row.own else ""  # type: ignore[attr-defined]  # for the template
         surveys.append(
             {
                 "round": round_,
@@ -326,7 +326,7 @@ def recorded(request: HttpRequest, sender: Sender) -> HttpResponse:
     rows = recorded_for_sender(sender)
     for row in rows:
         found = _LINK.search(row.text)
-        row.path = found.group(0) if found else ""  # type: ignore[attr-defined]
+        row.path = found.group(0) if found else ""  # type: ignore[attr-defined]  # for the template
     return render(request, "dispatch/recorded.html", _base(sender) | {"rows": rows})
 
 

@@ -128,7 +128,7 @@ def _user_list(request: PortalRequest) -> HttpResponse:
 def _user_detail(request: PortalRequest, user_id: int) -> HttpResponse:
     scope: Scope = request.scope
     user = managed_user_or_404(scope, user_id)
-    held = {m.pk: m for m in user.managed}  # type: ignore[attr-defined]
+    held = {m.pk: m for m in user.managed}  # type: ignore[attr-defined]  # set by the lookup
     held_keys = {
         Scope(role=m.role, county=m.county, office=m.training_office).key for m in held.values()
     }
