@@ -148,8 +148,9 @@ def test_gathering_sheet_has_a_code_and_qr_for_each_and_the_count(
     url = reverse("office_gathering", args=[office_a.orgnr, year.lu.year])
     page = client.get(url).content.decode()
     chosen = [year.people["lu_a_member"].pk, year.people["lu_b_of_office_a"].pk]
-    assert all(f'value="{pk}"' in page for pk in chosen)
-    assert f'value="{year.people["lu_b"].pk}"' not in page  # office B's apprentice
+    # The respondents' checkboxes: the filters' options carry ids of trades and companies.
+    assert all(f'name="respondent" value="{pk}"' in page for pk in chosen)
+    assert f'name="respondent" value="{year.people["lu_b"].pk}"' not in page  # office B's
     sheet = client.post(url, {"respondent": [*chosen, year.people["lu_b"].pk], "action": "print"})
     body = sheet.content.decode()
     assert body.count("<svg") == 2
