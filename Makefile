@@ -39,6 +39,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(TEST_ENV) $(BIN)/python manage.py check
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+	$(TEST_ENV) $(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) var

@@ -96,7 +96,7 @@ def run(args: argparse.Namespace, name: str) -> int:
 
     questionnaires_load()
     rounds_create_year(year)
-    order = {kind: i for i, kind in enumerate(SurveyKind)}
+    order: dict[str, int] = {kind: i for i, kind in enumerate(SurveyKind)}
     rounds = sorted(Round.objects.filter(year=year), key=lambda r: order[r.kind])
 
     build_times = []

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from allauth.mfa.adapter import get_adapter as get_mfa_adapter
 from allauth.mfa.models import Authenticator
@@ -52,7 +53,7 @@ def valid_orgnr(base: int) -> str:
 def load_demo_users(office: TrainingOffice) -> None:
     """The demo users with the demo password, a proved (verified, primary) address and exactly
     their demo memberships (an office membership from an earlier demo register is removed)."""
-    memberships = {
+    memberships: dict[str, list[dict[str, Any]]] = {
         "nasjonal@demo.no": [{"role": Role.NATIONAL}],
         "fylke@demo.no": [
             {"role": Role.COUNTY, "county": County.objects.get(code=code)}

@@ -35,7 +35,7 @@ class DispatchConfig(AppConfig):
                 _("Dispatches"),
                 lambda scope: reverse(
                     "county_dispatches_latest" if scope.county else "office_dispatches_latest",
-                    args=[scope.county.code if scope.county else scope.office.orgnr],
+                    args=[scope.county.code if scope.county else scope.office.orgnr],  # type: ignore[union-attr]  # county or office
                 ),
                 roles=senders,
                 priority=20,

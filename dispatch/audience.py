@@ -7,7 +7,9 @@ member companies. Nothing outside these querysets can get a message from the sen
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -99,7 +101,7 @@ def lbu_office(round_: Round, office: TrainingOffice) -> QuerySet[Respondent]:
     return _round(round_).filter(role=RespondentRole.LEADER, training_office=office)
 
 
-_SELECTORS = {
+_SELECTORS: dict[tuple[str, bool], Callable[[Round, Any], QuerySet[Respondent]]] = {
     (SurveyKind.LU, True): lu_county,
     (SurveyKind.LU, False): lu_office,
     (SurveyKind.AR, True): ar_county,

@@ -58,7 +58,8 @@ class DispatchForm(forms.Form):
             del self.fields["leave_out_ar_same_day"]
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("by_email") and not data.get("by_sms"):
             raise forms.ValidationError(_("Choose e-mail, SMS or both."))
         if data.get("when") == "later" and not (data.get("send_on") and data.get("send_time")):
@@ -79,5 +80,7 @@ class GatheringFilterForm(forms.Form):
     def __init__(self, *args, trades, companies, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         everyone = [("", _("All"))]
-        self.fields["trade"].choices = everyone + [(str(pk), name) for pk, name in trades]
-        self.fields["company"].choices = everyone + [(str(pk), name) for pk, name in companies]
+        trade, company = self.fields["trade"], self.fields["company"]
+        assert isinstance(trade, forms.ChoiceField) and isinstance(company, forms.ChoiceField)
+        trade.choices = everyone + [(str(pk), name) for pk, name in trades]
+        company.choices = everyone + [(str(pk), name) for pk, name in companies]

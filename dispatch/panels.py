@@ -43,6 +43,6 @@ def dispatch_panel(request: HttpRequest, scope: Scope) -> dict[str, Any] | None:
     ]
     url = reverse(
         "county_dispatches_latest" if sender.is_county else "office_dispatches_latest",
-        args=[sender.county.code if sender.county else sender.office.orgnr],  # type: ignore[union-attr]
+        args=[sender.county.code if sender.county else sender.office.orgnr],  # type: ignore[union-attr]  # county or office
     )
     return {"surveys": surveys, "dispatches_url": url}

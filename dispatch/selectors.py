@@ -12,7 +12,7 @@ from dispatch.models import Dispatch, Message, MessageState, RecordedMessage
 from dispatch.services.dispatches import Counts, count_fields, dispatch_counts
 from surveys.models import Respondent, RespondentRole, Round, SurveyKind
 
-SURVEY_ORDER = {SurveyKind.LU: 0, SurveyKind.AR: 1, SurveyKind.LBU: 2}
+SURVEY_ORDER: dict[str, int] = {SurveyKind.LU: 0, SurveyKind.AR: 1, SurveyKind.LBU: 2}
 
 
 @dataclass

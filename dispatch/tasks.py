@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import logging
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 
 from celery import shared_task
 from django.conf import settings
@@ -74,7 +75,7 @@ def dispatches_release_due(now: datetime | None = None) -> list[int]:
                 state=DispatchState.SENDING
             ):
                 waiting = Message.objects.filter(dispatch_id=pk, state=MessageState.PENDING).count()
-                transaction.on_commit(lambda pk=pk, waiting=waiting: dispatch_enqueue(pk, waiting))
+                transaction.on_commit(partial(dispatch_enqueue, pk, waiting))
                 released.append(pk)
     return released
 
@@ -84,7 +85,7 @@ class SweepResult:
     released: int = 0  # claimed, never handed: waiting again
     rehanded: int = 0  # handing to an idempotent backend: waiting again
     uncertain: int = 0
-    enqueued: dict[int, int] | None = None
+    enqueued: dict[int, int] = field(default_factory=dict)
     finished: int = 0
 
 
@@ -97,7 +98,7 @@ def outbox_sweep(*, now: datetime | None = None) -> SweepResult:
     dispatches with nothing left to do."""
     now = now or timezone.now()
     expired = now - timedelta(seconds=settings.DISPATCH_LEASE_SECONDS)
-    result = SweepResult(enqueued={})
+    result = SweepResult()
     stale = Message.objects.filter(claimed_at__lt=expired)
     result.released = stale.filter(state=MessageState.CLAIMED).update(
         state=MessageState.PENDING, claim=None
@@ -149,5 +150,5 @@ def outbox_retry(*, uncertain: bool = False, dispatch_id: int | None = None) -> 
             state=DispatchState.SENDING, finished_at=None
         )
         for dispatch_pk, count in by_dispatch.items():
-            transaction.on_commit(lambda pk=dispatch_pk, n=count: dispatch_enqueue(pk, n))
+            transaction.on_commit(partial(dispatch_enqueue, dispatch_pk, count))
     return sum(by_dispatch.values())

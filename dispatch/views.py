@@ -43,7 +43,7 @@ from dispatch.services.order_rules import DispatchRequest
 from dispatch.services.preview import dispatch_plan
 from dispatch.services.quotas import quota_left, quota_limit, quotas_used
 from dispatch.services.reminder_proposals import reminder_suggest
-from portal.access import county_view, office_view
+from portal.access import PortalRequest, county_view, office_view
 from portal.models import County, TrainingOffice
 from surveys.models import Round, SurveyKind
 from surveys.rate_tables import is_protected
@@ -58,7 +58,7 @@ class Urls:
 
     def __init__(self, sender: Sender) -> None:
         self.prefix = "county" if sender.is_county else "office"
-        self.key = sender.county.code if sender.county else sender.office.orgnr  # type: ignore[union-attr]
+        self.key = sender.county.code if sender.county else sender.office.orgnr  # type: ignore[union-attr]  # county or office
 
     def __call__(self, name: str, *args: Any) -> str:
         return reverse(f"{self.prefix}_{name}", args=[self.key, *args])
@@ -93,11 +93,11 @@ def _base(sender: Sender) -> dict[str, Any]:
     home = (
         reverse("county_dashboard", args=[sender.county.code])
         if sender.county
-        else reverse("office_dashboard", args=[sender.office.orgnr])  # type: ignore[union-attr]
+        else reverse("office_dashboard", args=[sender.office.orgnr])  # type: ignore[union-attr]  # county or office
     )
     return {
         "sender": sender,
-        "org_name": sender.county.name if sender.county else sender.office.name,  # type: ignore[union-attr]
+        "org_name": sender.county.name if sender.county else sender.office.name,  # type: ignore[union-attr]  # county or office
         "home_url": home,
         "recorded_url": urls("dispatch_recorded") if recording_active() else "",
     }
@@ -125,7 +125,7 @@ def dispatches_year(request: HttpRequest, sender: Sender, year: int) -> HttpResp
         sampled, answered = response_totals(round_, county=sender.county, office=sender.office)
         history = round_history(round_, sender)
         for row in history:
-            row.url = urls("dispatch", row.dispatch.pk) if row.own else ""  # type: ignore[attr-defined]
+            row.url = urls("dispatch", row.dispatch.pk) if row.own else ""  # type: ignore[attr-defined]  # for the template
         surveys.append(
             {
                 "round": round_,
@@ -161,7 +161,7 @@ def _last_language(sender: Sender) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-def dispatch_new(request: HttpRequest, sender: Sender, year: int, kind: str) -> HttpResponse:
+def dispatch_new(request: PortalRequest, sender: Sender, year: int, kind: str) -> HttpResponse:
     survey = kind_from_slug(kind)
     if survey is None:
         raise Http404
@@ -208,7 +208,7 @@ def dispatch_new(request: HttpRequest, sender: Sender, year: int, kind: str) -> 
 
 
 @require_GET
-def dispatch_detail(request: HttpRequest, sender: Sender, pk: int) -> HttpResponse:
+def dispatch_detail(request: PortalRequest, sender: Sender, pk: int) -> HttpResponse:
     dispatch = dispatch_of_sender(sender, pk)
     urls = Urls(sender)
     counts = dispatch_counts(dispatch)
@@ -231,7 +231,7 @@ def dispatch_detail(request: HttpRequest, sender: Sender, pk: int) -> HttpRespon
 
 
 @require_POST
-def dispatch_cancel_view(request: HttpRequest, sender: Sender, pk: int) -> HttpResponse:
+def dispatch_cancel_view(request: PortalRequest, sender: Sender, pk: int) -> HttpResponse:
     dispatch = dispatch_of_sender(sender, pk)
     try:
         cancelled = dispatch_cancel(dispatch, user=request.user, http_request=request)
@@ -254,7 +254,7 @@ def _lu_round(year: int) -> Round:
 
 
 @require_http_methods(["GET", "POST"])
-def gathering(request: HttpRequest, sender: Sender, year: int) -> HttpResponse:
+def gathering(request: PortalRequest, sender: Sender, year: int) -> HttpResponse:
     if sender.is_county:
         raise Http404
     round_ = _lu_round(year)
@@ -324,7 +324,7 @@ def recorded(request: HttpRequest, sender: Sender) -> HttpResponse:
     rows = recorded_for_sender(sender)
     for row in rows:
         found = _LINK.search(row.text)
-        row.path = found.group(0) if found else ""  # type: ignore[attr-defined]
+        row.path = found.group(0) if found else ""  # type: ignore[attr-defined]  # for the template
     return render(request, "dispatch/recorded.html", _base(sender) | {"rows": rows})
 
 

@@ -13,8 +13,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django_htmx.middleware import HtmxDetails
 
-from portal.models import County, Membership, Role, TrainingOffice
+from portal.models import County, Membership, Role, TrainingOffice, User
 
 ACTIVE_SCOPE_SESSION_KEY = "active_scope"
 
@@ -52,6 +53,21 @@ class Scope:
         return reverse("national_dashboard")
 
 
+class HtmxRequest(HttpRequest):
+    """A request as django-htmx's middleware leaves it, for the annotations of views that tell a
+    fragment request from a full page."""
+
+    htmx: HtmxDetails
+
+
+class PortalRequest(HtmxRequest):
+    """A request past login and this module's checks: the user is signed in, and `scope` is the
+    organisation the view acts for (set by the get_*_or_404 and require_* functions below)."""
+
+    user: User
+    scope: Scope
+
+
 def user_scopes(request: HttpRequest) -> list[Scope]:
     """The user's scopes, read once per request."""
     cached = getattr(request, "_portal_scopes", None)
@@ -64,9 +80,9 @@ def user_scopes(request: HttpRequest) -> list[Scope]:
         )
         for m in memberships:
             scopes.append(Scope(role=m.role, county=m.county, office=m.training_office))
-        order = {Role.NATIONAL: 0, Role.COUNTY: 1, Role.OFFICE: 2}
+        order: dict[str, int] = {Role.NATIONAL: 0, Role.COUNTY: 1, Role.OFFICE: 2}
         scopes.sort(key=lambda s: (order[s.role], s.label))
-    request._portal_scopes = scopes  # type: ignore[attr-defined]
+    request._portal_scopes = scopes  # type: ignore[attr-defined]  # per-request cache, private
     return scopes
 
 
@@ -88,7 +104,7 @@ def active_scope(request: HttpRequest) -> Scope | None:
 
 
 def _activate(request: HttpRequest, scope: Scope) -> None:
-    request.scope = scope  # type: ignore[attr-defined]
+    request.scope = scope  # type: ignore[attr-defined]  # makes the request a PortalRequest
     # Written only when it changes: an unchanged session is not saved again on every page.
     if request.session.get(ACTIVE_SCOPE_SESSION_KEY) != scope.key:
         request.session[ACTIVE_SCOPE_SESSION_KEY] = scope.key

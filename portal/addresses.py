@@ -20,6 +20,7 @@ from __future__ import annotations
 from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from portal.models import User
@@ -29,7 +30,7 @@ def address_normalise(email: str) -> str:
     return User.objects.normalize_email(email.strip()).lower()
 
 
-def _user_claims(email: str):  # type: ignore[no-untyped-def]
+def _user_claims(email: str) -> QuerySet[EmailAddress]:
     """Unverified rows of `email` held by users whose login address it is not."""
     return EmailAddress.objects.filter(email__iexact=email, verified=False).exclude(
         user__email__iexact=email

@@ -7,7 +7,7 @@ from portal.models import Company, County, Membership, TrainingOffice, User
 
 # The admin's own login form has no rate limit and no two-factor step: its login goes through
 # the portal's (allauth) login instead, and back to the admin.
-admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]  # wraps the admin login
 
 
 class MembershipInline(admin.TabularInline):
@@ -26,7 +26,7 @@ class UserAdmin(BaseUserAdmin):
         ("Status", {"fields": ["is_active", "is_staff", "is_superuser"]}),
     ]
     add_fieldsets = [(None, {"fields": ["email", "full_name", "password1", "password2"]})]
-    filter_horizontal: list[str] = []
+    filter_horizontal = ()
     list_filter = ["is_active", "is_staff"]
     inlines = [MembershipInline]
 

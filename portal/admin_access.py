@@ -5,7 +5,7 @@ the admin, not into the register."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 
@@ -17,20 +17,28 @@ def holds_national_role(request: HttpRequest) -> bool:
     return any(scope.role == Role.NATIONAL for scope in user_scopes(request))
 
 
-class NationalOnlyAdminMixin:
+if TYPE_CHECKING:
+    from django.contrib.admin import ModelAdmin
+
+    _AdminBase = ModelAdmin[Any]  # what the mixin is mixed into, for its super() calls
+else:
+    _AdminBase = object
+
+
+class NationalOnlyAdminMixin(_AdminBase):
     """For ModelAdmins of register data: invisible to staff without the national role."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return holds_national_role(request) and super().has_module_permission(request)  # type: ignore[misc]
+        return holds_national_role(request) and super().has_module_permission(request)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return holds_national_role(request) and super().has_view_permission(request, obj)  # type: ignore[misc]
+        return holds_national_role(request) and super().has_view_permission(request, obj)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return holds_national_role(request) and super().has_change_permission(request, obj)  # type: ignore[misc]
+        return holds_national_role(request) and super().has_change_permission(request, obj)
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return holds_national_role(request) and super().has_add_permission(request, *args)  # type: ignore[misc]
+        return holds_national_role(request) and super().has_add_permission(request, *args)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return holds_national_role(request) and super().has_delete_permission(request, obj)  # type: ignore[misc]
+        return holds_national_role(request) and super().has_delete_permission(request, obj)

@@ -1,4 +1,5 @@
 import logging
+from typing import Any
 
 from django.apps import AppConfig
 from django.conf import settings
@@ -21,7 +22,7 @@ class PortalConfig(AppConfig):
             logger.info("REDIS_URL is not set: background tasks run in-process, no worker needed")
 
 
-def _password_reset_completed(sender, request, user, **kwargs) -> None:  # type: ignore[no-untyped-def]
+def _password_reset_completed(sender: object, request: object, user: Any, **kwargs: Any) -> None:
     from portal.accounts import login_lock_lift
     from portal.addresses import address_prove
 

@@ -33,7 +33,7 @@ def audit_record(
     `target` says in words what was acted on; `detail` holds ids and counts, never answers or
     contact data."""
     if user is None and request is not None and request.user.is_authenticated:
-        user = request.user  # type: ignore[assignment]
+        user = request.user
     if scope is None and request is not None:
         scope = getattr(request, "scope", None)
     if scope is not None and county is None and office is None:

@@ -4,12 +4,12 @@ entries; the national administrator reads all of them."""
 from __future__ import annotations
 
 from django import forms
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from portal.access import county_view, national_view, office_view
+from portal.access import PortalRequest, county_view, national_view, office_view
 from portal.audit_log import audit_entries
 from portal.models import AuditAction, County, TrainingOffice
 from portal.paging import paged_list
@@ -28,8 +28,8 @@ class AuditFilterForm(forms.Form):
     email = forms.CharField(label=_("E-mail address contains"), required=False, max_length=254)
 
 
-def _audit_page(request: HttpRequest) -> HttpResponse:
-    scope = request.scope  # type: ignore[attr-defined]
+def _audit_page(request: PortalRequest) -> HttpResponse:
+    scope = request.scope
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     entries = audit_entries(
@@ -48,17 +48,17 @@ def _audit_page(request: HttpRequest) -> HttpResponse:
 
 @national_view
 @require_GET
-def national_audit(request: HttpRequest) -> HttpResponse:
+def national_audit(request: PortalRequest) -> HttpResponse:
     return _audit_page(request)
 
 
 @county_view
 @require_GET
-def county_audit(request: HttpRequest, county: County) -> HttpResponse:
+def county_audit(request: PortalRequest, county: County) -> HttpResponse:
     return _audit_page(request)
 
 
 @office_view
 @require_GET
-def office_audit(request: HttpRequest, office: TrainingOffice) -> HttpResponse:
+def office_audit(request: PortalRequest, office: TrainingOffice) -> HttpResponse:
     return _audit_page(request)

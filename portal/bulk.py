@@ -8,9 +8,19 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connection, models
+from django.db.models.fields import NOT_PROVIDED
 from django.utils import timezone
 
 BATCH_SIZE = 2_000
+
+
+def concrete_field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    """The model's column-backed field named `name` (or by its attname, `county_id`): the only
+    kind the bulk writers address, unlike the reverse relations `get_field` may also return."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise TypeError(f"{model.__name__}.{name} is not a column")
+    return field
 
 
 def _value_of_missing(field: models.Field) -> Any:
@@ -26,26 +36,26 @@ def rows_insert(
     """Inserts rows given as values of `attnames` (field names or attnames, `county_id`), in
     that order. A field not given gets its default; one with a database default gets that."""
     meta = model._meta
-    given = [meta.get_field(name) for name in attnames]
+    given = [concrete_field(model, name) for name in attnames]
     if connection.vendor != "postgresql":
         names = [f.attname for f in given]
         batch: list[models.Model] = []
         for row in rows:
             batch.append(model(**dict(zip(names, row, strict=True))))
             if len(batch) >= BATCH_SIZE:
-                model.objects.bulk_create(batch)
+                model._default_manager.bulk_create(batch)
                 batch = []
         if batch:
-            model.objects.bulk_create(batch)
+            model._default_manager.bulk_create(batch)
         return
     rest = [
         f
         for f in meta.concrete_fields
-        if f not in given and not f.primary_key and not f.has_db_default()
+        if f not in given and not f.primary_key and f.db_default is NOT_PROVIDED
     ]
     quote = connection.ops.quote_name
-    names = ", ".join(quote(f.column) for f in [*given, *rest])
-    sql = f"COPY {quote(meta.db_table)} ({names}) FROM STDIN"
+    columns = ", ".join(quote(f.column) for f in [*given, *rest])
+    sql = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"
     defaults = tuple(_value_of_missing(f) for f in rest)
     json_columns = [i for i, f in enumerate(given) if isinstance(f, models.JSONField)]
     if json_columns:

@@ -16,6 +16,7 @@ def portal(request: HttpRequest) -> dict[str, Any]:
     organisations the user can switch between and the pages of the one in use."""
     context: dict[str, Any] = {"portal_languages": settings.LANGUAGES}
     if getattr(request, "user", None) and request.user.is_authenticated:
+        user = request.user
         context["scopes"] = user_scopes(request)
         scope = getattr(request, "scope", None) or active_scope(request)
         context["active_scope"] = scope
@@ -23,6 +24,6 @@ def portal(request: HttpRequest) -> dict[str, Any]:
             # The organisation's pages, registered by the apps that own them (portal.panels).
             context["nav_entries"] = SimpleLazyObject(lambda: nav_for(scope))
         context["two_factor_missing"] = SimpleLazyObject(
-            lambda: two_factor_required_for(request) and not user_has_two_factor(request.user)
+            lambda: two_factor_required_for(request) and not user_has_two_factor(user)
         )
     return context

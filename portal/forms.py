@@ -13,10 +13,11 @@ from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
-def _relabel(form, labels: dict[str, str]) -> None:
+def _relabel(form: Any, labels: dict[str, str | Promise]) -> None:
     for name, label in labels.items():
         if name in form.fields:
             form.fields[name].label = label

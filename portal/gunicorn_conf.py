@@ -7,6 +7,7 @@ The access log is written without personal links or reset keys in its paths
 from __future__ import annotations
 
 import os
+from typing import cast
 
 from gunicorn.glogging import Logger
 
@@ -22,12 +23,14 @@ access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(f)s" "%(a)s"'
 class ScrubbingLogger(Logger):
     """gunicorn's logger with token-shaped path parts removed from the access log."""
 
-    def atoms(self, resp, req, environ, request_time):  # type: ignore[no-untyped-def]
+    def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)
+        # gunicorn also fills "{name}e" keys from the environ, which its stubs' TypedDict omits
+        fields = cast(dict[str, object], atoms)
         for key in ("r", "U", "q", "f", "{raw_uri}e"):
-            value = atoms.get(key)
+            value = fields.get(key)
             if isinstance(value, str):
-                atoms[key] = scrub(value)
+                fields[key] = scrub(value)
         return atoms
 
 

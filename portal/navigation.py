@@ -42,7 +42,7 @@ nav_register(
     NavEntry(
         "county_contact",
         _("Contact for ÅR"),
-        lambda scope: reverse("county_contact", args=[scope.county.code]),  # type: ignore[union-attr]
+        lambda scope: reverse("county_contact", args=[scope.county.code]),  # type: ignore[union-attr]  # county role
         roles=frozenset({Role.COUNTY}),
         priority=90,
     )

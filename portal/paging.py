@@ -66,7 +66,7 @@ def _page_of_queryset(rows: QuerySet, size: int, asked: str | None) -> Page:
 
 
 def paged_list(
-    request: HttpRequest, rows: Sequence[Any], key: str, size: int = PAGE_SIZE
+    request: HttpRequest, rows: Sequence[Any] | QuerySet[Any], key: str, size: int = PAGE_SIZE
 ) -> PagedList:
     if isinstance(rows, QuerySet):
         page = _page_of_queryset(rows, size, request.GET.get(key))
@@ -76,7 +76,8 @@ def paged_list(
     def url(number: int) -> str:
         query = request.GET.copy()
         query[key] = str(number)
-        return f"?{urlencode(sorted(query.items()))}#{key}"
+        pairs = sorted((name, query.get(name, "")) for name in query)
+        return f"?{urlencode(pairs)}#{key}"
 
     return PagedList(
         key=key,

@@ -122,7 +122,7 @@ class CountyStructure:
         candidates = counterparts(code, self.year)
         if len(candidates) <= 1:
             return self.place(code)
-        found = {self.municipality_county(m) for m in municipalities} & set(candidates)
+        found = set(candidates) & {self.municipality_county(m) for m in municipalities}
         if len(found) == 1:
             return Placement(found.pop(), mapped=True)
         raise NotPlaced(code, self.year, candidates)

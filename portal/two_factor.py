@@ -43,7 +43,7 @@ def session_has_two_factor(request: HttpRequest) -> bool:
     """Whether the signed-in user has a second factor, remembered for the session."""
     if request.session.get(SESSION_FLAG) == request.user.pk:
         return True
-    found = user_has_two_factor(request.user)  # type: ignore[arg-type]
+    found = user_has_two_factor(request.user)  # type: ignore[arg-type]  # signed in here
     if found:
         request.session[SESSION_FLAG] = request.user.pk
     return found

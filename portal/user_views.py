@@ -3,17 +3,19 @@ an organisation's users with the form to add one, and one user's page with their
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from portal.access import Scope, county_view, national_view, office_view
+from portal.access import PortalRequest, Scope, county_view, national_view, office_view
 from portal.models import County, TrainingOffice, User
 from portal.user_admin import (
     access_grant,
@@ -37,7 +39,9 @@ class AddUserForm(forms.Form):
     def __init__(self, *args, scopes: list[Scope], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.scopes = {s.key: s for s in scopes}
-        self.fields["organisation"].choices = [(s.key, s.label) for s in scopes]
+        cast(forms.ChoiceField, self.fields["organisation"]).choices = [
+            (s.key, s.label) for s in scopes
+        ]
         self.fields["email"].widget.attrs["autocomplete"] = "off"
 
     def target(self) -> Scope:
@@ -50,7 +54,9 @@ class GrantForm(forms.Form):
     def __init__(self, *args, scopes: list[Scope], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.scopes = {s.key: s for s in scopes}
-        self.fields["organisation"].choices = [(s.key, s.label) for s in scopes]
+        cast(forms.ChoiceField, self.fields["organisation"]).choices = [
+            (s.key, s.label) for s in scopes
+        ]
 
     def target(self) -> Scope:
         return self.scopes[self.cleaned_data["organisation"]]
@@ -72,8 +78,8 @@ def _user_url(scope: Scope, user: User) -> str:
     return f"{_users_url(scope)}{user.pk}/"
 
 
-def _user_list(request: HttpRequest) -> HttpResponse:
-    scope: Scope = request.scope  # type: ignore[attr-defined]
+def _user_list(request: PortalRequest) -> HttpResponse:
+    scope: Scope = request.scope
     scopes = grantable_scopes(scope)
     form = AddUserForm(request.POST or None, scopes=scopes)
     if request.method == "POST" and form.is_valid():
@@ -119,10 +125,10 @@ def _user_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
-    scope: Scope = request.scope  # type: ignore[attr-defined]
+def _user_detail(request: PortalRequest, user_id: int) -> HttpResponse:
+    scope: Scope = request.scope
     user = managed_user_or_404(scope, user_id)
-    held = {m.pk: m for m in user.managed}  # type: ignore[attr-defined]
+    held = {m.pk: m for m in user.managed}  # type: ignore[attr-defined]  # set by the lookup
     held_keys = {
         Scope(role=m.role, county=m.county, office=m.training_office).key for m in held.values()
     }
@@ -148,7 +154,7 @@ def _user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
             "memberships": list(held.values()),
             "grant_form": grant_form if open_scopes else None,
             "rename_form": rename_form,
-            "may_deactivate": may_deactivate(scope, user, acting=request.user),  # type: ignore[arg-type]
+            "may_deactivate": may_deactivate(scope, user, acting=request.user),
             "is_self": user.pk == request.user.pk,
             "users_url": _users_url(scope),
         },
@@ -156,14 +162,14 @@ def _user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
 
 
 def _user_action(
-    request: HttpRequest, scope: Scope, user: User, action: str, held: dict, open_scopes: list
+    request: PortalRequest, scope: Scope, user: User, action: str, held: dict, open_scopes: list
 ) -> HttpResponse | None:
-    acting: User = request.user  # type: ignore[assignment]
+    acting: User = request.user
     if action == "rename":
-        form = RenameForm(request.POST)
-        if form.is_valid():
+        rename = RenameForm(request.POST)
+        if rename.is_valid():
             user_rename(
-                user=user, full_name=form.cleaned_data["full_name"], by=scope, request=request
+                user=user, full_name=rename.cleaned_data["full_name"], by=scope, request=request
             )
             messages.success(request, _("The name has been saved."))
     elif action == "grant":
@@ -210,35 +216,35 @@ def _int(value: str | None) -> int | None:
 
 @national_view
 @require_http_methods(["GET", "POST"])
-def national_users(request: HttpRequest) -> HttpResponse:
+def national_users(request: PortalRequest) -> HttpResponse:
     return _user_list(request)
 
 
 @national_view
 @require_http_methods(["GET", "POST"])
-def national_user(request: HttpRequest, user_id: int) -> HttpResponse:
+def national_user(request: PortalRequest, user_id: int) -> HttpResponse:
     return _user_detail(request, user_id)
 
 
 @county_view
 @require_http_methods(["GET", "POST"])
-def county_users(request: HttpRequest, county: County) -> HttpResponse:
+def county_users(request: PortalRequest, county: County) -> HttpResponse:
     return _user_list(request)
 
 
 @county_view
 @require_http_methods(["GET", "POST"])
-def county_user(request: HttpRequest, county: County, user_id: int) -> HttpResponse:
+def county_user(request: PortalRequest, county: County, user_id: int) -> HttpResponse:
     return _user_detail(request, user_id)
 
 
 @office_view
 @require_http_methods(["GET", "POST"])
-def office_users(request: HttpRequest, office: TrainingOffice) -> HttpResponse:
+def office_users(request: PortalRequest, office: TrainingOffice) -> HttpResponse:
     return _user_list(request)
 
 
 @office_view
 @require_http_methods(["GET", "POST"])
-def office_user(request: HttpRequest, office: TrainingOffice, user_id: int) -> HttpResponse:
+def office_user(request: PortalRequest, office: TrainingOffice, user_id: int) -> HttpResponse:
     return _user_detail(request, user_id)

@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.access import (
+    HtmxRequest,
+    PortalRequest,
     active_scope,
     county_view,
     national_view,
@@ -30,7 +32,7 @@ from portal.panels import panels_for
 
 
 def page_or_fragment(
-    request: HttpRequest, page: str, fragment: str, context: dict[str, Any]
+    request: HtmxRequest, page: str, fragment: str, context: dict[str, Any]
 ) -> HttpResponse:
     """The whole page, or only the part htmx asked to refresh."""
     return render(request, fragment if request.htmx else page, context)
@@ -60,7 +62,7 @@ def _count_of(model) -> Coalesce:
 
 
 @national_view
-def national_dashboard(request: HttpRequest) -> HttpResponse:
+def national_dashboard(request: PortalRequest) -> HttpResponse:
     year = timezone.localdate().year
     # Counted in subqueries: joining both would multiply offices by companies.
     counties = County.objects.existing_in(year).annotate(
@@ -75,7 +77,7 @@ def national_dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @county_view
-def county_dashboard(request: HttpRequest, county: County) -> HttpResponse:
+def county_dashboard(request: PortalRequest, county: County) -> HttpResponse:
     offices = county.training_offices.annotate(member_count=Count("member_companies"))
     companies = county.companies.aggregate(
         total=Count("id"), independent=Count("id", filter=Q(training_office__isnull=True))
@@ -93,7 +95,7 @@ def county_dashboard(request: HttpRequest, county: County) -> HttpResponse:
 
 
 @office_view
-def office_dashboard(request: HttpRequest, office: TrainingOffice) -> HttpResponse:
+def office_dashboard(request: PortalRequest, office: TrainingOffice) -> HttpResponse:
     members = office.member_companies.select_related("county")
     return render(
         request,

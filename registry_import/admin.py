@@ -91,7 +91,7 @@ class ImportRunAdmin(ReadOnlyAdmin):
     ]
     list_select_related = ["started_by"]
     list_filter = ["status", "survey_year", "source", "dry_run"]
-    fields = [
+    fields = (
         "created_at",
         "started_at",
         "finished_at",
@@ -102,7 +102,7 @@ class ImportRunAdmin(ReadOnlyAdmin):
         "status",
         "extract_sha256",
         "report",
-    ]
+    )
     readonly_fields = fields
 
     @admin.display(description=_("report"))

@@ -39,7 +39,7 @@ class ExtractUploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.upload_stopped = upload_stopped
 
-    files = MultipleFileField(
+    files = MultipleFileField(  # type: ignore[assignment]  # a form field, not BaseForm.files
         label=_("Files of the extract"),
         help_text=_(
             "The four files (CSV or XLSX): opplaeringskontor, laerebedrifter, faglige_ledere "
@@ -92,14 +92,17 @@ class ExtractUploadForm(forms.Form):
             raise _too_large()
         for uploaded in files:
             if Path(upload_filename(uploaded.name or "")).suffix == ".zip":
-                problem = zip_problem(uploaded.file)
-                uploaded.file.seek(0)
+                stream = uploaded.file
+                assert stream is not None  # an uploaded file always has its data
+                problem = zip_problem(stream)
+                stream.seek(0)
                 if problem:
                     raise forms.ValidationError(problem, code="bad_zip")
         return files
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if self.upload_stopped:
             # The upload was stopped while it arrived (portal/uploads.py): the files are gone.
             self.errors.pop("files", None)

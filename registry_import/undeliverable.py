@@ -21,8 +21,11 @@ from registry_import.models import (
     UndeliverableContact,
 )
 
-_VALID_FIELD = {ContactChannel.EMAIL: "email_valid", ContactChannel.MOBILE: "mobile_valid"}
-_VALUE_FIELD = {ContactChannel.EMAIL: "email", ContactChannel.MOBILE: "mobile"}
+_VALID_FIELD: dict[str, str] = {
+    ContactChannel.EMAIL: "email_valid",
+    ContactChannel.MOBILE: "mobile_valid",
+}
+_VALUE_FIELD: dict[str, str] = {ContactChannel.EMAIL: "email", ContactChannel.MOBILE: "mobile"}
 
 
 def undeliverable_mark(
@@ -49,8 +52,8 @@ def undeliverable_apply(results: Iterable[Any]) -> int:
     """Marks invalid, in the records of an extract being imported, every e-mail address and
     mobile number known to be undeliverable. `results` are the importer's checked files (each
     with `records`); returns the number of values marked."""
-    emails = set()
-    mobiles = set()
+    emails: set[str] = set()
+    mobiles: set[str] = set()
     for channel, value in UndeliverableContact.objects.values_list("channel", "value"):
         (emails if channel == ContactChannel.EMAIL else mobiles).add(value)
     if not emails and not mobiles:

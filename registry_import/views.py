@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from portal.access import national_view
+from portal.access import HtmxRequest, PortalRequest, national_view
 from portal.downloads import attachment, excel_csv
 from portal.uploads import upload_too_large
 from portal.views import page_or_fragment
@@ -48,7 +48,7 @@ def _count_totals(
 
 @national_view
 @require_http_methods(["GET", "POST"])
-def import_list(request: HttpRequest) -> HttpResponse:
+def import_list(request: PortalRequest) -> HttpResponse:
     # An import whose worker died is shown as failed, not as running for ever.
     import_runs_fail_interrupted()
     if request.method == "POST":
@@ -59,14 +59,14 @@ def import_list(request: HttpRequest) -> HttpResponse:
             run = import_run_upload(
                 form.cleaned_data["files"],
                 dry_run=form.cleaned_data["dry_run"],
-                user=request.user,  # type: ignore[arg-type]
+                user=request.user,
             )
             return redirect("import_run", run.pk)
     else:
         form = ExtractUploadForm()
     runs = list(ImportRun.objects.select_related("started_by")[:RECENT_RUNS])
     for run in runs:
-        run.totals = _count_totals(run.counts or {})  # type: ignore[attr-defined]
+        run.totals = _count_totals(run.counts or {})  # type: ignore[attr-defined]  # for the template
     return render(request, "registry_import/import_list.html", {"form": form, "runs": runs})
 
 
@@ -96,7 +96,7 @@ def _run_context(run: ImportRun) -> dict[str, Any]:
 
 @national_view
 @require_GET
-def import_run(request: HttpRequest, run_id: int) -> HttpResponse:
+def import_run(request: HtmxRequest, run_id: int) -> HttpResponse:
     """Progress while the import runs, the import's report once it has finished."""
     run = get_object_or_404(ImportRun.objects.select_related("started_by"), pk=run_id)
     context = _run_context(run)

@@ -95,7 +95,7 @@ def trend_chart(
     span = max(1, years[-1] - years[0])
     low, high = (0.0, 1.0) if as_share else (1.0, 5.0)
 
-    def x(year: int) -> float:
+    def x(year: float) -> float:
         return left + (year - years[0]) / span * (width - left - 20)
 
     def y(value: float) -> float:

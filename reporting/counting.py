@@ -96,6 +96,7 @@ def _count_class(
             total_sq += score * score
     else:
         question = item.question
+        assert question is not None  # an item is an index, a question or the answer count
         code = question.code
         for answers in answers_list:
             value = answers.get(code)

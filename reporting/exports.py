@@ -81,13 +81,13 @@ def unit_record(unit: ResultUnit | None, scope: ResultScope | None = None) -> di
             record["office"] = scope.office.orgnr
         return record
     record = {"type": unit.unit_type}
-    if unit.county_id:
+    if unit.county is not None:
         record["county"] = unit.county.code
-    if unit.office_id:
+    if unit.office is not None:
         record["office"] = unit.office.orgnr
-    if unit.company_id:
+    if unit.company is not None:
         record["company"] = unit.company.orgnr
-    if unit.trade_id:
+    if unit.trade is not None:
         record["trade"] = unit.trade.code
     if unit.kind:
         record["kind"] = unit.kind
@@ -112,7 +112,8 @@ def overview_table(scope: ResultScope, publication: Publication) -> Table:
             _("Target"),
         ],
     )
-    home = overview.scope.office.county if scope.office else None
+    office = overview.scope.office
+    home = office.county if office is not None and scope.office else None
     answers_item = publication_items(publication)[-1]
     table.records.append(
         {"unit": unit_record(None, scope), **figure_record(answers_item, overview.answers)}

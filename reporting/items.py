@@ -34,6 +34,12 @@ class Item:
     items: list[str] = field(default_factory=list)  # an index's question codes
 
     @property
+    def index_code(self) -> str:
+        """The code of the index an index item is for."""
+        assert self.index is not None, self.code
+        return self.index.code
+
+    @property
     def label(self) -> str:
         if self.question is not None:
             return self.question.localized_text

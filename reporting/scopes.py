@@ -3,9 +3,11 @@ its breakdowns and the names of its routes."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import County, TrainingOffice
@@ -58,7 +60,7 @@ class ResultScope:
         return {"unit_type": "N"}
 
     @property
-    def breakdowns(self) -> list[tuple[str, str]]:
+    def breakdowns(self) -> Sequence[tuple[str, str | Promise]]:
         return BREAKDOWNS[self.level]
 
     @property

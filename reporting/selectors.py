@@ -124,6 +124,7 @@ class OverviewRow:
     county: Figure | None
     last_year: Figure | None  # None: no comparable figure last year
     target: Decimal | None = None
+    url: str = ""  # the item's page, set by the view that lists the rows
 
     @property
     def below_target(self) -> bool:
@@ -236,15 +237,20 @@ SORTS = ("name", "n", "value")
 
 
 def unit_label(unit: ResultUnit) -> str:
+    # Each unit type names the organisations it is for (ResultUnit's constraints).
     if unit.unit_type in ("NT", "CT", "OT"):
+        assert unit.trade is not None
         return unit.trade.name
     if unit.unit_type in ("CO", "O"):
+        assert unit.office is not None
         return unit.office.name
     if unit.unit_type in ("CM", "OM"):
+        assert unit.company is not None
         return unit.company.name
     if unit.unit_type in ("NK", "CK", "OK"):
         return kind_label(unit.kind)
     if unit.unit_type == "C":
+        assert unit.county is not None
         return unit.county.name
     return _("The whole country")
 

@@ -1,3 +1,6 @@
+from collections.abc import Callable
+
+from django.http import HttpResponse
 from django.urls import path
 
 from reporting.views import downloads, pdf, research, results, targets
@@ -8,7 +11,7 @@ _ORGANISATIONS = [
     ("county", "fylke/<str:code>/resultater/", for_county),
     ("office", "kontor/<str:orgnr>/resultater/", for_office),
 ]
-_ROUTES = [
+_ROUTES: list[tuple[str, Callable[..., HttpResponse], str]] = [
     ("", results.results_home, "results"),
     ("<int:year>/<slug:kind>/", results.results_round, "results_round"),
     ("<int:year>/<slug:kind>/sporsmal/<slug:item>/", results.results_item, "results_item"),
@@ -20,7 +23,7 @@ _ROUTES = [
     ),
 ]
 # What a county or an office has beside the results: follow-up and the PDF report.
-_OWN_ROUTES = [
+_OWN_ROUTES: list[tuple[str, Callable[..., HttpResponse], str]] = [
     ("<int:year>/<slug:kind>/enhet/", results.results_switch, "results_switch"),
     ("<int:year>/<slug:kind>/oppfolging/", results.results_followup, "results_followup"),
     ("<int:year>/<slug:kind>/pdf/", pdf.pdf_start, "results_pdf"),

@@ -3,6 +3,7 @@ and change only through `manage.py load_questionnaires`, so that the files stay 
 source of the texts."""
 
 from django.contrib import admin
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from surveys.models.questionnaires import Index, Question, Questionnaire, Section
@@ -21,7 +22,7 @@ class ReadOnlyAdminMixin:
 
 class IndexInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Index
-    fields = ["code", "localized_name"]
+    fields = ("code", "localized_name")
     readonly_fields = fields
     extra = 0
 
@@ -32,7 +33,7 @@ class IndexInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 class SectionInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Section
-    fields = ["position", "code", "localized_title", "part"]
+    fields = ("position", "code", "localized_title", "part")
     readonly_fields = fields
     extra = 0
 
@@ -43,7 +44,7 @@ class SectionInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 class QuestionInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Question
-    fields = ["section", "position", "code", "localized_text", "type", "index", "follow_up"]
+    fields = ("section", "position", "code", "localized_text", "type", "index", "follow_up")
     readonly_fields = fields
     extra = 0
     show_change_link = True
@@ -57,7 +58,7 @@ class QuestionInline(ReadOnlyAdminMixin, admin.TabularInline):
 class QuestionnaireAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "localized_title", "question_count", "source_file"]
     list_filter = ["kind"]
-    fields = ["kind", "version", "localized_title", "information_letter", "source_file"]
+    fields = ("kind", "version", "localized_title", "information_letter", "source_file")
     readonly_fields = fields
     inlines = [IndexInline, SectionInline, QuestionInline]
 
@@ -76,7 +77,7 @@ class QuestionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["questionnaire", "type", "follow_up", "series_break"]
     search_fields = ["code"]
     list_select_related = ["questionnaire", "continues__questionnaire"]
-    readonly_fields = [
+    readonly_fields = (
         "questionnaire",
         "section",
         "position",
@@ -94,7 +95,7 @@ class QuestionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "continues",
         "series_break",
         "summarises",
-    ]
+    )
     fields = readonly_fields
 
     @admin.display(description=_("text"))
@@ -102,7 +103,7 @@ class QuestionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         return obj.localized_text
 
     @admin.display(description=_("series"))
-    def series(self, obj: Question) -> str:
+    def series(self, obj: Question) -> str | Promise:
         if obj.continues_id:
             return str(obj.continues)
         return _("breaks the series") if obj.series_break else "—"

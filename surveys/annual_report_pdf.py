@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
 
 from surveys.annual_reports import AnswerSheet
 
@@ -32,7 +32,7 @@ def answer_sheet_pdf(sheet: AnswerSheet) -> bytes:
         subject=str(sheet.round),
         lang=(get_language() or "nb")[:2],
     )
-    story = [
+    story: list[Flowable] = [
         Paragraph(escape(title), styles["Title"]),
         Paragraph(
             escape(

@@ -85,13 +85,13 @@ def unit_type(respondent: Respondent) -> str:
 
 def unit_name(respondent: Respondent) -> str:
     if respondent.role == RespondentRole.OFFICE:
-        return respondent.training_office.name  # type: ignore[union-attr]
+        return respondent.training_office.name  # type: ignore[union-attr]  # an office has one
     return respondent.company.name if respondent.company else ""
 
 
 def unit_orgnr(respondent: Respondent) -> str:
     if respondent.role == RespondentRole.OFFICE:
-        return respondent.training_office.orgnr  # type: ignore[union-attr]
+        return respondent.training_office.orgnr  # type: ignore[union-attr]  # an office has one
     return respondent.company.orgnr if respondent.company else ""
 
 

@@ -40,7 +40,8 @@ class AnswerForm(forms.Form):
             self.fields[question.code] = _field(question)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if self.require:
             for question in self.questions:
                 code = question.code

@@ -25,7 +25,7 @@ def _org_url(county_name: str, office_name: str):
     def url(scope: Scope) -> str:
         if scope.county is not None:
             return reverse(county_name, args=[scope.county.code])
-        return reverse(office_name, args=[scope.office.orgnr])  # type: ignore[union-attr]
+        return reverse(office_name, args=[scope.office.orgnr])  # type: ignore[union-attr]  # no county: an office
 
     return url
 
@@ -34,7 +34,7 @@ nav_register(
     NavEntry(
         "quality",
         _("Quality report"),
-        lambda scope: reverse("county_quality", args=[scope.county.code]),
+        lambda scope: reverse("county_quality", args=[scope.county.code]),  # type: ignore[union-attr]  # county role
         roles=frozenset({Role.COUNTY}),
         priority=10,
     )
@@ -52,7 +52,7 @@ nav_register(
     NavEntry(
         "samples",
         _("Samples"),
-        lambda scope: reverse("county_samples_latest", args=[scope.county.code]),  # type: ignore[union-attr]
+        lambda scope: reverse("county_samples_latest", args=[scope.county.code]),  # type: ignore[union-attr]  # county role
         roles=COUNTY,
         priority=15,
     )
@@ -70,7 +70,7 @@ nav_register(
     NavEntry(
         "office_annual_report",
         _("Our Årlig rapportering"),
-        lambda scope: reverse("office_annual_report", args=[scope.office.orgnr]),  # type: ignore[union-attr]
+        lambda scope: reverse("office_annual_report", args=[scope.office.orgnr]),  # type: ignore[union-attr]  # office role
         roles=OFFICE,
         priority=35,
     )

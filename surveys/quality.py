@@ -10,7 +10,7 @@ and the downloads."""
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -124,7 +124,7 @@ class Category:
     title: Promise
     sheet_title: Promise  # at most 31 characters, no []:*?/\
     description: Promise
-    headers: list[Promise]
+    headers: Sequence[Promise]
     rows: QuerySet[Any]
     cells: Callable[[Any], list[Any]]
 
@@ -158,7 +158,7 @@ def _leader_cells(leader: ProfessionalLeader) -> list[Any]:
         contact_status(leader.email, leader.email_valid),
         leader.mobile,
         contact_status(leader.mobile, leader.mobile_valid),
-        leader.running_contracts,
+        leader.running_contracts,  # type: ignore[attr-defined]  # annotated by the query
     ]
 
 
@@ -168,12 +168,13 @@ def _company_cells(company: Company) -> list[Any]:
         company.orgnr,
         company.county.name,
         company.training_office.name if company.training_office else "",
-        company.running_contracts,
+        company.running_contracts,  # type: ignore[attr-defined]  # annotated by the query
     ]
 
 
 def _office_cells(office: TrainingOffice) -> list[Any]:
-    return [office.name, office.orgnr, office.county.name, office.running_contracts]
+    running = office.running_contracts  # type: ignore[attr-defined]  # annotated by the query
+    return [office.name, office.orgnr, office.county.name, running]
 
 
 APPRENTICE_HEADERS = [

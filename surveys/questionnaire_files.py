@@ -305,6 +305,7 @@ def _question(data: dict[str, Any], section: str, kind: str, place: _Place) -> Q
         for name, value in (("min", min_value), ("max", max_value)):
             if not isinstance(value, int) or isinstance(value, bool):
                 raise here.error(f"a number question needs a whole-number {name}")
+        assert isinstance(min_value, int) and isinstance(max_value, int)  # checked just above
         if min_value >= max_value:
             raise here.error(f"min ({min_value}) must be less than max ({max_value})")
     elif "min" in data or "max" in data:

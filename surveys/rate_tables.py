@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Subquery
+from django.db.models import Model, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -82,11 +82,11 @@ def suppress(rows: list[RateRow], *, total_shown: bool, threshold: int | None = 
         hidden.append(row)
 
 
-def _labels(model, ids: Iterable[int]) -> dict[int, str]:
+def _labels(model: type[Model], ids: Iterable[int | None]) -> dict[int, str]:
     ids = [i for i in ids if i is not None]
     if not ids:
         return {}
-    return dict(model.objects.filter(pk__in=ids).values_list("pk", "name"))
+    return dict(model._default_manager.filter(pk__in=ids).values_list("pk", "name"))
 
 
 def _none_label(by: str, closed: bool) -> str:
@@ -144,7 +144,7 @@ def rows_sorted(rows: list[RateRow], sort: str, descending: bool) -> list[RateRo
 def newest_rounds() -> list[Round]:
     """The newest year's rounds in the order LU, LBU, ÅR, in one query."""
     newest = Round.objects.order_by("-year").values("year")[:1]
-    order = {kind: i for i, kind in enumerate(SurveyKind)}
+    order: dict[str, int] = {kind: i for i, kind in enumerate(SurveyKind)}
     return sorted(Round.objects.filter(year=Subquery(newest)), key=lambda r: order[r.kind])
 
 
@@ -166,7 +166,8 @@ class Totals:
 
 def _totals(round_: Round, counties: list[County] | None, office: TrainingOffice | None) -> Totals:
     sampled = answered = 0
-    for county in counties or [None]:
+    each: list[County] | list[None] = counties or [None]
+    for county in each:
         s, a = response_totals(round_, county=county, office=office)
         sampled += s
         answered += a
@@ -179,7 +180,8 @@ def _per_day(
     round_: Round, counties: list[County] | None, office: TrainingOffice | None
 ) -> dict[date, int]:
     merged: dict[date, int] = defaultdict(int)
-    for county in counties or [None]:
+    each: list[County] | list[None] = counties or [None]
+    for county in each:
         for day, n in answers_per_day(round_, county=county, office=office).items():
             merged[day] += n
     return dict(merged)

@@ -27,6 +27,8 @@ def _value(request: HttpRequest) -> tuple[int, str] | None:
         value = request.get_signed_cookie(COOKIE_NAME, salt=_SALT, max_age=_max_age())
     except (KeyError, signing.BadSignature):
         return None
+    if value is None:
+        return None
     link_id, _dot, browser_key = value.partition(".")
     try:
         return int(link_id), browser_key

@@ -27,7 +27,7 @@ def round_years() -> list[int]:
 
 def rounds_of_year(year: int) -> list[Round]:
     """The year's rounds in the order LU, LBU, ÅR."""
-    order = {kind: i for i, kind in enumerate(SurveyKind)}
+    order: dict[str, int] = {kind: i for i, kind in enumerate(SurveyKind)}
     rounds = Round.objects.filter(year=year).select_related("questionnaire")
     return sorted(rounds, key=lambda r: order[r.kind])
 

@@ -189,4 +189,4 @@ def chromium_path() -> str:
         os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
     )
     need(path is not None, "Chromium")
-    return path  # type: ignore[return-value]
+    return path

@@ -55,6 +55,7 @@ def population_create(
     companies = Company.objects.bulk_create(companies, batch_size=2000)
     office_companies: dict[int, list[int]] = {}
     for company in companies:
+        assert company.training_office_id is not None  # every company made above has one
         office_companies.setdefault(company.training_office_id, []).append(company.pk)
     office_trades = {
         office.pk: [zipf_choice(rng, made_trades, 0.9).pk for _ in range(rng.randint(2, 8))]

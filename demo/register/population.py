@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 from bisect import bisect
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import accumulate
@@ -92,7 +93,7 @@ class DemoPerson:
     mobile: str
 
 
-def _split(total: int, weights: dict[str, float]) -> dict[str, int]:
+def _split(total: int, weights: Mapping[str, float]) -> dict[str, int]:
     """`total` spread over the keys by weight, summing exactly to total (largest remainder)."""
     whole = sum(weights.values())
     exact = {key: total * weight / whole for key, weight in weights.items()}

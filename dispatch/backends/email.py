@@ -36,8 +36,8 @@ def _message(m: Outgoing, connection, to: list[str]) -> EmailMultiAlternatives:
     if m.html:
         email.attach_alternative(m.html, "text/html")
     # Read by anymail's backends, ignored by Django's own.
-    email.metadata = {"portal_message": str(m.message_id)}  # type: ignore[attr-defined]
-    email.track_clicks = False  # type: ignore[attr-defined]
+    email.metadata = {"portal_message": str(m.message_id)}  # type: ignore[attr-defined]  # anymail's attribute
+    email.track_clicks = False  # type: ignore[attr-defined]  # anymail's attribute
     return email
 
 
@@ -86,11 +86,11 @@ class DjangoEmailBackend:
         travel as merge_data and only they see their own address."""
         first = messages[0]
         email = _message(first, connection, [m.to for m in messages])
-        email.merge_data = {m.to: m.merge_values for m in messages}  # type: ignore[attr-defined]
-        email.merge_metadata = {  # type: ignore[attr-defined]
+        email.merge_data = {m.to: m.merge_values for m in messages}  # type: ignore[attr-defined]  # anymail's attribute
+        email.merge_metadata = {  # type: ignore[attr-defined]  # anymail's attribute
             m.to: {"portal_message": str(m.message_id)} for m in messages
         }
-        email.metadata = {}  # type: ignore[attr-defined]
+        email.metadata = {}  # type: ignore[attr-defined]  # anymail's attribute
         try:
             connection.send_messages([email])
         except Exception as exc:

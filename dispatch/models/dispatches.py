@@ -87,7 +87,7 @@ class Dispatch(models.Model):
 
     @property
     def sender_name(self) -> str:
-        return str(self.county.name if self.county_id else self.training_office)
+        return str(self.county.name if self.county is not None else self.training_office)
 
     @property
     def channels(self) -> list[str]:

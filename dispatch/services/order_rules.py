@@ -83,7 +83,7 @@ def variant_for(
     round_: Round, sender: Sender, purpose: str, language: str, *, name: str, continues: bool
 ) -> Variant:
     return Variant(
-        survey=SURVEY_SLUGS[round_.kind],
+        survey=SURVEY_SLUGS[SurveyKind(round_.kind)],
         purpose=purpose,
         language=language,
         sender=sender_label(sender, language),

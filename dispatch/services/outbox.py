@@ -24,6 +24,7 @@ import logging
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -130,7 +131,7 @@ def outbox_process_chunk(dispatch_id: int, *, now: datetime | None = None) -> Ch
         claim, rows = _claim(dispatch_id, now)
         result.claimed = len(rows)
         if not rows:
-            outgoing = []
+            outgoing: list[Outgoing] = []
         else:
             outgoing, skipped = _prepare(dispatch, claim, rows, now)
             result.skipped = skipped
@@ -158,7 +159,7 @@ def _prepare(
     return _rendered(dispatch, going, tokens), sum(len(ids) for ids in skip.values())
 
 
-def _claimed_people(claim: uuid.UUID) -> dict[int, tuple]:
+def _claimed_people(claim: uuid.UUID) -> dict[int, Any]:
     """The respondents of the claimed messages, by id, as rows named after their fields."""
     claimed = Message.objects.filter(claim=claim, state=MessageState.CLAIMED)
     rows = (
@@ -184,7 +185,7 @@ def _claimed_people(claim: uuid.UUID) -> dict[int, tuple]:
 
 
 def _checked(
-    dispatch: Dispatch, rows: list[tuple], people: dict[int, tuple], now: datetime
+    dispatch: Dispatch, rows: list[tuple], people: dict[int, Any], now: datetime
 ) -> tuple[list[tuple], dict[str, list[uuid.UUID]]]:
     """(message id, channel, person) of the messages that go, and the ids of those skipped by
     reason: out of the window, answered since the preview (R-D7), no valid address or opted
@@ -201,7 +202,7 @@ def _checked(
     going: list[tuple] = []
     for message_id, respondent_id, channel in rows:
         person = people[respondent_id]
-        reason = None
+        reason: str | None = None
         if not inside:
             reason = SkipReason.OUTSIDE_WINDOW
         elif person.answered_at is not None:

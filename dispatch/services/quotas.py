@@ -12,7 +12,7 @@ from dispatch.models import SmsQuota
 from surveys.models import Round, SurveyKind
 
 # R-D8: SMS dispatches per round. LBU sent on its own is the county's only (offices: none).
-LIMITS = {
+LIMITS: dict[tuple[str, bool], int] = {
     (SurveyKind.LU, True): 7,
     (SurveyKind.LU, False): 3,
     (SurveyKind.AR, True): 5,

@@ -217,6 +217,7 @@ def _check(
 ) -> tuple[dict[str, FileResult], int]:
     """Every row checked and placed on the run's survey year; the run gets the warnings and
     the first errors. Returns the results and how many errors there were."""
+    assert run.survey_year is not None  # given a year when the run started
     checker = RowChecker(
         structure=CountyStructure(run.survey_year),
         county_codes=frozenset(county_ids),

@@ -12,10 +12,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import connection, models
 
+from portal.bulk import concrete_field
 from portal.models import Company, County, TrainingOffice
 from registry_import.extract_files import COMPANIES, CONTRACTS, LEADERS, OFFICES
 from registry_import.importing.bulk import allocate_ids, bulk_load
@@ -47,7 +48,7 @@ class Step:
 
     def fields(self, record_type: type) -> list[str]:
         """The model fields written, in the model's order: those with a record attribute."""
-        attributes = set(record_type.__slots__)
+        attributes = set(vars(record_type)["__slots__"])
         return [
             f.name
             for f in self.model._meta.concrete_fields
@@ -101,10 +102,9 @@ def _sync(
     missing from `incoming` as in_register=False; a key in `seen` (a row that is in the file but
     was skipped) is not missing. `ids` of the outcome maps every natural key to its primary key
     (unless `need_ids` is False)."""
-    attnames = [model._meta.get_field(f).attname for f in fields]
-    existing = {
-        row[1]: (row[0], row[2:]) for row in model.objects.values_list("pk", key, *attnames)
-    }
+    attnames = [concrete_field(model, f).attname for f in fields]
+    stored = model._default_manager.values_list("pk", key, *attnames)
+    existing = {row[1]: (row[0], row[2:]) for row in stored}
     outcome = _Outcome(ids={k: pk for k, (pk, _values) in existing.items()})
     updates: list[tuple[int, tuple]] = []
     for natural_key, values in incoming.items():
@@ -134,7 +134,7 @@ def _sync(
                     model(**{key: k}, **dict(zip(attnames, incoming[k], strict=True)))
                     for k in batch
                 ]
-                model.objects.bulk_create(objects)
+                model._default_manager.bulk_create(objects)
                 outcome.ids.update((k, obj.pk) for k, obj in zip(batch, objects, strict=True))
 
     if updates:
@@ -152,7 +152,7 @@ def _sync(
             and gone_if(dict(zip(fields, values, strict=True)))
         ]
         for batch in _batched(gone, BATCH_SIZE):
-            model.objects.filter(pk__in=batch).update(in_register=False)
+            model._default_manager.filter(pk__in=batch).update(in_register=False)
         outcome.gone = len(gone)
     return outcome
 
@@ -164,7 +164,7 @@ def _update_rows(
     bulk_update's CASE expressions when thousands of rows change."""
     quote = connection.ops.quote_name
     meta = model._meta
-    assignments = ", ".join(f"{quote(meta.get_field(f).column)} = %s" for f in fields)
+    assignments = ", ".join(f"{quote(concrete_field(model, f).column)} = %s" for f in fields)
     sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608 - names from the model
     with connection.cursor() as cursor:
         for batch in _batched(updates, BATCH_SIZE):
@@ -226,8 +226,8 @@ class Sync:
         key = attrgetter(step.source or step.key)
         # Foreign keys: the natural key the record holds becomes the id.
         lookups = [
-            (index, self.ids[f.related_model])
-            for index, f in enumerate(step.model._meta.get_field(n) for n in fields)
+            (index, self.ids[cast(type[models.Model], f.related_model)])
+            for index, f in enumerate(concrete_field(step.model, n) for n in fields)
             if f.is_relation
         ]
         has_flag = any(f.name == "in_register" for f in step.model._meta.concrete_fields)

@@ -117,7 +117,7 @@ class _Refused(str):
 class _Plan(NamedTuple):
     """What the row loop needs of one column."""
 
-    index: int  # in the file's rows; past every row's end when the file lacks the column
+    position: int  # in the file's rows; past every row's end when the file lacks the column
     column: Column
     contact: Kind | None  # EMAIL or MOBILE: the value is kept, flagged, whatever it is
     parse: Callable[[str], Any]
@@ -129,7 +129,7 @@ class _Plan(NamedTuple):
     def of(cls, column: Column, table: Table, parse: Callable[[str], Any]) -> _Plan:
         index = table.columns.get(column.name)
         return cls(
-            index=len(table.columns) + 1_000_000 if index is None else index,
+            position=len(table.columns) + 1_000_000 if index is None else index,
             column=column,
             contact=column.kind if column.kind in (Kind.EMAIL, Kind.MOBILE) else None,
             parse=parse,
@@ -197,6 +197,7 @@ class FileReader:
         record_type = record_type or RECORDS[spec.kind]
         key_index = 1 + spec.fields.index(spec.column(spec.key).field)
         email = Kind.EMAIL
+        value: Any
         for line, values in self._rows(table, result):
             count = len(values)
             out: list[Any] = [line]

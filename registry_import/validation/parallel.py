@@ -15,7 +15,7 @@ import pickle
 import signal
 from collections.abc import Callable
 from multiprocessing.connection import Pipe
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 T = TypeVar("T")
 
@@ -45,7 +45,7 @@ class Pending(Generic[T]):
             receiver.close()
             try:
                 try:
-                    message = (True, func(*args))
+                    message: tuple[bool, Any] = (True, func(*args))
                 except BaseException as error:
                     message = (False, f"{type(error).__name__}: {error}")
                 sender.send_bytes(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
@@ -79,4 +79,4 @@ class Pending(Generic[T]):
         succeeded, value = self._done
         if not succeeded:
             raise ChildFailed(value)
-        return value
+        return cast(T, value)

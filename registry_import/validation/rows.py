@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -200,8 +201,8 @@ class RowChecker:
             self._apply_placement(
                 offices,
                 office,
-                lambda office=office: self.structure.place_by_members(
-                    office.county, members.get(office.orgnr, [])
+                partial(
+                    self.structure.place_by_members, office.county, members.get(office.orgnr, [])
                 ),
                 by_members=True,
             )

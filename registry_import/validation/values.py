@@ -288,6 +288,7 @@ def _norwegian_mobile_pattern() -> re.Pattern[str]:
         for desc in before
         if desc is not None and desc.national_number_pattern
     )
+    assert metadata.general_desc is not None and metadata.mobile is not None  # as for Norway
     general = metadata.general_desc.national_number_pattern
     mobile = metadata.mobile.national_number_pattern
     return re.compile(

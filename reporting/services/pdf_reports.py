@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 import reportlab
 from django.conf import settings
@@ -268,7 +269,9 @@ def _index_tables(overview, styles: dict[str, ParagraphStyle]) -> list:
     story: list = [
         Paragraph(_("Indexes against the national figure, targets and last year"), styles["h1"])
     ]
-    rows = [[_("Index"), _("Answers"), _("Mean"), _("National"), _("Target"), _("Last year")]]
+    rows: list[list[Any]] = [
+        [_("Index"), _("Answers"), _("Mean"), _("National"), _("Target"), _("Last year")]
+    ]
     for row in overview.indexes:
         rows.append(
             [
@@ -322,7 +325,7 @@ def _breakdowns(
         for breakdown in results_breakdowns(scope, publication, row.item, loaded=loaded):
             if not breakdown.rows:
                 continue
-            lines = [[breakdown.title, _("Answers"), _("Mean"), _("National")]]
+            lines: list[list[Any]] = [[breakdown.title, _("Answers"), _("Mean"), _("National")]]
             for unit in breakdown.rows:
                 lines.append(
                     [

@@ -29,7 +29,7 @@ from surveys.models import Round, SurveyKind
 
 logger = logging.getLogger(__name__)
 
-UNIT_TYPES_OF = {
+UNIT_TYPES_OF: dict[str, tuple[str, ...]] = {
     SurveyKind.LU: tuple(UNIT_TYPES),
     SurveyKind.LBU: ("N", "NT", "C", "CT", "CO", "O", "OT"),
 }

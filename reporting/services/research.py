@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 from collections import Counter
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -104,7 +105,7 @@ def research_export(
         for key in keys:
             key[2] = None
     coarsened = coarsen(keys, settings.REPORTING_THRESHOLD)
-    names = {
+    names: dict[str, dict[Any, str]] = {
         "county": dict(County.objects.values_list("pk", "code")),
         "office": dict(
             TrainingOffice.objects.filter(pk__in={k[1] for k in keys if k[1]}).values_list(

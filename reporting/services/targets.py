@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -40,7 +41,7 @@ class TargetField:
 
     @property
     def name(self) -> str:
-        return f"{self.kind.lower()}-{self.item.index.code}"
+        return f"{self.kind.lower()}-{self.item.index_code}"
 
 
 def targets_open(year: int, kind: str, now: datetime | None = None) -> bool:
@@ -88,7 +89,7 @@ def target_fields(scope: ResultScope, year: int) -> list[TargetField]:
                     )
             fields.append(
                 TargetField(
-                    kind, item, existing.get((kind, item.index.code)), before, national_before
+                    kind, item, existing.get((kind, item.index_code)), before, national_before
                 )
             )
     return fields
@@ -111,7 +112,7 @@ def targets_save(
         )
     with transaction.atomic():
         for (kind, index), value in values.items():
-            lookup = {
+            lookup: dict[str, Any] = {
                 "county": scope.county,
                 "office": scope.office,
                 "year": year,

@@ -17,6 +17,7 @@ import os
 import sys
 import threading
 from collections.abc import Sequence
+from typing import Any
 
 import highspy
 import numpy as np
@@ -37,7 +38,7 @@ _first_lock = threading.Lock()
 _UNBOUNDED = (highspy.HighsModelStatus.kUnbounded, highspy.HighsModelStatus.kUnboundedOrInfeasible)
 
 
-def cost(structure: Structure, values: Sequence[float], cell: int) -> float:
+def cost(structure: Structure, values: Sequence[float] | np.ndarray, cell: int) -> float:
     units = structure.cells[cell].units
     weight = max(TYPE_WEIGHT.get(u[0], 1.0) for u in units) if units else 1.0
     return weight * (values[cell] + 1) + len(units) * 0.01
@@ -130,13 +131,13 @@ class _Part:
         self.solver.passModel(lp)
         self.costed = np.zeros(0, dtype=np.int32)
 
-    def _solve(self, columns: np.ndarray, weights: np.ndarray) -> list[tuple[float, object]]:
+    def _solve(self, columns: np.ndarray, weights: np.ndarray) -> list[tuple[float, Any]]:
         solver = self.solver
         if len(self.costed):
             solver.changeColsCost(len(self.costed), self.costed, np.zeros(len(self.costed)))
         solver.changeColsCost(len(columns), columns, weights)
         self.costed = columns
-        found = []
+        found: list[tuple[float, Any]] = []  # the objective, and the solution unless unbounded
         for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
             solver.changeObjectiveSense(sense)
             solver.run()
@@ -326,10 +327,10 @@ class _ColumnSystem:
         return table
 
     def interval(self, members: Sequence[int]) -> tuple[float, float, list[int], list]:
-        members = np.asarray(members)
-        pinned = members[self.known[members]]
+        cells = np.asarray(members)
+        pinned = cells[self.known[cells]]
         low = high = float(self.column[pinned].sum())
-        unknown = members[~self.known[members]]
+        unknown = cells[~self.known[cells]]
         if len(unknown) and not self.in_rows[unknown].all():
             return low, float("inf"), [], []  # in no equation: nothing bounds it
         binding: list[int] = []
@@ -423,9 +424,10 @@ def audit_run(
     systems: list[_ColumnSystem | None] = [None] * len(columns)
 
     def system(v: int) -> _ColumnSystem:
-        if systems[v] is None:
-            systems[v] = _ColumnSystem(structure, columns[v], totals[v], hidden, bounds)
-        return systems[v]
+        found = systems[v]
+        if found is None:
+            found = systems[v] = _ColumnSystem(structure, columns[v], totals[v], hidden, bounds)
+        return found
 
     primaries = sorted(primary, key=lambda i: (values[i], i))
     spreads = _Spreads(structure, primaries, columns)

@@ -158,9 +158,9 @@ def structure_build(
             if (parent_cell, ordered) in seen:
                 continue
             seen.add((parent_cell, ordered))
-            covered = set()
-            for child in ordered:
-                covered.update(cells[child].members)
+            covered: set[int] = set()
+            for child_cell in ordered:
+                covered.update(cells[child_cell].members)
             rest = tuple(i for i in cells[parent_cell].members if i not in covered)
             residual = cell_for(rest) if rest else None
             relations.append(Relation(parent_cell, list(ordered), residual))

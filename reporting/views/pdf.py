@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
+from portal.access import HtmxRequest, PortalRequest
 from portal.audit import audit_record
 from portal.downloads import attachment
 from portal.models import AuditAction
@@ -14,7 +15,7 @@ from reporting.tasks import pdf_report_request
 from reporting.views.common import publication_or_404
 
 
-def pdf_start(request: HttpRequest, scope: ResultScope, year: int, kind: str) -> HttpResponse:
+def pdf_start(request: PortalRequest, scope: ResultScope, year: int, kind: str) -> HttpResponse:
     publication = publication_or_404(year, kind)
     if request.method == "POST":
         report = pdf_report_request(
@@ -44,7 +45,7 @@ def _report(scope: ResultScope, year: int, kind: str, report_id: int) -> PdfRepo
 
 @require_GET
 def pdf_status(
-    request: HttpRequest, scope: ResultScope, year: int, kind: str, report_id: int
+    request: HtmxRequest, scope: ResultScope, year: int, kind: str, report_id: int
 ) -> HttpResponse:
     report = _report(scope, year, kind, report_id)
     template = "reporting/_pdf_progress.html" if request.htmx else "reporting/pdf_status.html"
@@ -70,6 +71,7 @@ def pdf_file(
     if report.status != PdfStatus.DONE:
         raise Http404
     content = PdfReport.objects.values_list("content", flat=True).get(pk=report.pk)
+    assert content is not None  # a finished report has its file
     filename = f"{kind}-{year}-{scope.key}.pdf"
     audit_record(
         AuditAction.DOWNLOAD,

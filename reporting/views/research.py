@@ -3,11 +3,11 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 
-from portal.access import national_view
+from portal.access import PortalRequest, national_view
 from portal.downloads import attachment
 from reporting.models import ResearchProject
 from reporting.services.research import (
@@ -33,7 +33,7 @@ class ExportForm(forms.Form):
 
 
 @national_view
-def projects(request: HttpRequest) -> HttpResponse:
+def projects(request: PortalRequest) -> HttpResponse:
     form = ProjectForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -51,7 +51,7 @@ def projects(request: HttpRequest) -> HttpResponse:
 
 
 @national_view
-def project(request: HttpRequest, pk: int) -> HttpResponse:
+def project(request: PortalRequest, pk: int) -> HttpResponse:
     found = get_object_or_404(ResearchProject, pk=pk)
     form = ExportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

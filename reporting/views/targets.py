@@ -4,10 +4,11 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from portal.access import PortalRequest
 from reporting.scopes import ResultScope
 from reporting.services.targets import target_fields, targets_open, targets_save
 
@@ -22,7 +23,7 @@ def _parse(raw: str) -> Decimal | None:
     return value
 
 
-def targets_edit(request: HttpRequest, scope: ResultScope, year: int) -> HttpResponse:
+def targets_edit(request: PortalRequest, scope: ResultScope, year: int) -> HttpResponse:
     fields = target_fields(scope, year)
     errors: dict[str, str] = {}
     open_kinds = {kind for kind in ("LU", "LBU") if targets_open(year, kind)}
@@ -33,7 +34,7 @@ def targets_edit(request: HttpRequest, scope: ResultScope, year: int) -> HttpRes
         for field in posted:
             raw = request.POST.get(field.name, "")
             try:
-                values[(field.kind, field.item.index.code)] = _parse(raw)
+                values[(field.kind, field.item.index_code)] = _parse(raw)
             except (InvalidOperation, ValueError):
                 errors[field.name] = _("Write a number from 1.0 to 5.0 with at most one decimal.")
             field.raw = raw

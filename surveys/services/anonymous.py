@@ -24,7 +24,11 @@ MIX_AFTER_CLOSE = timedelta(days=7)
 def _class_of(respondent: Respondent) -> dict[str, Any]:
     """The dimensions the respondent's answer may keep: those of its report class
     (surveys/services/report_classes.py), or, for a sample never frozen, the county alone."""
-    report_class = ReportClass.objects.filter(pk=respondent.report_class_id).first()
+    report_class = (
+        ReportClass.objects.filter(pk=respondent.report_class_id).first()
+        if respondent.report_class_id is not None
+        else None
+    )
     if report_class is None:
         return {"county_id": respondent.county_id}
     return report_class.dimensions

@@ -177,8 +177,8 @@ def questionnaire_questions(questionnaire_id: int, source_sha256: str) -> tuple[
 def respondent_current(respondent: Respondent) -> Respondent:
     """The survey a respondent's link leads to now: a company that has submitted ÅR goes on to
     LBU in the same link (R-D9)."""
-    while respondent.answered_at is not None and respondent.continues_to_id is not None:
-        respondent = respondent.continues_to  # type: ignore[assignment]
+    while respondent.answered_at is not None and respondent.continues_to is not None:
+        respondent = respondent.continues_to
     return respondent
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db import connection, models
 
+from portal.bulk import concrete_field
 from surveys.models import Draft, Questionnaire, Respondent, RespondentLink, Round
 
 
@@ -45,7 +46,7 @@ def _parts(first: type[models.Model]) -> list[_Part]:
         return q(model._meta.db_table)
 
     def col(alias: str, model: type[models.Model], name: str) -> str:
-        return f"{alias}.{q(model._meta.get_field(name).column)}"
+        return f"{alias}.{q(concrete_field(model, name).column)}"
 
     parts = []
     if first is RespondentLink:
@@ -117,7 +118,7 @@ def _statement(by: str) -> _Statement:
     return found
 
 
-def _fetch(by: str, value: object) -> dict[str, Any] | None:
+def _fetch(by: str, value: int | bytes | str) -> dict[str, Any] | None:
     statement = _statement(by)
     with connection.cursor() as cursor:
         cursor.execute(statement.sql, [value])
@@ -141,7 +142,7 @@ def _fetch(by: str, value: object) -> dict[str, Any] | None:
     return objects
 
 
-def link_lookup(*, by: str, value: object) -> RespondentLink | None:
+def link_lookup(*, by: str, value: int | bytes | str) -> RespondentLink | None:
     """The link whose `by` ("id" or "token_hash") is `value`, with its respondent, round,
     questionnaire and draft loaded, or None. When the respondent has answered and continues
     to another survey (ÅR → LBU, R-D9), that respondent is loaded the same way: one query

@@ -70,7 +70,7 @@ def personal_data_purge(*, now: datetime | None = None, dry_run: bool = False) -
             drafts=drafts.delete()[0],
             identified_answers=identified.delete()[0],
             elsewhere=sum(
-                changed or 0
+                int(changed or 0)
                 for _receiver, changed in personal_data_purging.send(
                     sender=None, cutoff=personal_cutoff
                 )

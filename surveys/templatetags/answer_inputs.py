@@ -6,6 +6,8 @@ option) costs more than the rest of the page. The markup is the same the widgets
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms, template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -24,7 +26,9 @@ def choice_inputs(field: forms.BoundField) -> SafeString:
     name = escape(field.html_name)
     base = escape(field.auto_id)
     parts = []
-    for index, (choice, label) in enumerate(field.field.choices):
+    # a choice field's choices, which Django has normalised to (value, label) pairs
+    choices: list[tuple[object, str]] = cast(Any, field.field).choices
+    for index, (choice, label) in enumerate(choices):
         checked = " checked" if str(choice) in chosen else ""
         parts.append(
             f'<label class="option" for="{base}_{index}"><input type="{kind}" name="{name}" '

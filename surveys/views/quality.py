@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from portal.access import county_view
+from portal.access import HtmxRequest, county_view
 from portal.audit import audit_record
 from portal.downloads import CSV_TYPE, XLSX_TYPE, attachment, excel_csv
 from portal.models import AuditAction, County
@@ -44,7 +44,7 @@ def _section(request: HttpRequest, category: Category) -> dict[str, Any]:
 
 @county_view
 @require_GET
-def quality_report(request: HttpRequest, county: County) -> HttpResponse:
+def quality_report(request: HtmxRequest, county: County) -> HttpResponse:
     countdown = deadline_countdown(timezone.now())
     context: dict[str, Any] = {"county": county, "countdown": countdown}
     if not request.htmx:  # htmx only refreshes the countdown

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from portal.access import county_view, office_view
+from portal.access import HtmxRequest, county_view, office_view
 from portal.audit import audit_record
 from portal.downloads import table_download
 from portal.models import AuditAction, County, TrainingOffice
@@ -96,7 +96,7 @@ def _sort_links(choice: Choice) -> dict[str, str]:
 
 
 def _page(
-    request: HttpRequest,
+    request: HtmxRequest,
     *,
     organisation: str,
     county: County | None,
@@ -181,7 +181,7 @@ def _download(
 
 @county_view
 @require_GET
-def county_response_rates(request: HttpRequest, county: County) -> HttpResponse:
+def county_response_rates(request: HtmxRequest, county: County) -> HttpResponse:
     return _page(
         request,
         organisation=county.name,
@@ -202,7 +202,7 @@ def county_response_rates_download(request: HttpRequest, county: County, fmt: st
 
 @office_view
 @require_GET
-def office_response_rates(request: HttpRequest, office: TrainingOffice) -> HttpResponse:
+def office_response_rates(request: HtmxRequest, office: TrainingOffice) -> HttpResponse:
     return _page(
         request,
         organisation=office.name,

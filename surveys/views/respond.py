@@ -139,9 +139,9 @@ class Visit:
         respondent = self.respondent
         if respondent.round.kind != SurveyKind.AR:
             return ""
-        if respondent.company_id is not None:
+        if respondent.company is not None:
             return respondent.company.name
-        if respondent.training_office_id is not None:
+        if respondent.training_office is not None:
             return respondent.training_office.name
         return ""
 

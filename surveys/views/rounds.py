@@ -74,10 +74,12 @@ class RoundForm(forms.Form):
     def __init__(self, *args, round_: Round, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.round = round_
-        self.fields["questionnaire"].queryset = Questionnaire.objects.filter(
+        questionnaire = self.fields["questionnaire"]
+        assert isinstance(questionnaire, forms.ModelChoiceField)
+        questionnaire.queryset = Questionnaire.objects.filter(
             kind=round_.kind, version__lte=round_.year
         ).order_by("-version")
-        self.fields["questionnaire"].label_from_instance = lambda q: (
+        questionnaire.label_from_instance = lambda q: (  # type: ignore[assignment]  # set per form
             _("Version %(v)s") % {"v": q.version}
         )
         if round_.kind != SurveyKind.LBU:

@@ -50,10 +50,10 @@ def page_factory(browser, live_server):
         )
         contexts.append(context)
         page = context.new_page()
-        page.console_errors = []  # type: ignore[attr-defined]
+        page.console_errors = []
         page.on(
             "console",
-            lambda msg: msg.type == "error" and page.console_errors.append(msg.text),  # type: ignore[attr-defined]
+            lambda msg: msg.type == "error" and page.console_errors.append(msg.text),
         )
         return page
 

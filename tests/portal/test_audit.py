@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def test_an_entry_takes_user_address_and_organisation_from_the_request(county_a_admin, county_a):
     request = RequestFactory().get("/", REMOTE_ADDR="192.0.2.7")
     request.user = county_a_admin
-    request.session = {}
+    request.session = {}  # type: ignore[assignment]  # a dict stands in for the session
     get_county_or_404(request, county_a.code)
 
     entry = audit_record(

@@ -2,6 +2,7 @@
 keyed hashes, never an address or its plain hash."""
 
 import hashlib
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -32,7 +33,7 @@ def through_proxy(client: Client, address: str, forged: str = "") -> dict[str, s
     return {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": forwarded}
 
 
-def login(client: Client, email: str, password: str, **meta: str):
+def login(client: Client, email: str, password: str, **meta: Any) -> Any:
     return client.post(reverse("account_login"), {"login": email, "password": password}, **meta)
 
 
@@ -106,10 +107,11 @@ def test_the_keyed_hash_of_an_address_is_no_plain_hash_and_changes_with_the_secr
 
 def cache_keys() -> list[str]:
     """Every key the cache holds now, as the cache's server or a dump of it shows them."""
-    backend = cache._cache if hasattr(cache._cache, "get_client") else None
+    store: Any = cache._cache  # type: ignore[attr-defined]  # the backend's own store
+    backend = store if hasattr(store, "get_client") else None
     if backend is not None:  # Redis
         return [key.decode() for key in backend.get_client().keys("*")]
-    return list(cache._cache.keys())  # local memory
+    return list(store.keys())  # local memory
 
 
 @override_settings(BEHIND_PROXY=1)

@@ -4,6 +4,7 @@ import logging
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 from django.conf import settings
@@ -47,11 +48,12 @@ def test_the_portal_s_own_addresses_are_kept(line):
 
 
 def test_every_handler_in_the_settings_has_the_token_filter():
-    handlers = settings.LOGGING["handlers"]
+    handlers: dict[str, dict[str, Any]] = cast(dict, settings.LOGGING)["handlers"]
     assert handlers
     for name, handler in handlers.items():
         assert "tokens" in handler.get("filters", []), name
-    assert settings.LOGGING["filters"]["tokens"]["()"] == "portal.log_filters.TokenFilter"
+    token_filter = cast(dict, settings.LOGGING)["filters"]["tokens"]
+    assert token_filter["()"] == "portal.log_filters.TokenFilter"
 
 
 def test_a_404_for_a_wrong_link_is_logged_without_it(client, caplog, db):

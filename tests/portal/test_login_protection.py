@@ -115,7 +115,7 @@ def test_a_completed_password_reset_lifts_the_lock(client, county_a_admin):
 
     with TestCase.captureOnCommitCallbacks(execute=True):
         client.post(reverse("account_reset_password"), {"email": county_a_admin.email})
-    path = re.search(r"https?://testserver(\S+)", mail.outbox[0].body).group(1)
+    path = re.search(r"https?://testserver(\S+)", str(mail.outbox[0].body)).group(1)
     page = client.get(path, follow=True)
     action = page.redirect_chain[-1][0] if page.redirect_chain else path
     new = "et-helt-nytt-passord-2026"

@@ -11,10 +11,12 @@ import socket
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin
 
 import pytest
 import requests
+from allauth.socialaccount.models import SocialAccount
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.urls import reverse
@@ -27,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CLIENT_ID = "portal-test-client"
 CLIENT_SECRET = "portal-test-secret-0123456789"
 PROVIDER_ID = "testidp"
-PEOPLE = [
+PEOPLE: list[dict[str, Any]] = [
     {"username": "kari", "email": "kari@okvest.test", "password": "kari-passord-123"},
     {"username": "ola", "email": "ola@ukjent.test", "password": "ola-passord-123"},
     {
@@ -178,7 +180,7 @@ def test_an_unverified_email_is_refused_even_for_an_existing_user(sso, live_serv
     refused = sso_login(live_server, PEOPLE[2])
     assert refused.status_code == 403
     assert "bekreftet e-postadresse" in refused.text
-    assert not per.socialaccount_set.exists()
+    assert not SocialAccount.objects.filter(user=per).exists()
     assert AuditEntry.objects.get(action=AuditAction.LOGIN_FAILED).detail["reason"] == "unverified"
 
 
@@ -187,7 +189,7 @@ def test_a_deactivated_user_is_refused(sso, live_server, office_a):
     Membership.objects.create(user=gone, role=Role.OFFICE, training_office=office_a)
     refused = sso_login(live_server, PEOPLE[3])
     assert refused.status_code == 403
-    assert not gone.socialaccount_set.exists()
+    assert not SocialAccount.objects.filter(user=gone).exists()
     assert AuditEntry.objects.get(action=AuditAction.LOGIN_FAILED).detail["reason"] == "no_user"
 
 

@@ -256,7 +256,7 @@ REGISTER = [TrainingOffice, Company, ProfessionalLeader, Apprentice, Trade, Cont
 
 def snapshot() -> dict[str, list[dict]]:
     """Every row of the register, to compare before and after."""
-    return {m.__name__: list(m.objects.order_by("pk").values()) for m in REGISTER}
+    return {m.__name__: list(m._default_manager.order_by("pk").values()) for m in REGISTER}
 
 
 def error(run: ImportRun, file: str, line: int, column: str) -> dict:

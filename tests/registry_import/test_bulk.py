@@ -90,6 +90,6 @@ def test_a_row_that_breaks_a_foreign_key_is_still_refused(postgresql, counties, 
         "unknown_professional_leader",
     ]
     with pytest.raises(IntegrityError), transaction.atomic():
-        bulk.bulk_load(Contract, attnames, [row], count=1, existing=0)
+        bulk.bulk_load(Contract, attnames, [tuple(row)], count=1, existing=0)
     assert catalogue() == before
     assert not Contract.objects.exists()

@@ -135,7 +135,7 @@ def test_organisation_numbers_are_valid_except_the_deliberately_bad_ones(extract
 def test_a_small_but_real_share_of_contract_rows_is_dirty(extract):
     contracts = read(extract, CONTRACTS_FILE)
     companies = {orgnr.compact(row["orgnr"]) for row in read(extract, COMPANIES_FILE)}
-    faults = Counter()
+    faults: Counter[str] = Counter()
     for row in contracts:
         if not valid_check_digits(row["fodselsnummer"]):
             faults["identity number"] += 1

@@ -5,7 +5,7 @@ rule, named by its rule id (docs/domain.md)."""
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.core.management import call_command
@@ -226,7 +226,7 @@ def test_R_C3_the_freeze_waits_for_an_extract_imported_on_or_after_the_reference
     # The September extract of quality assurance: imported before the reference date.
     september = imported(tmp_path, extract)
     ImportRun.objects.filter(pk=september.pk).update(
-        finished_at=timezone.make_aware(timezone.datetime(YEAR, 9, 20, 12))
+        finished_at=timezone.make_aware(datetime(YEAR, 9, 20, 12))
     )
 
     out = io.StringIO()
@@ -278,7 +278,7 @@ def test_R_C1_the_quality_report_uses_the_rounds_reference_date(
 def test_an_import_interrupted_by_a_dying_worker_is_marked_failed_with_the_reason(
     client, national_admin
 ):
-    long_ago = timezone.now() - timezone.timedelta(hours=7)
+    long_ago = timezone.now() - timedelta(hours=7)
     dead = ImportRun.objects.create(status=ImportStatus.RUNNING, started_at=long_ago)
 
     client.force_login(national_admin)
@@ -322,7 +322,7 @@ def test_a_redelivered_upload_of_a_dead_worker_is_recorded_as_failed_not_importe
     run = ImportRun.objects.create(
         status=ImportStatus.RUNNING,
         source="upload",
-        started_at=timezone.now() - timezone.timedelta(hours=7),
+        started_at=timezone.now() - timedelta(hours=7),
     )
     upload_directory(run.pk).mkdir(parents=True)
     (upload_directory(run.pk) / "kontrakter.csv").write_text("fodselsnummer\n")

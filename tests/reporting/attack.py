@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy.optimize import linprog
@@ -45,9 +46,9 @@ def members(unit: dict, classes: list[dict]) -> list[int]:
     return [i for i, c in enumerate(classes) if all(c.get(d) and c[d] == unit[d] for d in dims)]
 
 
-def published_figures(documents: list[dict]) -> dict[str, dict[tuple, tuple[dict, object]]]:
+def published_figures(documents: list[dict]) -> dict[str, dict[tuple, tuple[dict, Any]]]:
     """item → unit → (unit, n or "*") from every JSON document the organisation can get."""
-    found: dict[str, dict[tuple, tuple[dict, object]]] = defaultdict(dict)
+    found: dict[str, dict[tuple, tuple[dict, Any]]] = defaultdict(dict)
     for document in documents:
         for table in document["tables"]:
             for figure in table["figures"]:
@@ -79,13 +80,14 @@ def narrow_intervals(
                 if n != "*" and units.get(key, (None, None))[1] == "*":
                     bounds.append((members(u, classes), n))
         size = len(classes)
-        a_eq = lil_matrix((max(1, len(shown)), size))
+        a_eq: Any = lil_matrix((max(1, len(shown)), size))
         b_eq = np.zeros(max(1, len(shown)))
         for r, (m, n) in enumerate(shown):
             for i in m:
                 a_eq[r, i] = 1
             b_eq[r] = n
-        a_ub = b_ub = None
+        a_ub: Any = None
+        b_ub: Any = None
         if bounds:
             a_ub = lil_matrix((len(bounds), size))
             b_ub = np.zeros(len(bounds))
@@ -140,7 +142,7 @@ def narrow_by_answers(documents: list[dict], classes: list[dict], threshold: int
             for j, value in enumerate(values):
                 rows.append([i * len(values) + j for i in m])
                 rhs.append(f["counts"].get(value, 0))
-        a_eq = lil_matrix((len(rows), size))
+        a_eq: Any = lil_matrix((len(rows), size))
         for r, cols in enumerate(rows):
             for c in cols:
                 a_eq[r, c] = 1

@@ -85,7 +85,7 @@ def everything_published(publication: Publication, items: Sequence[str] | None =
 def test_no_hidden_count_can_be_narrowed_by_any_organisation(client, published, world):
     threshold = settings.REPORTING_THRESHOLD
     classes = attacker_classes()
-    organisations = [("public", None, {})]
+    organisations: list[tuple[str, User | None, dict]] = [("public", None, {})]
     for county in (world.county_a, world.county_b):
         user = User.objects.create_user(f"fylke{county.code}@test.no", PASSWORD)
         Membership.objects.create(user=user, role=Role.COUNTY, county=county)

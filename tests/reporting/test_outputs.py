@@ -48,7 +48,7 @@ def test_the_pdf_report_has_the_pages_figures(
     assert "*" in text  # hidden figures stay hidden
     assert world.offices["one"].name in text
     assert reader.metadata.title == "Resultater fra Lærlingundersøkelsen 2024: Vestland"
-    assert reader.trailer["/Root"]["/Lang"] == "nb"
+    assert reader.root_object["/Lang"] == "nb"
     assert AuditEntry.objects.filter(action=AuditAction.DOWNLOAD, target__endswith=".pdf").exists()
 
 

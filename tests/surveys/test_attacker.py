@@ -53,7 +53,12 @@ from tests.surveys.factories import (
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
-DIMENSION_MODELS = {County: "county", TrainingOffice: "office", Company: "company", Trade: "trade"}
+DIMENSION_MODELS: dict[Any, str] = {
+    County: "county",
+    TrainingOffice: "office",
+    Company: "company",
+    Trade: "trade",
+}
 KIND_FIELDS = ("apprentice_kind", "kind")
 
 
@@ -161,7 +166,7 @@ def close_everything(world, django_capture_on_commit_callbacks) -> None:
 # --- What every table says about the people behind an answer -------------------------------
 
 
-def _person_fields(model: type[models.Model]) -> list[models.ForeignKey]:
+def _person_fields(model: type[models.Model]) -> list[models.Field]:
     return [
         f
         for f in model._meta.concrete_fields
@@ -294,10 +299,10 @@ def test_no_join_of_any_table_with_the_answers_names_fewer_than_k_people(
         # Every table joined on every dimension it shares with the answers, one at a time and
         # all together: wherever people of the sample are named, at least K remain.
         together = set(fitting)
-        for model, table in tables.items():
+        for attacked, table in tables.items():
             named = set().union(*(p for v, p in table if consistent(mine, v))) & sampled
             if named:
-                assert len(named) >= k, (model.__name__, mine, len(named))
+                assert len(named) >= k, (attacked.__name__, mine, len(named))
                 together &= named
         assert len(together) >= k, (mine, len(together))
 
@@ -407,15 +412,9 @@ def _answer_at(respondent: Respondent, when) -> None:
 
 def _day_rows(round_: Round, sample) -> list[tuple[set[int], date, date, int]]:
     """Each kept count of answers in time: (companies it may be about, first day, last day,
-    answers), read from the table as it is, per class and day or per county and period."""
-    if "tally" in {f.name for f in ResponseTallyDay._meta.fields}:
-        found = []
-        for row in ResponseTallyDay.objects.filter(tally__round=round_).select_related("tally"):
-            key = tuple(row.tally.dimensions.values())
-            companies = {s["company"] for s in sample if s["class"] == key}
-            found.append((companies, row.day, row.day, row.answered))
-        return found
-    found, start = [], {}
+    answers), read from the table as it is: per county and period."""
+    found: list[tuple[set[int], date, date, int]] = []
+    start: dict[int, date] = {}
     for row in ResponseTallyDay.objects.filter(round=round_).order_by("day"):
         companies = {s["company"] for s in sample if s["county"] == row.county_id}
         first = start.get(row.county_id, date.min)
@@ -485,7 +484,7 @@ def test_a_class_where_everyone_or_nobody_answered_does_not_say_so(world):
                 _answer_at(respondent, now)
     round_close(world["lu"], now=world["lu"].closes_at + timedelta(minutes=1))
 
-    answers = defaultdict(int)
+    answers: defaultdict[tuple, int] = defaultdict(int)
     for answer in AnonymousResponse.objects.filter(round=world["lu"]):
         answers[tuple(class_key(answer))] += 1
     tallies = {

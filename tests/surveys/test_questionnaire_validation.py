@@ -109,7 +109,7 @@ LU_RULES = [
 
 @pytest.mark.parametrize(("change", "message"), LU_RULES)
 def test_a_bad_lu_file_is_refused_with_a_message_naming_the_place(tmp_path, change, message):
-    text = LU_FILE.replace(*change, 1)
+    text = LU_FILE.replace(change[0], change[1], 1)
     assert text != LU_FILE
     write(tmp_path, "lu-2018.toml", text)
     with pytest.raises(QuestionnaireFileError) as refused:
@@ -183,7 +183,7 @@ AR_RULES = [
 
 @pytest.mark.parametrize(("change", "message"), AR_RULES)
 def test_a_bad_ar_file_is_refused_with_a_message_naming_the_place(tmp_path, change, message):
-    text = AR_FILE.replace(*change, 1)
+    text = AR_FILE.replace(change[0], change[1], 1)
     assert text != AR_FILE
     write(tmp_path, "ar-2018.toml", text)
     with pytest.raises(QuestionnaireFileError) as refused:

@@ -29,7 +29,7 @@ def lu_people(round_) -> set:
     return set(Respondent.objects.filter(round=round_).values_list("apprentice_id", flat=True))
 
 
-def reasons(round_) -> dict:
+def reasons(round_) -> set:
     return {
         (e.reason, e.company_id or e.training_office_id or e.contract_id)
         for e in Exclusion.objects.filter(round=round_)

@@ -12,10 +12,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from datetime import date, datetime
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -29,7 +30,7 @@ from surveys.services.samples.store import SampleSummary, build_round
 logger = logging.getLogger("surveys.services.samples")
 
 # LU, LBU, ÅR: building LBU before ÅR lets ÅR's links to LBU be made as ÅR is built.
-_SURVEY_ORDER = {kind: i for i, kind in enumerate(SurveyKind)}
+_SURVEY_ORDER: dict[str, int] = {kind: i for i, kind in enumerate(SurveyKind)}
 CONTACT_FIELDS = ("name", "email", "email_valid", "mobile", "mobile_valid")
 
 
@@ -200,10 +201,10 @@ def _contacts(
 ) -> dict[int, tuple]:
     """The current name and contact data (in CONTACT_FIELDS order) of the people behind the
     respondents, by their id."""
-    model = Respondent._meta.get_field(relation).related_model
+    model = cast(type[Model], Respondent._meta.get_field(relation).related_model)
     name_fields = tuple(name_fields)
     rows = (
-        model.objects.filter(id__in=respondents.values(id_field))
+        model._default_manager.filter(id__in=respondents.values(id_field))
         .values_list("id", *name_fields, "email", "email_valid", "mobile", "mobile_valid")
         .order_by()
     )
