@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from surveys.answer_forms import AnswerForm, field_anchor
 from surveys.i18n import localized
-from surveys.models import RespondentLink, SurveyKind
+from surveys.models import CodeDraft, Draft, RespondentLink, SurveyKind
 from surveys.respondent_session import (
     session_browser_key,
     session_end,
@@ -82,10 +82,11 @@ class Visit:
         return self.link.gathering
 
     def draft_answers(self) -> dict[str, Any]:
+        draft: CodeDraft | Draft | None
         if self.is_code:
             draft = code_draft(self.link, self.browser_key)
         else:
-            draft = draft_of(self.respondent)  # type: ignore[assignment]
+            draft = draft_of(self.respondent)
         return draft.answers if draft is not None else {}
 
     def state(self) -> State:
