@@ -51,17 +51,6 @@ from surveys.selectors import kind_from_slug, kind_slug, round_years
 HTMX_STOP_POLLING = 286
 
 
-class Urls:
-    """The sender's dispatch URLs (the same pages exist for counties and offices)."""
-
-    def __init__(self, sender: Sender) -> None:
-        self.prefix = "county" if sender.is_county else "office"
-        self.key = sender.county.code if sender.county else sender.office.orgnr  # type: ignore[union-attr]
-
-    def __call__(self, name: str, *args: Any) -> str:
-        return reverse(f"{self.prefix}_{name}", args=[self.key, *args])
-
-
 def _county(view: Callable) -> Callable:
     @county_view
     @wraps(view)
@@ -87,17 +76,11 @@ def both(view: Callable) -> tuple[Callable, Callable]:
 
 
 def _base(sender: Sender) -> dict[str, Any]:
-    urls = Urls(sender)
-    home = (
-        reverse("county_dashboard", args=[sender.county.code])
-        if sender.county
-        else reverse("office_dashboard", args=[sender.office.orgnr])  # type: ignore[union-attr]
-    )
     return {
         "sender": sender,
-        "org_name": sender.county.name if sender.county else sender.office.name,  # type: ignore[union-attr]
-        "home_url": home,
-        "recorded_url": urls("dispatch_recorded") if recording_active() else "",
+        "org_name": sender.org_name,
+        "home_url": sender.route("dashboard"),
+        "recorded_url": sender.route("dispatch_recorded") if recording_active() else "",
     }
 
 
@@ -110,12 +93,12 @@ def _rounds(year: int) -> list[Round]:
 def dispatches_latest(request: HttpRequest, sender: Sender) -> HttpResponse:
     years = round_years()
     year = years[0] if years else timezone.localdate().year
-    return redirect(Urls(sender)("dispatches", year))
+    return redirect(sender.route("dispatches", year))
 
 
 @require_GET
 def dispatches_year(request: HttpRequest, sender: Sender, year: int) -> HttpResponse:
-    urls = Urls(sender)
+    urls = sender.route
     surveys = []
     rounds = _rounds(year)
     used = quotas_used(rounds, sender)
@@ -180,7 +163,7 @@ def dispatch_new(request: HttpRequest, sender: Sender, year: int, kind: str) -> 
                     form.add_error(None, message)
             else:
                 messages.success(request, _("The dispatch was ordered."))
-                return redirect(Urls(sender)("dispatch", dispatch.pk))
+                return redirect(sender.route("dispatch", dispatch.pk))
         plan = dispatch_plan(dispatch_request)
         for message in plan.errors:
             form.add_error(None, message)
@@ -191,7 +174,7 @@ def dispatch_new(request: HttpRequest, sender: Sender, year: int, kind: str) -> 
         # The reminder planner's proposal (R-D6, R-D8): here, where the next one is ordered.
         "suggestion": reminder_suggest(round_, sender),
         "now": timezone.now(),
-        "back_url": Urls(sender)("dispatches", year),
+        "back_url": sender.route("dispatches", year),
     }
     return render(request, "dispatch/new.html", context)
 
@@ -199,7 +182,7 @@ def dispatch_new(request: HttpRequest, sender: Sender, year: int, kind: str) -> 
 @require_GET
 def dispatch_detail(request: HttpRequest, sender: Sender, pk: int) -> HttpResponse:
     dispatch = dispatch_of_sender(sender, pk)
-    urls = Urls(sender)
+    urls = sender.route
     counts = dispatch_counts(dispatch)
     running = dispatch.state in (DispatchState.SCHEDULED, DispatchState.SENDING)
     context = _base(sender) | {
@@ -232,7 +215,7 @@ def dispatch_cancel_view(request: HttpRequest, sender: Sender, pk: int) -> HttpR
             request,
             _("The dispatch was cancelled; %(n)s messages were not sent.") % {"n": cancelled},
         )
-    return redirect(Urls(sender)("dispatch", pk))
+    return redirect(sender.route("dispatch", pk))
 
 
 # --- Gathering mode (R-D13) -----------------------------------------------------------------
@@ -247,7 +230,7 @@ def gathering(request: HttpRequest, sender: Sender, year: int) -> HttpResponse:
     if sender.is_county:
         raise Http404
     round_ = _lu_round(year)
-    urls = Urls(sender)
+    urls = sender.route
     trades, companies = gathering_choices(round_, sender)
     data = request.GET if request.method == "GET" else request.POST
     filters = GatheringFilterForm(data or None, trades=trades, companies=companies)

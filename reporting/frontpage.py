@@ -18,11 +18,7 @@ from surveys.models import SurveyKind
 
 
 def result_scope(scope: Scope) -> ResultScope:
-    if scope.county is not None:
-        return ResultScope.of_county(scope.county)
-    if scope.office is not None:
-        return ResultScope.of_office(scope.office)
-    return ResultScope.national()
+    return ResultScope(county=scope.county, office=scope.office)
 
 
 def latest_results_panel(request: HttpRequest, scope: Scope) -> dict | None:

@@ -20,15 +20,6 @@ OFFICE = frozenset({Role.OFFICE})
 COUNTY_AND_OFFICE = frozenset({Role.COUNTY, Role.OFFICE})
 
 
-def _org_url(county_name: str, office_name: str):
-    def url(scope: Scope) -> str:
-        if scope.county is not None:
-            return reverse(county_name, args=[scope.county.code])
-        return reverse(office_name, args=[scope.office.orgnr])  # type: ignore[union-attr]
-
-    return url
-
-
 nav_register(
     NavEntry(
         "quality",
@@ -60,7 +51,7 @@ nav_register(
     NavEntry(
         "response_rates",
         _("Response rates"),
-        _org_url("county_response_rates", "office_response_rates"),
+        lambda scope: scope.route("response_rates"),
         roles=COUNTY_AND_OFFICE,
         priority=30,
     )
@@ -78,7 +69,7 @@ nav_register(
     NavEntry(
         "ar_answers",
         _("ÅR answers"),
-        _org_url("county_ar_answers", "office_ar_answers"),
+        lambda scope: scope.route("ar_answers"),
         roles=COUNTY_AND_OFFICE,
         priority=40,
     )
@@ -104,7 +95,7 @@ def _rates(request: HttpRequest, scope: Scope) -> dict | None:
             kind_rates(r, county=scope.county, office=scope.office, today=today, compare=False)
             for r in rounds
         ],
-        "url": _org_url("county_response_rates", "office_response_rates")(scope),
+        "url": scope.route("response_rates"),
     }
 
 
