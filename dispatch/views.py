@@ -44,6 +44,7 @@ from dispatch.services.planning import DispatchRequest, dispatch_plan
 from dispatch.services.quotas import quota_left, quota_limit, quotas_used
 from portal.access import county_view, office_view
 from portal.models import County, TrainingOffice
+from portal.oslo import oslo_now, oslo_today
 from surveys.models import Round, SurveyKind
 from surveys.response_rates import response_totals
 from surveys.selectors import kind_from_slug, kind_slug, round_years
@@ -92,7 +93,7 @@ def _rounds(year: int) -> list[Round]:
 @require_GET
 def dispatches_latest(request: HttpRequest, sender: Sender) -> HttpResponse:
     years = round_years()
-    year = years[0] if years else timezone.localdate().year
+    year = years[0] if years else oslo_today().year
     return redirect(sender.route("dispatches", year))
 
 
@@ -286,7 +287,7 @@ def gathering(request: HttpRequest, sender: Sender, year: int) -> HttpResponse:
 
 def _count_context(round_: Round, sender: Sender) -> dict[str, Any]:
     sampled, answered = response_totals(round_, office=sender.office)
-    return {"sampled": sampled, "answered": answered, "counted_at": timezone.localtime()}
+    return {"sampled": sampled, "answered": answered, "counted_at": oslo_now()}
 
 
 @require_GET

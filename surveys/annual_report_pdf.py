@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.translation import get_language
@@ -14,6 +13,7 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
+from portal.oslo import oslo_now
 from surveys.annual_reports import AnswerSheet
 
 
@@ -51,7 +51,7 @@ def answer_sheet_pdf(sheet: AnswerSheet) -> bytes:
     if answer is None:
         story.append(Paragraph(escape(_("Not answered yet.")), styles["Normal"]))
     else:
-        submitted = date_format(timezone.localtime(answer.submitted_at), "DATETIME_FORMAT")
+        submitted = date_format(oslo_now(answer.submitted_at), "DATETIME_FORMAT")
         story.append(Paragraph(escape(_("Submitted %s") % submitted), styles["Normal"]))
     story.append(Spacer(1, 6 * mm))
     for question, label in sheet.lines:

@@ -13,11 +13,11 @@ from typing import Any
 
 from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, When
 from django.db.models.functions import Lower
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.models import County, TrainingOffice
+from portal.oslo import oslo_now
 from surveys.models import (
     IdentifiedResponse,
     Question,
@@ -207,7 +207,7 @@ def answers_table(
                 row.orgnr,
                 row.type_label,
                 row.office_name,
-                timezone.localtime(row.answer.submitted_at).strftime("%Y-%m-%d %H:%M")
+                oslo_now(row.answer.submitted_at).strftime("%Y-%m-%d %H:%M")
                 if row.answer
                 else "",
                 *[

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.access import Scope
 from portal.models import Role
+from portal.oslo import oslo_today
 from portal.panels import NavEntry, Panel, nav_register, panel_register
 from surveys.calendar import calendar_panel_context
 from surveys.rates import kind_rates, newest_rounds
@@ -89,7 +89,7 @@ def _rates(request: HttpRequest, scope: Scope) -> dict | None:
     rounds = newest_rounds()
     if not rounds:
         return None
-    today = timezone.localdate()
+    today = oslo_today()
     return {
         "kinds": [
             kind_rates(r, county=scope.county, office=scope.office, today=today, compare=False)

@@ -6,9 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
-from portal.oslo import OSLO
+from portal.oslo import oslo_today
 from surveys.services.samples import rounds_waiting_for_extract, waiting_message
 from surveys.tasks import samples_after_register_import
 
@@ -21,5 +20,5 @@ def register_import_succeeded(sender: Any, **kwargs: Any) -> None:
 
 def rounds_waiting_notices() -> list[str]:
     """For the national overview: the rounds whose sample waits for the 1 October extract."""
-    today = timezone.localtime(None, OSLO).date()
+    today = oslo_today()
     return [waiting_message(round_) for round_ in rounds_waiting_for_extract(today)]

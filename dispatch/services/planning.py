@@ -27,7 +27,7 @@ from dispatch.models import Channel, Message, MessageState, Purpose, SmsOptOut
 from dispatch.rendering import Texts, Variant, first_name_of, sms_text, texts
 from dispatch.services.quotas import quota_left, quota_limit
 from dispatch.sms import SmsLength, first_non_gsm, sms_length
-from portal.oslo import OSLO, oslo_datetime
+from portal.oslo import oslo_datetime, oslo_now, oslo_today
 from surveys.models import RespondentRole, Round, SurveyKind
 from surveys.services.links import link_path, token_new
 
@@ -190,7 +190,7 @@ def window_errors(round_: Round, send_at: datetime) -> list[str]:
                 "%(last)s. Choose a time in that period."
             )
             % {
-                "opens": date_format(timezone.localtime(round_.opens_at, OSLO), "DATE_FORMAT"),
+                "opens": date_format(oslo_now(round_.opens_at), "DATE_FORMAT"),
                 "last": last_day,
             }
         )
@@ -257,7 +257,7 @@ def _history(round_: Round, respondent_ids, send_at: datetime) -> dict[int, tupl
 
 def _ar_reminded_companies(round_: Round, send_at: datetime) -> set[int]:
     """R-D11: companies whose ÅR respondent gets an ÅR reminder on the day of `send_at`."""
-    day = timezone.localtime(send_at, OSLO).date()
+    day = oslo_today(send_at)
     start = oslo_datetime(day)
     end = oslo_datetime(day + timedelta(days=1))
     return set(

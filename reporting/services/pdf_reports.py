@@ -15,7 +15,7 @@ from pathlib import Path
 import reportlab
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, String
 from reportlab.lib import colors
@@ -27,6 +27,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from portal.models import User
+from portal.oslo import oslo_now
 from reporting.figures import HIDDEN, HIDDEN_EXPLANATION, Figure
 from reporting.followup import follow_up_list
 from reporting.models import PdfReport, PdfStatus, Publication
@@ -242,7 +243,7 @@ def pdf_build(scope: ResultScope, publication: Publication, progress=lambda p: N
         Paragraph(
             _("Published %(date)s, version %(version)s.")
             % {
-                "date": timezone.localtime(publication.published_at).strftime("%d.%m.%Y"),
+                "date": oslo_now(publication.published_at).strftime("%d.%m.%Y"),
                 "version": publication.version,
             },
             styles["body"],

@@ -30,7 +30,7 @@ from datetime import date, datetime
 from django.db import transaction
 from django.utils import timezone
 
-from portal.oslo import OSLO
+from portal.oslo import oslo_today
 from surveys.models import (
     Draft,
     ReportClass,
@@ -143,7 +143,7 @@ def _tallies_write(round_: Round) -> tuple[int, int, int]:
         sampled[key] += 1
         if answered_at is not None:
             answered[key] += 1
-            days[key][timezone.localtime(answered_at, OSLO).date()] += 1
+            days[key][oslo_today(answered_at)] += 1
     keys = sorted(sampled, key=repr)
     tallies = ResponseTally.objects.bulk_create(
         [
