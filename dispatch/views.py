@@ -9,7 +9,6 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -43,6 +42,7 @@ from dispatch.services.planner import reminder_suggest
 from dispatch.services.planning import DispatchRequest, dispatch_plan
 from dispatch.services.quotas import quota_left, quota_limit, quotas_used
 from portal.access import county_view, office_view
+from portal.client import site_url
 from portal.models import County, TrainingOffice
 from portal.oslo import oslo_now, oslo_today
 from surveys.models import Round, SurveyKind
@@ -245,7 +245,7 @@ def gathering(request: HttpRequest, sender: Sender, year: int) -> HttpResponse:
         "count_url": urls("gathering_count", year),
         "back_url": urls("dispatches", year),
         "sms_left": quota_left(round_, sender),
-        "code_page": f"{settings.SITE_URL}{reverse('respond_code')}",
+        "code_page": site_url(reverse("respond_code")),
     }
     if request.method == "POST":
         chosen = {int(v) for v in request.POST.getlist("respondent") if v.isdigit()}

@@ -1,4 +1,5 @@
-"""Who is on the other end of a request, as far as the portal needs to know."""
+"""Who is on the other end of a request, as far as the portal needs to know, and the address
+they reach the portal at from outside."""
 
 from __future__ import annotations
 
@@ -13,3 +14,9 @@ def client_address(request: HttpRequest) -> str:
         if forwarded:
             return forwarded.split(",")[-1].strip()
     return request.META.get("REMOTE_ADDR", "")
+
+
+def site_url(path: str = "") -> str:
+    """An absolute link to a path of the portal for whoever is not in a request with us (a
+    message, a provider's callback): SITE_URL, the portal's public address, in front."""
+    return f"{settings.SITE_URL}{path}"

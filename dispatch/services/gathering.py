@@ -7,12 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import segno
-from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 
 from dispatch.audience import Sender, audience
 from portal.audit import audit_record
+from portal.client import site_url
 from portal.models import AuditAction, User
 from surveys.models import Respondent, Round
 from surveys.services.links import code_display, link_path, links_issue
@@ -63,7 +63,7 @@ def gathering_sheet(
 
 
 def _entry(person: Respondent, token: str) -> SheetEntry:
-    url = f"{settings.SITE_URL}{link_path(token)}"
+    url = site_url(link_path(token))
     return SheetEntry(
         name=person.name,
         trade=person.trade.name if person.trade else "",

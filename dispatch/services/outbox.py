@@ -43,6 +43,7 @@ from dispatch.models import (
 )
 from dispatch.rendering import FIELDS, first_name_of, sms_text, template, texts
 from dispatch.services.planning import LANGUAGES, Variants
+from portal.client import site_url
 from surveys.models import Respondent, RespondentRole, SurveyKind
 from surveys.services.links import TOKEN_LENGTH, link_path, links_issue_for_round
 
@@ -207,7 +208,7 @@ def _prepare(
     merge = settings.DISPATCH_EMAIL_MERGE_FIELD
     # The link's path around a token, found once for the chunk.
     before, after = link_path(_PLACEHOLDER).split(_PLACEHOLDER)
-    before = f"{settings.SITE_URL}{before}"
+    before = site_url(before)
     variants = Variants(round_, sender, dispatch.purpose)
     outgoing = []
     for (message_id, channel, person), token in zip(going, tokens, strict=True):

@@ -14,7 +14,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db.models import Count, Max, Min, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -27,6 +26,7 @@ from dispatch.models import Channel, Message, MessageState, Purpose, SmsOptOut
 from dispatch.rendering import Texts, Variant, first_name_of, sms_text, texts
 from dispatch.services.quotas import quota_left, quota_limit
 from dispatch.sms import SmsLength, first_non_gsm, sms_length
+from portal.client import site_url
 from portal.oslo import oslo_datetime, oslo_now, oslo_today
 from surveys.models import RespondentRole, Round, SurveyKind
 from surveys.services.links import link_path, token_new
@@ -173,7 +173,7 @@ class Variants:
 def example_link() -> str:
     """A link of the real length with a random code that leads nowhere: the preview shows
     the texts as sent, but links are only issued when a message is sent."""
-    return f"{settings.SITE_URL}{link_path(token_new())}"
+    return site_url(link_path(token_new()))
 
 
 # --- Checks before anything is planned ------------------------------------------------------
