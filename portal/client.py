@@ -20,3 +20,8 @@ def site_url(path: str = "") -> str:
     """An absolute link to a path of the portal for whoever is not in a request with us (a
     message, a provider's callback): SITE_URL, the portal's public address, in front."""
     return f"{settings.SITE_URL}{path}"
+
+
+def language_codes() -> tuple[str, ...]:
+    """The languages the portal speaks, bokmål first: settings.LANGUAGES is their one list."""
+    return tuple(code for code, _name in settings.LANGUAGES)

@@ -42,8 +42,8 @@ from dispatch.models import (
     SmsOptOut,
 )
 from dispatch.rendering import FIELDS, first_name_of, sms_text, template, texts
-from dispatch.services.planning import LANGUAGES, Variants
-from portal.client import site_url
+from dispatch.services.planning import Variants
+from portal.client import language_codes, site_url
 from surveys.models import Respondent, RespondentRole, SurveyKind
 from surveys.services.links import TOKEN_LENGTH, link_path, links_issue_for_round
 
@@ -210,10 +210,11 @@ def _prepare(
     before, after = link_path(_PLACEHOLDER).split(_PLACEHOLDER)
     before = site_url(before)
     variants = Variants(round_, sender, dispatch.purpose)
+    languages = language_codes()
     outgoing = []
     for (message_id, channel, person), token in zip(going, tokens, strict=True):
         name = first_name_of(person[1])
-        language = person[7] if person[7] in LANGUAGES else dispatch.language
+        language = person[7] if person[7] in languages else dispatch.language
         unit = (person[10] if person[8] == RespondentRole.OFFICE else person[9]) or ""
         continues = round_.kind == SurveyKind.AR and person[11] is not None
         variant = variants(language, name=name, continues=continues)

@@ -26,14 +26,13 @@ from dispatch.models import Channel, Message, MessageState, Purpose, SmsOptOut
 from dispatch.rendering import Texts, Variant, first_name_of, sms_text, texts
 from dispatch.services.quotas import quota_left, quota_limit
 from dispatch.sms import SmsLength, first_non_gsm, sms_length
-from portal.client import site_url
+from portal.client import language_codes, site_url
 from portal.oslo import oslo_datetime, oslo_now, oslo_today
 from surveys.models import RespondentRole, Round, SurveyKind
 from surveys.services.links import link_path, token_new
 
 MAX_REMINDERS = 3  # R-D6
 SPACING = timedelta(days=7)  # R-D6
-LANGUAGES = ("nb", "nn", "en")
 SURVEY_SLUGS = {SurveyKind.LU: "lu", SurveyKind.AR: "ar", SurveyKind.LBU: "lbu"}
 # Messages that did not reach anyone count neither against the cap nor the spacing.
 NOT_REACHED = (MessageState.SKIPPED, MessageState.CANCELLED, MessageState.FAILED)
@@ -363,7 +362,7 @@ def dispatch_plan(request: DispatchRequest, *, now: datetime | None = None) -> P
         if reason is not None:
             plan.left_out[reason] += 1
             continue
-        language = own_language if own_language in LANGUAGES else request.language
+        language = own_language if own_language in language_codes() else request.language
         plan.recipients.append(Recipient(pk, tuple(channels), language))
         languages[language] += 1
         first_of_language.setdefault(language, row)

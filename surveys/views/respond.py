@@ -19,6 +19,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal.client import language_codes
 from surveys.answer_forms import AnswerForm, field_anchor
 from surveys.i18n import localized
 from surveys.models import RespondentLink, SurveyKind
@@ -49,8 +50,6 @@ from surveys.services.links import (
     misses_exceeded,
     respondent_form_key,
 )
-
-LANGUAGES = frozenset(code for code, _name in settings.LANGUAGES)
 
 # --- Reaching a respondent through the link --------------------------------------------------
 
@@ -144,7 +143,7 @@ def respondent_page(view: RespondentView) -> RespondentView:
             return _private(response)
         visit = Visit(link)
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-        if chosen in LANGUAGES:
+        if chosen in language_codes():
             respondent_language_remember({link.respondent, visit.respondent}, chosen)
         state = respondent_state(visit.respondent, link)
         if state != State.OPEN:
