@@ -23,7 +23,6 @@ from dispatch.backends import recording_active
 from dispatch.forms import DispatchForm, GatheringFilterForm
 from dispatch.models import Dispatch, DispatchState, Purpose
 from dispatch.selectors import (
-    SURVEY_ORDER,
     dispatch_of_sender,
     gathering_candidates,
     gathering_choices,
@@ -47,7 +46,7 @@ from portal.models import County, TrainingOffice
 from portal.oslo import oslo_now, oslo_today
 from surveys.models import Round, SurveyKind
 from surveys.response_rates import response_totals
-from surveys.selectors import kind_from_slug, kind_slug, round_years
+from surveys.selectors import kind_from_slug, kind_slug, round_years, sending_order
 
 HTMX_STOP_POLLING = 286
 
@@ -87,7 +86,7 @@ def _base(sender: Sender) -> dict[str, Any]:
 
 def _rounds(year: int) -> list[Round]:
     rounds = Round.objects.filter(year=year).select_related("questionnaire")
-    return sorted(rounds, key=lambda r: SURVEY_ORDER[r.kind])
+    return sorted(rounds, key=lambda r: sending_order(r.kind))
 
 
 @require_GET

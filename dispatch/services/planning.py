@@ -29,11 +29,11 @@ from dispatch.sms import SmsLength, first_non_gsm, sms_length
 from portal.client import language_codes, site_url
 from portal.oslo import oslo_datetime, oslo_now, oslo_today
 from surveys.models import RespondentRole, Round, SurveyKind
+from surveys.selectors import kind_slug
 from surveys.services.links import link_path, token_new
 
 MAX_REMINDERS = 3  # R-D6
 SPACING = timedelta(days=7)  # R-D6
-SURVEY_SLUGS = {SurveyKind.LU: "lu", SurveyKind.AR: "ar", SurveyKind.LBU: "lbu"}
 # Messages that did not reach anyone count neither against the cap nor the spacing.
 NOT_REACHED = (MessageState.SKIPPED, MessageState.CANCELLED, MessageState.FAILED)
 
@@ -141,7 +141,7 @@ def variant_for(
     round_: Round, sender: Sender, purpose: str, language: str, *, name: str, continues: bool
 ) -> Variant:
     return Variant(
-        survey=SURVEY_SLUGS[round_.kind],
+        survey=kind_slug(round_.kind),
         purpose=purpose,
         language=language,
         sender=sender_label(sender, language),

@@ -22,14 +22,13 @@ from django.utils.translation import gettext as _
 
 from portal.oslo import oslo_today
 from registry_import.selectors import extract_imported_since
-from surveys.models import Respondent, RespondentRole, Round, SurveyKind
+from surveys.models import Respondent, RespondentRole, Round
+from surveys.selectors import kind_order
 from surveys.services.report_classes import report_classes_assign
 from surveys.services.samples.store import SampleSummary, build_round
 
 logger = logging.getLogger("surveys.services.samples")
 
-# LU, LBU, ÅR: building LBU before ÅR lets ÅR's links to LBU be made as ÅR is built.
-_SURVEY_ORDER = {kind: i for i, kind in enumerate(SurveyKind)}
 CONTACT_FIELDS = ("name", "email", "email_valid", "mobile", "mobile_valid")
 
 
@@ -96,7 +95,7 @@ def samples_freeze(round_: Round, *, now: datetime | None = None) -> SampleSumma
 
 
 def _in_order(rounds: Iterable[Round]) -> list[Round]:
-    return sorted(rounds, key=lambda r: (r.year, _SURVEY_ORDER[r.kind]))
+    return sorted(rounds, key=lambda r: (r.year, kind_order(r.kind)))
 
 
 def rounds_to_freeze(today: date) -> list[Round]:
