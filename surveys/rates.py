@@ -29,6 +29,7 @@ from surveys.response_rates import (
     response_counts,
     response_totals,
 )
+from surveys.selectors import kind_order
 
 GROUPINGS = {
     "office": ("training_office_id", TrainingOffice),
@@ -144,8 +145,7 @@ def rows_sorted(rows: list[RateRow], sort: str, descending: bool) -> list[RateRo
 def newest_rounds() -> list[Round]:
     """The newest year's rounds in the order LU, LBU, ÅR, in one query."""
     newest = Round.objects.order_by("-year").values("year")[:1]
-    order = {kind: i for i, kind in enumerate(SurveyKind)}
-    return sorted(Round.objects.filter(year=Subquery(newest)), key=lambda r: order[r.kind])
+    return sorted(Round.objects.filter(year=Subquery(newest)), key=lambda r: kind_order(r.kind))
 
 
 # --- Totals, last year and the chart ---------------------------------------------------------
