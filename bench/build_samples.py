@@ -5,7 +5,7 @@ takes on a national register.
 
 It creates (dropping it first) a database of its own beside the one DATABASE_URL names, called
 <name>_bench_samples, migrates it, writes the synthetic national extract
-(registry_import.demo_extract, about 54,000 contracts and 21,000 companies) and imports it with
+(demo.register.extract, about 54,000 contracts and 21,000 companies) and imports it with
 registry_import.services.import_extract, loads the questionnaires and creates the rounds of the
 extract's year. Then, timed:
 
@@ -64,8 +64,8 @@ def main() -> int:
 def run(args: argparse.Namespace, name: str) -> int:
     from django.core.management import call_command
 
+    from demo.register.extract import write_demo_extract
     from portal.oslo import OSLO
-    from registry_import.demo_extract import write_demo_extract
     from registry_import.services import import_extract
     from surveys.models import Round
     from surveys.selectors import kind_order

@@ -243,11 +243,11 @@ def run_dispatch(count: int) -> float:
 def run_preview() -> float:
     from django.db.models import Count
 
+    from demo.register.extract import write_demo_extract
     from dispatch.audience import Sender
     from dispatch.models import Purpose
     from dispatch.services.planning import DispatchRequest, dispatch_plan
     from portal.models import County
-    from registry_import.demo_extract import write_demo_extract
     from registry_import.services import import_extract
     from surveys.models import Respondent, SurveyKind
     year = date.today().year

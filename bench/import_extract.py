@@ -4,7 +4,7 @@ PostgreSQL itself takes to COPY the same rows.
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal .venv/bin/python bench/import_extract.py
 
 It creates (dropping it first) a database of its own beside the one DATABASE_URL names, called
-<name>_bench, migrates it, writes the synthetic national extract (registry_import.demo_extract)
+<name>_bench, migrates it, writes the synthetic national extract (demo.register.extract)
 into a temporary folder and imports it with registry_import.services.import_extract, three
 times:
 
@@ -89,7 +89,7 @@ def main() -> int:
     from django.core.management import call_command
     from django.db import connections
 
-    from registry_import.demo_extract import write_demo_extract
+    from demo.register.extract import write_demo_extract
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0)

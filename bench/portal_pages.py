@@ -5,7 +5,7 @@ the national administrator use, at national scale.
 
 It creates (dropping it first) a database of its own beside the one DATABASE_URL names, called
 <name>_bench_pages, migrates it, writes and imports the synthetic national extract
-(registry_import.demo_extract), loads the questionnaires, creates the year's rounds, builds and
+(demo.register.extract), loads the questionnaires, creates the year's rounds, builds and
 freezes the three samples, opens the rounds and marks 40 % of every sample answered (spread over
 the days since they opened; the answered ÅR units get their identified answers). The county is
 the one with most LU respondents, the office the one with most member companies; each
@@ -65,7 +65,7 @@ def prepare(args: argparse.Namespace, name: str) -> int:
     from django.core.management import call_command
     from django.utils import timezone
 
-    from registry_import.demo_extract import write_demo_extract
+    from demo.register.extract import write_demo_extract
     from registry_import.services import import_extract
     from surveys.models import Round
     from surveys.services.questionnaires import questionnaires_load

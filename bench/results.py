@@ -34,9 +34,9 @@ LBU_SAMPLED = 9_000
 def build(years: list[int], rng: random.Random) -> None:
     from django.conf import settings
 
-    from reporting.national import people_of_year, population_create
+    from bench.populations.national import people_of_year, population_create
+    from demo.synthetic_results import closed_round_ensure, round_fill, skew
     from reporting.services.publishing import round_publish
-    from reporting.synthetic import closed_round_ensure, round_fill, skew
     from surveys.services.questionnaires import questionnaires_load
 
     questionnaires_load()

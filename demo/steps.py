@@ -11,21 +11,21 @@ from typing import Any
 from django.core.management.base import CommandError
 from django.db import transaction
 
-from dispatch.demo import load_demo_dispatch
-from portal.demo import (
+from demo.dispatch_backends import load_demo_dispatch
+from demo.history import FIRST_YEAR as HISTORY_FROM
+from demo.history import load_demo_history
+from demo.open_surveys import load_demo_surveys, survey_year_of
+from demo.portal_users import (
     DEMO_COUNTY,
     DEMO_LOGINS,
     DEMO_PASSWORD,
     load_demo_two_factor,
     load_demo_users,
 )
+from demo.register.load import demo_extract_dir, demo_office, load_demo_register
 from portal.models import TrainingOffice
 from portal.oslo import oslo_now, oslo_today
-from registry_import.demo import demo_extract_dir, demo_office, load_demo_register
 from registry_import.models import ImportStatus
-from reporting.demo import FIRST_YEAR as HISTORY_FROM
-from reporting.demo import load_demo_history
-from surveys.demo import load_demo_surveys, survey_year_of
 
 
 @dataclass

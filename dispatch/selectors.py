@@ -88,10 +88,9 @@ def skip_reasons(dispatch: Dispatch) -> list[tuple[str, int]]:
 def gathering_candidates(
     round_: Round, sender: Sender, *, trade: str = "", company: str = ""
 ) -> QuerySet[Respondent]:
-    """The office's apprentices who have not answered (R-D13), filtered by trade or company."""
-    people = audience(round_, sender).filter(
-        role=RespondentRole.APPRENTICE, answered_at__isnull=True
-    )
+    """The office's sampled apprentices (R-D13), filtered by trade or company: answered or
+    not, since the office must not learn which LU respondent has answered."""
+    people = audience(round_, sender).filter(role=RespondentRole.APPRENTICE)
     if trade.isdigit():
         people = people.filter(trade_id=int(trade))
     if company.isdigit():
@@ -100,7 +99,7 @@ def gathering_candidates(
 
 
 def gathering_choices(round_: Round, sender: Sender) -> tuple[list, list]:
-    people = audience(round_, sender).filter(answered_at__isnull=True)
+    people = audience(round_, sender).filter(role=RespondentRole.APPRENTICE)
     trades = (
         people.exclude(trade=None)
         .values_list("trade_id", "trade__name")

@@ -39,11 +39,6 @@ urlpatterns += [
         views.office_gathering,
         name="office_gathering",
     ),
-    path(
-        "kontor/<str:orgnr>/utsendelser/<int:year>/samling/svar/",
-        views.office_gathering_count,
-        name="office_gathering_count",
-    ),
     path("webhooks/twilio/status/", webhooks.twilio_status, name="twilio_status"),
     path("webhooks/twilio/innkommende/", webhooks.twilio_inbound, name="twilio_inbound"),
     # anymail's tracking webhooks: /anymail/<esp>/tracking/ (basic auth WEBHOOK_SECRET).

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -36,15 +37,16 @@ from dispatch.services.dispatches import (
     dispatch_counts,
     dispatch_create,
 )
-from dispatch.services.gathering import gathering_sheet
+from dispatch.services.gathering import gathering_ends, gathering_sheet
 from dispatch.services.planner import reminder_suggest
 from dispatch.services.planning import DispatchRequest, dispatch_plan
 from dispatch.services.quotas import quota_left, quota_limit, quotas_used
 from portal.access import county_view, office_view
 from portal.client import site_url
 from portal.models import County, TrainingOffice
-from portal.oslo import oslo_now, oslo_today
+from portal.oslo import oslo_today
 from surveys.models import Round, SurveyKind
+from surveys.rates import is_protected
 from surveys.response_rates import response_totals
 from surveys.selectors import kind_from_slug, kind_slug, round_years, sending_order
 
@@ -112,6 +114,10 @@ def dispatches_year(request: HttpRequest, sender: Sender, year: int) -> HttpResp
                 "round": round_,
                 "sampled": sampled,
                 "answered": answered,
+                # As on the response-rate pages: LU and LBU counts of fewer than K people asked
+                # would say who has answered (0 of 3, 3 of 3).
+                "counts_hidden": is_protected(round_.kind)
+                and sampled < settings.REPORTING_THRESHOLD,
                 "sms_used": used.get(round_.pk, 0),
                 "sms_limit": quota_limit(round_, sender),
                 "history": history,
@@ -121,7 +127,12 @@ def dispatches_year(request: HttpRequest, sender: Sender, year: int) -> HttpResp
                 else "",
             }
         )
-    context = _base(sender) | {"year": year, "years": round_years(), "surveys": surveys}
+    context = _base(sender) | {
+        "year": year,
+        "years": round_years(),
+        "surveys": surveys,
+        "threshold": settings.REPORTING_THRESHOLD,
+    }
     context["year_urls"] = [(y, urls("dispatches", y)) for y in context["years"]]
     return render(request, "dispatch/year.html", context)
 
@@ -241,7 +252,6 @@ def gathering(request: HttpRequest, sender: Sender, year: int) -> HttpResponse:
         "round": round_,
         "filters": filters,
         "people": people,
-        "count_url": urls("gathering_count", year),
         "back_url": urls("dispatches", year),
         "sms_left": quota_left(round_, sender),
         "code_page": site_url(reverse("respond_code")),
@@ -256,7 +266,7 @@ def gathering(request: HttpRequest, sender: Sender, year: int) -> HttpResponse:
             context["sheet"] = gathering_sheet(
                 round_, sender, chosen, user=request.user, http_request=request
             )
-            context.update(_count_context(round_, sender))
+            context["valid_until"] = gathering_ends()
             return render(request, "dispatch/gathering_sheet.html", context)
         else:
             channel = request.POST.get("channel", "email")
@@ -280,21 +290,9 @@ def gathering(request: HttpRequest, sender: Sender, year: int) -> HttpResponse:
             else:
                 messages.success(request, _("The links are being sent."))
                 return redirect(urls("dispatch", dispatch.pk))
-    context.update(_count_context(round_, sender))
+    # No count of answers here: a count that moves while the office watches one apprentice
+    # press "send" tells who answered, whatever the size of the group.
     return render(request, "dispatch/gathering.html", context)
-
-
-def _count_context(round_: Round, sender: Sender) -> dict[str, Any]:
-    sampled, answered = response_totals(round_, office=sender.office)
-    return {"sampled": sampled, "answered": answered, "counted_at": oslo_now()}
-
-
-@require_GET
-def gathering_count(request: HttpRequest, sender: Sender, year: int) -> HttpResponse:
-    if sender.is_county:
-        raise Http404
-    round_ = _lu_round(year)
-    return render(request, "dispatch/_gathering_count.html", _count_context(round_, sender))
 
 
 # --- What the recording backends kept -------------------------------------------------------
@@ -320,4 +318,3 @@ county_dispatch, office_dispatch = both(dispatch_detail)
 county_dispatch_cancel, office_dispatch_cancel = both(dispatch_cancel_view)
 county_recorded, office_recorded = both(recorded)
 office_gathering = _office(gathering)
-office_gathering_count = _office(gathering_count)

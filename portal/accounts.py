@@ -3,26 +3,28 @@ password-reset mail sent from a task, and two-factor keys sealed in the database
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from portal.client import client_address
+from portal.client import client_address, client_key
+from portal.keyed import keyed_hash
 from portal.secret_box import seal, unseal
 from portal.two_factor import STRONG_TYPES, user_requires_two_factor
 
 
 def _generation_key(login: str) -> str:
-    return "login-lock-generation:" + hashlib.sha256(login.lower().encode()).hexdigest()
+    return "login-lock-generation:" + keyed_hash("login", login.lower())
 
 
 def login_lock_lift(email: str) -> None:
@@ -53,12 +55,34 @@ class AccountAdapter(DefaultAccountAdapter):
         account *and client address*, so someone guessing from one address cannot lock the
         owner out on another; a completed password reset starts the count anew everywhere."""
         login = str(credentials.get("email", credentials.get("username", ""))).lower()
-        address = hashlib.sha256(client_address(request).encode()).hexdigest()[:32]
         generation = cache.get(_generation_key(login)) or 0
-        return f"{login}:{address}:{generation}"
+        return keyed_hash("login-attempts", f"{login}:{client_key(request)}:{generation}")
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """allauth's per-address limits count the client the proxy names, as the portal's do
+        (portal/client.py), not the proxy itself."""
+        address = client_address(request)
+        if not address:
+            raise PermissionDenied("The client's address is unknown.")
+        return address
 
     def _delete_login_attempts_cached_email(self, request: HttpRequest, **credentials: Any) -> None:
         login_lock_lift(str(credentials.get("email", "")))
+
+
+class AuthenticationBackend(AllauthBackend):
+    """allauth's login by e-mail, except that an address a user added to their account without
+    proving it does not log in to that account (portal.addresses)."""
+
+    def _authenticate_by_email(self, email: str, password: str) -> AbstractBaseUser | None:
+        from portal.addresses import login_users
+
+        if not email:
+            return None
+        for user in login_users(email):
+            if self._check_password(user, password):
+                return user
+        return None
 
 
 class MFAAdapter(DefaultMFAAdapter):
@@ -101,11 +125,13 @@ def password_reset_mail_send(*, email: str, base_url: str, language: str) -> int
     request that asked for it answers at once). The link is built on `base_url`, the address
     the user asked from. Returns the number of mails sent."""
     from allauth.account.forms import default_token_generator
-    from allauth.account.utils import filter_users_by_email, user_pk_to_url_str
+    from allauth.account.utils import user_pk_to_url_str
     from django.urls import reverse
     from django.utils import translation
 
-    users = filter_users_by_email(email, is_active=True, prefer_verified=True)
+    from portal.addresses import login_users
+
+    users = [user for user in login_users(email) if user.is_active]
     adapter = AccountAdapter()
     with translation.override(language):
         for user in users:

@@ -23,5 +23,9 @@ class PortalConfig(AppConfig):
 
 def _password_reset_completed(sender, request, user, **kwargs) -> None:  # type: ignore[no-untyped-def]
     from portal.accounts import login_lock_lift
+    from portal.addresses import address_prove
 
     login_lock_lift(user.email)
+    # The link came by mail to the login address (activation or reset), so it is now proved:
+    # the new administrator can set up two-factor login at once.
+    address_prove(user)

@@ -3,17 +3,52 @@ they reach the portal at from outside."""
 
 from __future__ import annotations
 
+import ipaddress
+
 from django.conf import settings
 from django.http import HttpRequest
 
+from portal.keyed import keyed_hash
+
+# allauth's prefix for IPv6: one household or phone gets a /64, and counting each of its
+# addresses apart would let it walk around every limit.
+IPV6_PREFIX = 64
+
 
 def client_address(request: HttpRequest) -> str:
-    """The client's address: behind the TLS proxy it is the last hop the proxy added."""
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = request.headers.get("X-Forwarded-For", "")
-        if forwarded:
-            return forwarded.split(",")[-1].strip()
+    """The client's address. Behind BEHIND_PROXY trusted proxies it is the entry that many
+    from the right of X-Forwarded-For: each proxy appends the address it got the request from,
+    so entries further left were written by the client and prove nothing. Without a proxy the
+    header is the client's own words and is ignored."""
+    proxies = settings.BEHIND_PROXY
+    if proxies > 0:
+        entries = [e.strip() for e in request.headers.get("X-Forwarded-For", "").split(",")]
+        entries = [e for e in entries if e]
+        if len(entries) >= proxies and _is_address(entries[-proxies]):
+            return entries[-proxies]
     return request.META.get("REMOTE_ADDR", "")
+
+
+def _is_address(text: str) -> bool:
+    # Stored in the audit log's inet column; something else there is a misconfigured proxy.
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def client_key(request: HttpRequest) -> str:
+    """What a rate limit counts a client by: a keyed hash of its address (of its /64 for
+    IPv6), so the cache tells clients apart without holding their addresses."""
+    address = client_address(request)
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        parsed = None
+    if isinstance(parsed, ipaddress.IPv6Address):
+        address = str(ipaddress.IPv6Network(f"{parsed}/{IPV6_PREFIX}", strict=False))
+    return keyed_hash("client", address)[:32]
 
 
 def site_url(path: str = "") -> str:

@@ -37,6 +37,22 @@ def envint(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number") from None
 
 
+def envcount(name: str, default: int) -> int:
+    """A count of zero or more; a boolean word counts as 1 or 0, so a setting that was once
+    on/off keeps its meaning."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().lower()
+    if value.isdigit():
+        return int(value)
+    if value in _TRUE:
+        return 1
+    if value in _FALSE:
+        return 0
+    raise ImproperlyConfigured(f"{name}={raw!r} is not a count (0, 1, 2, …)")
+
+
 def envlist(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 

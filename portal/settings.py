@@ -11,7 +11,7 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from portal.env import envbool, envint, envlist, envsecret, envstr
+from portal.env import envbool, envcount, envint, envlist, envsecret, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(envstr("VAR_DIR", str(BASE_DIR / "var")))
@@ -122,12 +122,23 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis, cache and Celery ----------------------------------------------------------------
 REDIS_URL = envstr("REDIS_URL")
+# KEY_FUNCTION: allauth's rate-limit keys reach the cache with a keyed hash of the client's or
+# the account's address in place of the address (portal/keyed.py).
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_FUNCTION": "portal.keyed.cache_key",
+        }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "KEY_FUNCTION": "portal.keyed.cache_key",
+        }
+    }
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 # Results are kept only for tasks that ask for them (ignore_result=False); the portal's own
@@ -206,7 +217,7 @@ REPORTING_FOLLOW_UP_PERCENT = envint("REPORTING_FOLLOW_UP_PERCENT", 5)
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "portal.accounts.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -428,11 +439,18 @@ LANGUAGE_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-if envbool("BEHIND_PROXY", False):
+# How many trusted proxies stand in front of the portal: 0 when clients reach it directly, 1
+# for one TLS proxy. Every rate limit counts the client address the proxies give
+# (portal/client.py); with 0, X-Forwarded-For and X-Forwarded-Proto are the client's words.
+BEHIND_PROXY = envcount("BEHIND_PROXY", 0)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
+# The session table holds a keyed hash of each session key, not the key the cookie carries
+# (portal/sessions.py): a copy of the database logs nobody in.
+SESSION_ENGINE = "portal.sessions"
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600)
 X_FRAME_OPTIONS = "DENY"
 CONTENT_SECURITY_POLICY = {

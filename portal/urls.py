@@ -1,10 +1,15 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from portal import audit_views, health, help_views, user_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # Before allauth's urls, which they shadow: no address pages (portal.addresses).
+    path("konto/email/", views.address_pages_removed, name="address_pages_removed"),
+    re_path(
+        r"^konto/confirm-email/", views.address_pages_removed, name="address_confirm_removed"
+    ),
     path("konto/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("bytt-organisasjon/", views.switch_organisation, name="switch_organisation"),

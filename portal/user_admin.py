@@ -8,7 +8,8 @@ Who manages whom:
 - a training office administrator manages the users of its own office.
 National administrators are given with `manage.py grant_access` by ops.
 
-One person is one user, found by e-mail address (R-A4); a user may hold several memberships.
+One person is one user, found by a proved e-mail address or the login address the portal set
+(R-A4, portal.addresses); a user may hold several memberships.
 Deactivating sets `is_active=False` and keeps the user and the log; an administrator may
 deactivate only a user whose every membership they manage (otherwise they remove their own
 organisation's access). Nobody acts on their own user here."""
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
@@ -24,6 +26,7 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
 from portal.access import Scope
+from portal.addresses import address_holder, address_normalise, user_create
 from portal.audit import audit_record
 from portal.invitations import base_url_of
 from portal.models import AuditAction, County, Membership, Role, TrainingOffice, User
@@ -119,18 +122,21 @@ def access_grant(
     reason: str = "",
 ) -> Grant:
     """Gives the person with `email` access to `target`, creating their user if there is none
-    (one person, one user). A new user, or one who never chose a password, gets the activation
-    e-mail; a user who has one gets a notice. The e-mails go after the transaction commits."""
+    (one person, one user). The address finds its user only if it is proved or the portal
+    set it (portal.addresses); an unproved claim of a user's own is refused. A new user, or
+    one who never chose a password, gets the activation e-mail; a user who has one gets a
+    notice. The e-mails go after the transaction commits."""
     _check_grantable(by, target)
-    email = User.objects.normalize_email(email.strip()).lower()
+    email = address_normalise(email)
     if not email:
         raise ValidationError(_("Type the person's e-mail address."))
     detail = {"reason": reason} if reason else {}
     with transaction.atomic():
-        user = User.objects.select_for_update().filter(email=email).first()
+        holder = address_holder(email)  # refuses an address a user claims unproved
+        user = User.objects.select_for_update().filter(pk=holder.pk).first() if holder else None
         created = user is None
         if user is None:
-            user = User.objects.create_user(email, None, full_name=full_name.strip())
+            user = user_create(email, full_name)
             audit_record(
                 AuditAction.USER_CREATED,
                 request=request,
@@ -252,7 +258,8 @@ def office_manager_activate(
 ) -> User | None:
     """R-A3: the county sent ÅR to a training office that has no user yet. The office's
     managing director (the office's e-mail in the register) gets a user with access to the
-    office and the activation e-mail. Idempotent: an office that already has a user (active or
+    office and the activation e-mail, unless a user claims that address unproved (then nobody
+    gets access, and None is returned). Idempotent: an office that already has a user (active or
     not, whoever created it) or has no valid e-mail gets nothing, and None is returned."""
     if office.county_id != county.pk:
         raise PermissionDenied("the county manages only offices located in it")
@@ -263,12 +270,18 @@ def office_manager_activate(
         TrainingOffice.objects.select_for_update().filter(pk=office.pk).first()
         if Membership.objects.filter(training_office=office).exists():
             return None
-        grant = access_grant(
-            email=office.email,
-            full_name=office.manager_name,
-            target=Scope(role=Role.OFFICE, office=office),
-            by=Scope(role=Role.COUNTY, county=county),
-            request=request,
-            reason="ar_sent",
-        )
+        try:
+            grant = access_grant(
+                email=office.email,
+                full_name=office.manager_name,
+                target=Scope(role=Role.OFFICE, office=office),
+                by=Scope(role=Role.COUNTY, county=county),
+                request=request,
+                reason="ar_sent",
+            )
+        except ValidationError as refused:
+            # A user claims the office's address unproved: the ÅR goes out, the access does not.
+            if request is not None:
+                messages.warning(request, " ".join(refused.messages), fail_silently=True)
+            return None
     return grant.user

@@ -169,8 +169,12 @@ def _user_action(
     elif action == "grant":
         form = GrantForm(request.POST, scopes=open_scopes)
         if form.is_valid():
-            access_grant(email=user.email, target=form.target(), by=scope, request=request)
-            messages.success(request, _("Access has been given."))
+            try:
+                access_grant(email=user.email, target=form.target(), by=scope, request=request)
+            except ValidationError as refused:
+                messages.error(request, " ".join(refused.messages))
+            else:
+                messages.success(request, _("Access has been given."))
     elif action == "revoke":
         membership = held.get(_int(request.POST.get("membership")))
         if membership is None:

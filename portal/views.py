@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -142,3 +142,10 @@ def privacy_statement(request: HttpRequest) -> HttpResponse:
             "threshold": settings.REPORTING_THRESHOLD,
         },
     )
+
+
+def address_pages_removed(request: HttpRequest) -> HttpResponse:
+    """allauth's address pages (add, remove, make primary, confirm) are not the portal's: an
+    address is an identity the portal gives when it grants access (portal.addresses), so a
+    user neither adds one nor changes theirs; a new address is a new grant."""
+    raise Http404

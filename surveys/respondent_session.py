@@ -22,23 +22,36 @@ def _max_age() -> int:
     return settings.RESPONDENT_SESSION_MINUTES * 60
 
 
-def session_link_id(request: HttpRequest) -> int | None:
-    """The id of the link this browser opened, while its cookie is valid and fresh."""
+def _value(request: HttpRequest) -> tuple[int, str] | None:
     try:
         value = request.get_signed_cookie(COOKIE_NAME, salt=_SALT, max_age=_max_age())
     except (KeyError, signing.BadSignature):
         return None
+    link_id, _dot, browser_key = value.partition(".")
     try:
-        return int(value)
+        return int(link_id), browser_key
     except ValueError:
         return None
 
 
-def session_start(response: HttpResponse, link_id: int) -> None:
-    """Puts the link into the cookie, or renews the cookie's time."""
+def session_link_id(request: HttpRequest) -> int | None:
+    """The id of the link this browser opened, while its cookie is valid and fresh."""
+    value = _value(request)
+    return value[0] if value is not None else None
+
+
+def session_browser_key(request: HttpRequest, link_id: int) -> str:
+    """The browser's own key for a gathering code it opened (its draft of the code), or ""."""
+    value = _value(request)
+    return value[1] if value is not None and value[0] == link_id else ""
+
+
+def session_start(response: HttpResponse, link_id: int, browser_key: str = "") -> None:
+    """Puts the link (and, for a gathering code, the browser's key) into the cookie, or renews
+    the cookie's time."""
     response.set_signed_cookie(
         COOKIE_NAME,
-        str(link_id),
+        f"{link_id}.{browser_key}" if browser_key else str(link_id),
         salt=_SALT,
         max_age=_max_age(),
         path=COOKIE_PATH,

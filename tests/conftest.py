@@ -10,8 +10,8 @@ import time
 import pytest
 from django.conf import settings
 
+from demo.portal_users import valid_orgnr
 from portal.data.counties import load_counties
-from portal.demo import valid_orgnr
 from portal.models import Company, County, Membership, Role, TrainingOffice, User
 
 PASSWORD = "korrekt-hest-batteri-stift"

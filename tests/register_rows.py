@@ -8,7 +8,7 @@ import itertools
 from datetime import date, datetime
 from typing import Any
 
-from portal.demo import valid_orgnr
+from demo.portal_users import valid_orgnr
 from portal.models import Company, County, TrainingOffice
 from portal.oslo import OSLO
 from registry_import.models import (

@@ -51,8 +51,9 @@ def test_today_and_now_in_norway_are_asked_only_in_portal_oslo():
 
 
 # The account e-mails still work out their base from the request or SITE_URL themselves
-# (portal.invitations.base_url_of); everything else links through portal.client.site_url.
-ACCOUNT_MAILS = {"portal/invitations.py"}
+# (portal.invitations.base_url_of, grant_access's invitation); everything else links through
+# portal.client.site_url.
+ACCOUNT_MAILS = {"portal/invitations.py", "portal/management/commands/grant_access.py"}
 
 
 def test_the_public_address_is_read_only_by_site_url():

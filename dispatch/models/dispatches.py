@@ -94,6 +94,12 @@ class Dispatch(models.Model):
         return [c for c, on in ((Channel.EMAIL, self.by_email), (Channel.SMS, self.by_sms)) if on]
 
     @property
+    def hides_outcome(self) -> bool:
+        """A gathering send shows no counts of messages: those picked who had answered get
+        none, and the counts would tell who they are (R-L7)."""
+        return self.purpose == Purpose.GATHERING
+
+    @property
     def channels_display(self) -> str:
         return " + ".join(str(Channel(c).label) for c in self.channels)
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dispatch.audience import Sender
-from dispatch.models import Dispatch, DispatchState, Message, MessageState
+from dispatch.models import Dispatch, DispatchState, Message, MessageState, Purpose
 from dispatch.services.planning import DispatchRequest, Plan, dispatch_plan
 from dispatch.services.quotas import quota_give_back, quota_take
 from portal.audit import audit_record
@@ -100,9 +100,12 @@ def dispatch_create(
         plan = dispatch_plan(request, now=now)
         if plan.errors:
             raise DispatchRefused(plan.errors)
-        if not plan.recipients:
+        # A gathering send looks the same whoever of those picked has answered: it is made,
+        # and takes its SMS dispatch, even when everyone picked is left out.
+        hides = request.purpose == Purpose.GATHERING and plan.people > 0
+        if not plan.recipients and not hides:
             raise DispatchRefused(_("Nobody can be reached by this dispatch."))
-        if request.by_sms and plan.by_sms:
+        if request.by_sms and (plan.by_sms or hides):
             quota_take(request.round, request.sender)
         dispatch = _write(plan, user, now)
         audit_record(
@@ -149,13 +152,15 @@ def _write(plan: Plan, user: User | None, now: datetime) -> Dispatch:
         training_office=request.sender.office,
         purpose=request.purpose,
         by_email=request.by_email,
-        by_sms=request.by_sms and plan.by_sms > 0,
+        by_sms=request.by_sms and (plan.by_sms > 0 or request.purpose == Purpose.GATHERING),
         language=request.language,
         send_at=plan.send_at,
         state=DispatchState.SENDING if plan.send_at <= now else DispatchState.SCHEDULED,
         override_spacing=request.override_spacing,
         created_by=user,
-        recipients=len(plan.recipients),
+        # A gathering send counts everyone picked: how many were left out for having answered
+        # is not the office's to know.
+        recipients=plan.people if request.purpose == Purpose.GATHERING else len(plan.recipients),
     )
     rows = (
         (uuid.uuid4(), dispatch.pk, r.respondent_id, channel)

@@ -1,10 +1,14 @@
 """Gathering mode (R-D13): a printed sheet with one personal code and QR code per apprentice,
-for a training office's gathering. The codes are issued when the sheet is made, like the links
-in messages, and lead to the code page (/s/kode/) or straight to the survey."""
+for a training office's gathering. The codes are issued when the sheet is made and lead to the
+code page (/s/kode/) or straight to the survey. The office holds the sheet too, so a code is a
+gathering code (surveys/services/code_answering.py): it starts a draft of its own, tells nothing
+about whether the apprentice has answered, and works only until the end of the day it was
+printed. A sheet is made for everyone picked, answered or not, for the same reason."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import segno
 from django.db import transaction
@@ -14,8 +18,9 @@ from dispatch.audience import Sender, audience
 from portal.audit import audit_record
 from portal.client import site_url
 from portal.models import AuditAction, User
+from portal.oslo import oslo_datetime, oslo_today
 from surveys.models import Respondent, Round
-from surveys.services.links import code_display, link_path, links_issue
+from surveys.services.links import code_display, gathering_codes_issue, link_path
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,11 @@ def qr_svg(url: str) -> str:
     return segno.make(url, error="m").svg_inline(scale=3, border=2, omitsize=False)
 
 
+def gathering_ends(now: datetime | None = None) -> datetime:
+    """The end of a gathering: midnight in Norway after the day its sheet is printed."""
+    return oslo_datetime(oslo_today(now) + timedelta(days=1))
+
+
 def gathering_sheet(
     round_: Round,
     sender: Sender,
@@ -41,15 +51,16 @@ def gathering_sheet(
     user: User | None = None,
     http_request: HttpRequest | None = None,
 ) -> list[SheetEntry]:
-    """Fresh codes for the chosen apprentices of the office who have not answered."""
+    """Fresh gathering codes for the office's apprentices picked, whether or not they have
+    answered (the sheet must not tell), valid until the gathering ends."""
     with transaction.atomic():
         people = list(
             audience(round_, sender)
-            .filter(pk__in=respondent_ids, answered_at__isnull=True)
+            .filter(pk__in=respondent_ids)
             .select_related("round", "trade", "company")
             .order_by("company__name", "name", "pk")
         )
-        tokens = links_issue(people)
+        tokens = gathering_codes_issue(people, gathering_ends())
         audit_record(
             AuditAction.DISPATCH_CREATED,
             request=http_request,

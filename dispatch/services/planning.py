@@ -116,6 +116,7 @@ class Plan:
     sms: SmsSummary | None = None
     sms_left: int = 0
     sms_limit: int = 0
+    people: int = 0  # everyone the request named, before anyone was left out
 
     @property
     def left_out_rows(self) -> list[tuple[str, str, int]]:
@@ -303,6 +304,7 @@ def dispatch_plan(request: DispatchRequest, *, now: datetime | None = None) -> P
             "continues_to_id",
         ).order_by("pk")
     )
+    plan.people = len(rows)
     ids = people.values("pk")
     is_reminder = request.purpose == Purpose.REMINDER
     history = _history(round_, ids, send_at) if request.purpose != Purpose.GATHERING else {}
@@ -376,6 +378,10 @@ def dispatch_plan(request: DispatchRequest, *, now: datetime | None = None) -> P
     for language, count in sorted(languages.items(), key=lambda item: -item[1]):
         row = first_of_language[language]
         variant, first_name, unit = _variant_of(variants, language, row)
+        if request.round.kind != SurveyKind.AR:
+            # The first LU or LBU recipient is someone who has not answered: the preview names
+            # nobody (ÅR is identified, R-L3, and may show its unit).
+            first_name, unit = _("(first name)"), _("(company)")
         plan.samples.append(
             Sample(language, count, texts(variant, first_name=first_name, link=link, unit=unit))
         )

@@ -8,13 +8,20 @@ from surveys.models.questionnaires import (
     SurveyKind,
 )
 from surveys.models.report_classes import ReportClass
-from surveys.models.responses import AnonymousResponse, Draft, IdentifiedResponse, RespondentLink
+from surveys.models.responses import (
+    AnonymousResponse,
+    CodeDraft,
+    Draft,
+    IdentifiedResponse,
+    RespondentLink,
+)
 from surveys.models.rounds import Round, RoundCounty
 from surveys.models.samples import Exclusion, ExclusionReason, Respondent, RespondentRole
 from surveys.models.tallies import ResponseTally, ResponseTallyDay
 
 __all__ = [
     "AnonymousResponse",
+    "CodeDraft",
     "Draft",
     "Exclusion",
     "ExclusionReason",

@@ -26,6 +26,10 @@ class RespondentLink(models.Model):
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
+    # A code printed on a gathering sheet (R-D13): the office that printed it holds it too, so
+    # it never shows or submits over what the respondent saved elsewhere (CodeDraft), and it
+    # expires with the gathering's day.
+    gathering = models.BooleanField(default=False, db_default=False)
 
     def __str__(self) -> str:
         return f"link {self.pk} for respondent {self.respondent_id}"
@@ -41,6 +45,27 @@ class Draft(models.Model):
 
     def __str__(self) -> str:
         return f"draft of respondent {self.respondent_id}"
+
+
+class CodeDraft(models.Model):
+    """Answers saved through a gathering code, by one browser: each browser that opens the
+    code starts a draft of its own (`browser` is the SHA-256 of a random key kept in that
+    browser's respondent cookie), so whoever else holds the code sees none of it.
+    `submitted` says only that this browser has sent its answers (no time)."""
+
+    link = models.ForeignKey(RespondentLink, on_delete=models.CASCADE, related_name="code_drafts")
+    browser = models.CharField(max_length=64)
+    answers = models.JSONField(default=dict)
+    page = models.PositiveSmallIntegerField(default=0)
+    submitted = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["link", "browser"], name="code_draft_once_per_browser")
+        ]
+
+    def __str__(self) -> str:
+        return f"code draft of link {self.link_id}"
 
 
 class AnonymousResponse(models.Model):

@@ -8,9 +8,9 @@ close_rounds`) ends that, in one transaction:
    day in Norway (surveys.models.tallies), which is all response rates need afterwards;
 2. `round_closing` is sent, so the apps above delete whatever of theirs ties a respondent of the
    round to it (dispatch's messages);
-3. the round's respondents are deleted, with their links, drafts, consent and answered times, and
-   ÅR respondents stop continuing to them (R-D9); their report classes go too, the tallies
-   carrying the same dimensions;
+3. the round's respondents are deleted, with their links, drafts (those of gathering codes
+   included), consent and answered times, and ÅR respondents stop continuing to them (R-D9);
+   their report classes go too, the tallies carrying the same dimensions;
 4. `Round.anonymised_at` is set.
 
 After the commit every anonymous answer of the round is written again, all in one transaction
@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from portal.oslo import oslo_today
 from surveys.models import (
+    CodeDraft,
     Draft,
     ReportClass,
     Respondent,
@@ -85,6 +86,7 @@ def round_close(round_: Round, *, now: datetime | None = None) -> CloseSummary:
         tallies, respondents, answered = _tallies_write(round_)
         round_closing.send(sender=Round, round=round_)
         Respondent.objects.filter(continues_to__round=round_).update(continues_to=None)
+        CodeDraft.objects.filter(link__respondent__round=round_).delete()
         RespondentLink.objects.filter(respondent__round=round_).delete()
         Draft.objects.filter(respondent__round=round_).delete()
         Respondent.objects.filter(round=round_).delete()

@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils.crypto import salted_hmac
 
 from portal.bulk import rows_insert
-from portal.client import client_address
+from portal.client import client_key
 from surveys.models import Respondent, RespondentLink, Round
 from surveys.services.link_lookup import link_lookup
 
@@ -79,21 +79,33 @@ def links_issue(respondents: Iterable[Respondent]) -> dict[int, str]:
     return {r.pk: token for r, token in zip(respondents, tokens, strict=True)}
 
 
+def gathering_codes_issue(respondents: Iterable[Respondent], until: datetime) -> dict[int, str]:
+    """Fresh gathering codes (R-D13), valid until `until` or the round's close, whichever is
+    first: {respondent id: token}. A code leads to a draft of its own (CodeDraft)."""
+    respondents = list(respondents)
+    tokens = _links_write(
+        ((r.pk, min(until, r.round.closes_at)) for r in respondents), gathering=True
+    )
+    return {r.pk: token for r, token in zip(respondents, tokens, strict=True)}
+
+
 def links_issue_for_round(respondent_ids: Iterable[int], round_: Round) -> list[str]:
     """Fresh tokens, in the order of the ids, for respondents of `round_` that are not loaded
     (an id may come twice: each time it gets a token of its own)."""
     return _links_write((respondent_id, round_.closes_at) for respondent_id in respondent_ids)
 
 
-def _links_write(targets: Iterable[tuple[int, datetime]]) -> list[str]:
+def _links_write(targets: Iterable[tuple[int, datetime]], *, gathering: bool = False) -> list[str]:
     tokens = []
     rows = []
     for respondent_id, expires_at in targets:
         token = token_new()
         tokens.append(token)
-        rows.append((respondent_id, token_hash(token), expires_at))
+        rows.append((respondent_id, token_hash(token), expires_at, gathering))
     if rows:
-        rows_insert(RespondentLink, ("respondent_id", "token_hash", "expires_at"), rows)
+        rows_insert(
+            RespondentLink, ("respondent_id", "token_hash", "expires_at", "gathering"), rows
+        )
     return tokens
 
 
@@ -111,7 +123,7 @@ def link_find(token: str) -> RespondentLink | None:
     return link_lookup(by="token_hash", value=token_hash(token))
 
 
-def respondent_form_key(respondent_id: int) -> str:
+def respondent_form_key(respondent_id: int | str) -> str:
     """What a respondent's forms carry to say whose they are (not a secret: the session
     cookie is the key; this only tells one respondent's pages from another's)."""
     return salted_hmac("surveys.respondent-form", str(respondent_id)).hexdigest()[:16]
@@ -128,8 +140,8 @@ def link_by_id(link_id: int) -> RespondentLink | None:
 def _miss_key(request: HttpRequest) -> tuple[str, int]:
     now = int(time.time())
     window = now // MISS_WINDOW_SECONDS
-    # The address is hashed: the cache needs to tell clients apart, not to know who they are.
-    address = hashlib.sha256(client_address(request).encode()).hexdigest()[:32]
+    # The cache needs to tell clients apart, not to know who they are.
+    address = client_key(request)
     retry_after = MISS_WINDOW_SECONDS - now % MISS_WINDOW_SECONDS
     return f"respond-miss:{address}:{window}", retry_after
 

@@ -23,7 +23,12 @@ from portal.client import language_codes
 from surveys.answer_forms import AnswerForm, field_anchor
 from surveys.i18n import localized
 from surveys.models import RespondentLink, SurveyKind
-from surveys.respondent_session import session_end, session_link_id, session_start
+from surveys.respondent_session import (
+    session_browser_key,
+    session_end,
+    session_link_id,
+    session_start,
+)
 from surveys.services.answering import (
     MissingAnswers,
     NotAllowed,
@@ -42,6 +47,13 @@ from surveys.services.answering import (
     respondent_state,
     survey_load,
 )
+from surveys.services.code_answering import (
+    browser_key_new,
+    code_answers_submit,
+    code_draft,
+    code_draft_save,
+    code_state,
+)
 from surveys.services.links import (
     code_normalise,
     link_by_id,
@@ -58,9 +70,47 @@ class Visit:
     """One request of a respondent's session: the link it holds, and the respondent that link
     leads to now."""
 
-    def __init__(self, link: RespondentLink) -> None:
+    def __init__(self, link: RespondentLink, browser_key: str = "") -> None:
         self.link = link
         self.respondent = respondent_current(link.respondent)
+        # A gathering code's draft is this browser's own (surveys/services/code_answering.py).
+        self.browser_key = browser_key if link.gathering else ""
+
+    @property
+    def is_code(self) -> bool:
+        return self.link.gathering
+
+    def draft_answers(self) -> dict[str, Any]:
+        if self.is_code:
+            draft = code_draft(self.link, self.browser_key)
+        else:
+            draft = draft_of(self.respondent)  # type: ignore[assignment]
+        return draft.answers if draft is not None else {}
+
+    def state(self) -> State:
+        if self.is_code:
+            return code_state(self.link, self.respondent, self.browser_key)
+        return respondent_state(self.respondent, self.link)
+
+    def landing_page(self, survey: Survey) -> int:
+        if self.is_code:
+            draft = code_draft(self.link, self.browser_key)
+            if draft is None:
+                return 0 if survey.has_intro else 1
+            return max(1, min(draft.page, survey.send_page))
+        return landing_page(survey)
+
+    def save(self, answers: dict[str, Any], *, codes: list[str], page: int) -> None:
+        if self.is_code:
+            code_draft_save(self.link, self.browser_key, answers, codes=codes, page=page)
+        else:
+            draft_save(self.respondent, answers, codes=codes, page=page)
+
+    def submit(self, survey: Survey) -> None:
+        if self.is_code:
+            code_answers_submit(survey, self.link, self.browser_key)
+        else:
+            answers_submit(survey)
 
     def url(self, name: str, *args: Any) -> str:
         return reverse(name, args=list(args))
@@ -77,6 +127,8 @@ class Visit:
     def form_key(self) -> str:
         """Sent with every form: a page left open from another link is not saved into this
         one."""
+        if self.is_code:
+            return respondent_form_key(f"{self.respondent.pk}.code.{self.link.pk}")
         return respondent_form_key(self.respondent.pk)
 
     @property
@@ -124,8 +176,17 @@ def respond_link(request: HttpRequest, token: str) -> HttpResponse:
             return _rate_limited(request, retry_after)
         miss_record(request)
         raise Http404
+    return _session_open(request, link)
+
+
+def _session_open(request: HttpRequest, link: RespondentLink) -> HttpResponse:
+    """Into the survey with the link in the session. A gathering code gets a key for this
+    browser's own draft, kept when the same browser opens the same code again."""
     response = _private(redirect("respond_entry"))
-    session_start(response, link.pk)
+    browser_key = ""
+    if link.gathering:
+        browser_key = session_browser_key(request, link.pk) or browser_key_new()
+    session_start(response, link.pk, browser_key)
     return response
 
 
@@ -137,15 +198,16 @@ def respondent_page(view: RespondentView) -> RespondentView:
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         link_id = session_link_id(request)
         link = link_by_id(link_id) if link_id is not None else None
-        if link is None:
+        browser_key = session_browser_key(request, link.pk) if link is not None else ""
+        if link is None or (link.gathering and not browser_key):
             response = render(request, "surveys/respond/no_session.html", status=403)
             session_end(response)
             return _private(response)
-        visit = Visit(link)
+        visit = Visit(link, browser_key)
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
         if chosen in language_codes():
             respondent_language_remember({link.respondent, visit.respondent}, chosen)
-        state = respondent_state(visit.respondent, link)
+        state = visit.state()
         if state != State.OPEN:
             response = _state_page(request, visit, state)
         elif request.method == "POST" and request.POST.get("respondent") != visit.form_key:
@@ -160,7 +222,7 @@ def respondent_page(view: RespondentView) -> RespondentView:
             response = redirect("respond_entry")
         else:
             response = view(request, visit, *args, **kwargs)
-        session_start(response, link.pk)  # renewed on every page
+        session_start(response, link.pk, visit.browser_key)  # renewed on every page
         return _private(response)
 
     return wrapper
@@ -207,7 +269,7 @@ def _context(visit: Visit, survey: Survey, **extra: Any) -> dict[str, Any]:
 def respond_entry(request: HttpRequest, visit: Visit) -> HttpResponse:
     """Where the link leads: the start, or the page the respondent left."""
     survey = survey_load(visit.respondent)
-    return redirect(_page_url(visit, survey, landing_page(survey)))
+    return redirect(_page_url(visit, survey, visit.landing_page(survey)))
 
 
 class ConsentForm(forms.Form):
@@ -270,8 +332,7 @@ def respond_section(request: HttpRequest, visit: Visit, number: int) -> HttpResp
     if not 1 <= number <= survey.page_count:
         return redirect(visit.url("respond_entry"))
     section = survey.sections[number - 1]
-    draft = draft_of(visit.respondent)
-    saved = draft.answers if draft is not None else {}
+    saved = visit.draft_answers()
     if request.method == "POST":
         action = request.POST.get("action", "next")
         form = AnswerForm(
@@ -283,8 +344,7 @@ def respond_section(request: HttpRequest, visit: Visit, number: int) -> HttpResp
         )
         if form.is_valid():
             target = {"next": number + 1, "back": number - 1}.get(action, number)
-            draft_save(
-                visit.respondent,
+            visit.save(
                 form.answers(),
                 codes=[q.code for q in section.questions],
                 page=max(1, target),
@@ -317,12 +377,11 @@ def respond_send(request: HttpRequest, visit: Visit) -> HttpResponse:
     survey = survey_load(visit.respondent)
     if survey.needs_consent:
         return redirect(visit.url("respond_start"))
-    draft = draft_of(visit.respondent)
-    saved = draft.answers if draft is not None else {}
+    saved = visit.draft_answers()
     missing = answers_missing(survey, saved)
     if request.method == "POST":
         try:
-            answers_submit(survey)
+            visit.submit(survey)
         except MissingAnswers as exc:
             missing = exc.questions
         except NotAllowed:
@@ -389,9 +448,7 @@ def respond_code(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         link = link_find(code_normalise(form.cleaned_data["code"]))
         if link is not None:
-            response = _private(redirect("respond_entry"))
-            session_start(response, link.pk)
-            return response
+            return _session_open(request, link)
         retry_after = misses_exceeded(request)
         if retry_after is not None:
             return _rate_limited(request, retry_after)

@@ -114,7 +114,6 @@ MATRIX: dict[str, Row] = {
     ),
     "office_dispatch_recorded": row("office_a", allowed="office_a", post=405),
     "office_gathering": row("office_a", "year", allowed="office_a"),
-    "office_gathering_count": row("office_a", "year", allowed="office_a", post=405),
     # Results (R-P1): each organisation its own, the national level the nation's; the JSON of
     # an organisation answers 404 to anyone else, signed in or not.
     "county_results": row("county_a", allowed="county_a", get=200, post=405),
@@ -248,6 +247,14 @@ MATRIX: dict[str, Row] = {
     ),
     # National figures for everyone, like the directorate's statistics bank.
     "api_results_national": row("results_year", "results_kind", allowed=PERSONAS, post=405),
+    # allauth's address pages answer 404 to everyone (portal.addresses: addresses are
+    # identities the portal gives, not something a user adds or changes).
+    "address_pages_removed": row(
+        allowed=(), get=404, post=404, others={"anonymous": (404, 404)}
+    ),
+    "address_confirm_removed": row(
+        allowed=(), get=404, post=404, others={"anonymous": (404, 404)}
+    ),
     # Help: the same for everyone, signed in or not.
     "help_guide": row("role", allowed=PERSONAS, post=405),
 }

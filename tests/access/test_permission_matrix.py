@@ -8,8 +8,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from demo.portal_users import valid_orgnr
 from dispatch.models import Dispatch, DispatchState, Purpose
-from portal.demo import valid_orgnr
 from portal.models import Company, Membership, Role, User
 from portal.oslo import oslo_today
 from registry_import.models import ImportRun, ImportStatus
@@ -125,10 +125,10 @@ def _published_results(county_a, county_b, office_a, national_admin) -> dict:
     registered research project: what the report portal's routes need."""
     import random
 
+    from demo.synthetic_results import classes_fill, closed_round_ensure
     from registry_import.models import Trade
     from reporting.models import PdfReport, PdfStatus, ResearchProject
     from reporting.services.publishing import round_publish
-    from reporting.synthetic import classes_fill, closed_round_ensure
     from surveys.services.questionnaires import questionnaires_load
 
     questionnaires_load()  # the shipped questionnaires, with their questions and indexes

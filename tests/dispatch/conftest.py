@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone, translation
 
-from portal.demo import valid_orgnr
+from demo.portal_users import valid_orgnr
 from portal.models import Company
 from portal.oslo import oslo_today
 from registry_import.models import Trade

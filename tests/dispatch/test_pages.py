@@ -49,7 +49,6 @@ def routes(year, county_a, office_a, county_dispatch, office_dispatch):
         (reverse("office_dispatch_recorded", args=[o]), "get", "office"),
         (reverse("office_gathering", args=[o, y]), "get", "office"),
         (reverse("office_gathering", args=[o, y]), "post", "office"),
-        (reverse("office_gathering_count", args=[o, y]), "get", "office"),
     ]
 
 
@@ -141,22 +140,26 @@ def test_a_curly_quote_is_named_as_the_character_that_forces_ucs2(
     assert "UCS-2" in body and "“’”" in body
 
 
-def test_gathering_sheet_has_a_code_and_qr_for_each_and_the_count(
+def test_gathering_sheet_has_a_code_and_qr_for_each_and_the_codes_end_with_the_day(
     client, office_a_admin, office_a, year
 ):
+    from dispatch.services.gathering import gathering_ends
+    from surveys.models import RespondentLink
+
     _login(client, office_a_admin)
     url = reverse("office_gathering", args=[office_a.orgnr, year.lu.year])
     page = client.get(url).content.decode()
     chosen = [year.people["lu_a_member"].pk, year.people["lu_b_of_office_a"].pk]
-    assert all(f'value="{pk}"' in page for pk in chosen)
-    assert f'value="{year.people["lu_b"].pk}"' not in page  # office B's apprentice
-    sheet = client.post(url, {"respondent": [*chosen, year.people["lu_b"].pk], "action": "print"})
+    assert all(f'name="respondent" value="{pk}"' in page for pk in chosen)
+    other = year.people["lu_b"].pk  # office B's apprentice
+    assert f'name="respondent" value="{other}"' not in page
+    sheet = client.post(url, {"respondent": [*chosen, other], "action": "print"})
     body = sheet.content.decode()
     assert body.count("<svg") == 2
     assert body.count('class="code"') == 2
-    assert "0 of 2" in body or "0 av 2" in body
-    count = client.get(reverse("office_gathering_count", args=[office_a.orgnr, year.lu.year]))
-    assert "0 av 2" in count.content.decode()
+    codes = RespondentLink.objects.filter(respondent_id__in=chosen)
+    assert codes.count() == 2 and all(c.gathering for c in codes)
+    assert {c.expires_at for c in codes} == {gathering_ends()}
 
 
 def test_the_front_page_panel_and_navigation_entry_are_registered_for_senders(

@@ -83,7 +83,7 @@ def test_dispatch_status_and_retry_commands(
 def test_an_undeliverable_value_stays_invalid_on_reimport_until_vigo_changes_it(
     tmp_path, counties
 ):
-    from registry_import.demo_extract import write_demo_extract
+    from demo.register.extract import write_demo_extract
     from registry_import.models import Apprentice, ContactChannel
     from registry_import.services import import_extract
     from registry_import.undeliverable import undeliverable_mark

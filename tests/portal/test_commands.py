@@ -3,7 +3,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, Q
 from django.test import override_settings
 
-from portal.demo import DEMO_LOGINS, DEMO_PASSWORD
+from demo.portal_users import DEMO_LOGINS, DEMO_PASSWORD
 from portal.models import Membership, Role, TrainingOffice, User
 from registry_import.models import Contract, ContractStatus, ImportRun, ImportStatus
 

@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from portal.env import envbool, envint, envlist, envsecret
+from portal.env import envbool, envcount, envint, envlist, envsecret
 
 # Set by the test command or the browser tests; production never has them.
 TEST_ONLY_VARIABLES = {"HTTPS", "STATIC_MANIFEST", "DEMO_MODE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
@@ -75,6 +75,22 @@ def test_env_helpers(monkeypatch, tmp_path):
     monkeypatch.setenv("X_INT", "førti")
     with pytest.raises(ImproperlyConfigured, match="X_INT='førti' is not a whole number"):
         envint("X_INT", 0)
+
+
+def test_the_number_of_proxies_is_a_count_and_a_boolean_keeps_its_old_meaning(monkeypatch):
+    for raw, count in (("2", 2), ("1", 1), ("yes", 1), ("0", 0), ("nei", 0), ("", 3)):
+        monkeypatch.setenv("X_PROXIES", raw)
+        assert envcount("X_PROXIES", 3) == count
+    monkeypatch.setenv("X_PROXIES", "-1")
+    with pytest.raises(ImproperlyConfigured, match="X_PROXIES='-1' is not a count"):
+        envcount("X_PROXIES", 0)
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.BEHIND_PROXY)",
+        env={**PRODUCTION_ENV, "BEHIND_PROXY": "2"},
+    )
+    assert result.stdout.strip().splitlines()[-1] == "2", result.stderr
 
 
 def test_the_portal_speaks_bokmal_in_oslo_time():

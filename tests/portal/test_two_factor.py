@@ -8,7 +8,7 @@ from allauth.mfa.models import Authenticator
 from django.core.cache import cache
 from django.urls import reverse
 
-from portal.demo import load_demo_two_factor
+from demo.portal_users import load_demo_two_factor
 from portal.models import AuditAction, AuditEntry, Membership, Role, User
 from tests.conftest import PASSWORD, TOTP_SECRET, totp_code
 

@@ -321,7 +321,7 @@ def test_a_new_activation_email_can_be_sent(
 
 
 def office_with_email(county, email="dagligleder@okvest.test", valid=True) -> TrainingOffice:
-    from portal.demo import valid_orgnr
+    from demo.portal_users import valid_orgnr
 
     return TrainingOffice.objects.create(
         orgnr=valid_orgnr(97000501),

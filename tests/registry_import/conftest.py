@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from portal.demo import valid_orgnr
+from demo.portal_users import valid_orgnr
 from portal.models import Company, TrainingOffice
 from registry_import.extract_format import FORMATS
 from registry_import.models import (

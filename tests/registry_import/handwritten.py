@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
-from portal.demo import valid_orgnr
+from demo.portal_users import valid_orgnr
 from registry_import.models import ImportRun, ImportStatus
 from registry_import.services import import_extract
 from tests.registry_import.conftest import ExtractBuilder, synthetic

@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.core.validators import EmailValidator
 from stdnum.no import fodselsnummer, orgnr
 
-from registry_import.demo_extract import (
+from demo.register.extract import (
     COMPANIES_FILE,
     CONTRACTS_FILE,
     LEADERS_FILE,

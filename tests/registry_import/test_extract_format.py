@@ -7,7 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management import call_command
 
-from registry_import.demo_extract import HEADERS
+from demo.register.extract import HEADERS
 from registry_import.extract_format import FORMATS, Kind, format_markdown
 from registry_import.importing.sync import STEPS
 from registry_import.validation import RECORDS

@@ -15,8 +15,8 @@ from django.core.validators import EmailValidator
 from django.utils import translation
 from stdnum.no import fodselsnummer, orgnr
 
+from demo.register.extract import write_demo_extract
 from portal.structure import CountyStructure
-from registry_import.demo_extract import write_demo_extract
 from registry_import.extract_format import FORMATS
 from registry_import.pseudonym import Pseudonymiser
 from registry_import.readers import KINDS, collect_extract, read_table

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.demo import valid_orgnr
+from demo.portal_users import valid_orgnr
 from portal.models import County
 from portal.oslo import oslo_today
 from registry_import.models import Contract, ImportRun, ImportStatus

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 
 import pytest
 
-from portal.demo import valid_orgnr
+from demo.portal_users import valid_orgnr
+from demo.synthetic_results import classes_fill, closed_round_ensure
 from portal.models import Company, County, TrainingOffice
 from registry_import.models import Trade
 from reporting.models import Publication
 from reporting.services.publishing import round_publish
-from reporting.synthetic import classes_fill, closed_round_ensure
 from surveys.services.questionnaires import questionnaires_load
 
 

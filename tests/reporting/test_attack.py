@@ -4,15 +4,16 @@ national figures) cannot narrow the hidden count to an interval smaller than the
 
 import json
 import random
+from collections.abc import Sequence
 
 import pytest
 from django.conf import settings
 
+from demo.synthetic_results import Person, closed_round_ensure, round_fill
 from portal.models import Membership, Role, User
-from reporting.models import ResultUnit
+from reporting.models import Publication, ResultUnit
 from reporting.services.publishing import round_publish
-from reporting.synthetic import Person, closed_round_ensure, round_fill
-from surveys.models import AnonymousResponse
+from surveys.models import AnonymousResponse, ResponseTally
 from tests.conftest import PASSWORD, give_two_factor
 from tests.reporting.attack import narrow_by_answers, narrow_intervals
 
@@ -54,6 +55,31 @@ def downloads_of(client, user, year: int, *, county=None, office=None) -> list[d
         documents.append(json.loads(response.content))
     client.logout()
     return documents
+
+
+def everything_published(publication: Publication, items: Sequence[str] | None = None) -> dict:
+    """Every figure of the publication for anyone at once, as one JSON document; `items`
+    None takes every item the units carry."""
+    figures = []
+    for unit in ResultUnit.objects.filter(publication=publication).select_related(
+        "county", "office", "company", "trade"
+    ):
+        described = {"type": unit.unit_type}
+        for dim, value in (
+            ("county", unit.county and unit.county.code),
+            ("office", unit.office and unit.office.orgnr),
+            ("company", unit.company and unit.company.orgnr),
+            ("trade", unit.trade and unit.trade.code),
+            ("kind", unit.kind),
+        ):
+            if value:
+                described[dim] = value
+        for item in unit.figures if items is None else items:
+            raw = unit.figures[item]
+            figures.append(
+                {"unit": described, "item": item, "n": "*" if raw.get("h") else raw["n"]}
+            )
+    return {"tables": [{"figures": figures}]}
 
 
 def test_no_hidden_count_can_be_narrowed_by_any_organisation(client, published, world):
@@ -115,7 +141,7 @@ def test_the_realistic_round_has_the_hard_cases(published, world):
 @pytest.mark.parametrize("seed", [3, 11])
 def test_a_larger_random_round_leaks_nothing_anywhere(seed, questionnaires, world):
     """Everything published for anyone at once (the union of every organisation's view)."""
-    from portal.demo import valid_orgnr
+    from demo.portal_users import valid_orgnr
     from portal.models import Company, County, TrainingOffice
     from registry_import.models import Trade
 
@@ -153,28 +179,44 @@ def test_a_larger_random_round_leaks_nothing_anywhere(seed, questionnaires, worl
     round_ = closed_round_ensure(2023, "LU")
     round_fill(round_, people, k=settings.REPORTING_THRESHOLD, rng=rng, response_rate=0.55)
     publication = round_publish(round_id=round_.pk)
-    document = {"tables": [{"figures": []}]}
-    figures = document["tables"][0]["figures"]
-    for unit in ResultUnit.objects.filter(publication=publication).select_related(
-        "county", "office", "company", "trade"
-    ):
-        described = {"type": unit.unit_type}
-        for dim, value in (
-            ("county", unit.county and unit.county.code),
-            ("office", unit.office and unit.office.orgnr),
-            ("company", unit.company and unit.company.orgnr),
-            ("trade", unit.trade and unit.trade.code),
-            ("kind", unit.kind),
-        ):
-            if value:
-                described[dim] = value
-        for item in ("answers", "index:trivsel", "mobbing_laeretiden", "trivsel_trives"):
-            raw = unit.figures[item]
-            figures.append(
-                {"unit": described, "item": item, "n": "*" if raw.get("h") else raw["n"]}
-            )
+    document = everything_published(
+        publication, ("answers", "index:trivsel", "mobbing_laeretiden", "trivsel_trives")
+    )
     narrow, attacked = narrow_intervals(
         [document], attacker_classes(), settings.REPORTING_THRESHOLD
     )
     assert narrow == []
     assert attacked > 20
+
+
+@pytest.mark.parametrize("response_rate", [0.6, 1.0])
+def test_an_lbu_round_on_production_classes_leaks_nothing(
+    response_rate, questionnaires, world, settings
+):
+    """The LBU case where production's rule (merge the coarsest class into the county's rest)
+    and merging the smallest differ: 5 leaders in office 1 / trade 1, 7 in trade 2 over two
+    offices, 2 others; published for everyone at once beside a second county."""
+    big, two, one = world.offices["big"].pk, world.offices["two"].pk, world.offices["one"].pk
+    ele, ror, fri = (world.trades[code].pk for code in ("ELE", "ROR", "FRI"))
+    a, b, oslo = world.county_a.pk, world.county_b.pk, world.offices["oslo"].pk
+    settings.REPORTING_THRESHOLD = 5  # the case is K=5's
+    people = [
+        *[Person(a, big, None, ele)] * 5,
+        *[Person(a, two, None, ror)] * 3,
+        *[Person(a, one, None, ror)] * 4,
+        Person(a, two, None, fri),
+        Person(a, None, None, None),
+        *[Person(b, oslo, None, ele)] * 6,
+        *[Person(b, None, None, fri)] * 3,
+    ]
+    round_ = closed_round_ensure(2024, "LBU")
+    round_fill(round_, people, k=5, rng=random.Random(5), response_rate=response_rate)
+    assert {
+        (t.county_id, t.training_office_id, t.trade_id): t.sampled
+        for t in ResponseTally.objects.filter(round=round_, county_id=a)
+    } == {(a, big, ele): 5, (a, None, None): 9}
+    document = everything_published(round_publish(round_id=round_.pk))
+    narrow, attacked = narrow_intervals([document], attacker_classes(), 5)
+    assert narrow == []
+    assert narrow_by_answers([document], attacker_classes(), 5) == []
+    assert attacked > 0

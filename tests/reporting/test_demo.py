@@ -2,8 +2,8 @@
 
 import pytest
 
+from demo.history import load_demo_history
 from registry_import.models import Contract
-from reporting.demo import load_demo_history
 from reporting.models import Publication, ResultUnit
 from tests import register_rows as reg
 

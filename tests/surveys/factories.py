@@ -197,7 +197,10 @@ def form_key(token: str) -> str:
 
     link = link_find(token)
     assert link is not None
-    return respondent_form_key(respondent_current(link.respondent).pk)
+    respondent = respondent_current(link.respondent)
+    if link.gathering:
+        return respondent_form_key(f"{respondent.pk}.code.{link.pk}")
+    return respondent_form_key(respondent.pk)
 
 
 def post_page(

@@ -10,6 +10,7 @@ from django.utils import timezone
 from portal.oslo import OSLO
 from surveys.models import (
     AnonymousResponse,
+    CodeDraft,
     Draft,
     ReportClass,
     Respondent,
@@ -22,7 +23,8 @@ from surveys.models import (
 from surveys.response_rates import answers_per_day, response_totals
 from surveys.services.answering import answers_submit, draft_save, survey_load
 from surveys.services.closing import NotClosable, round_close, rounds_close_due
-from surveys.services.links import link_issue
+from surveys.services.code_answering import code_draft_save
+from surveys.services.links import gathering_codes_issue, link_issue
 from surveys.services.report_classes import report_classes_assign
 from surveys.signals import round_closed, round_closing
 from surveys.tasks import close_rounds
@@ -78,6 +80,9 @@ def test_closing_keeps_counts_per_class_and_per_day_and_removes_the_respondents(
     for person in people:
         link_issue(person)
     draft_save(people[2], {"lu_a": 4}, codes=["lu_a"], page=1)
+    gathering_codes_issue([people[3]], close_time(lu_round))
+    code = RespondentLink.objects.get(respondent=people[3], gathering=True)
+    code_draft_save(code, "a browser", {"lu_a": 2}, codes=["lu_a"], page=1)
     before = (response_totals(lu_round), answers_per_day(lu_round))
 
     summary = round_close(lu_round, now=close_time(lu_round))
@@ -88,6 +93,7 @@ def test_closing_keeps_counts_per_class_and_per_day_and_removes_the_respondents(
     assert not Respondent.objects.filter(round=lu_round).exists()
     assert not RespondentLink.objects.exists()
     assert not Draft.objects.exists()
+    assert not CodeDraft.objects.exists()
     assert not ReportClass.objects.exists()
     assert AnonymousResponse.objects.filter(round=lu_round).count() == 3
     # The same counts, now from the tallies; the day is the day in Norway.

@@ -2,6 +2,7 @@ import hashlib
 from datetime import timedelta
 
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -203,3 +204,16 @@ def test_links_keep_working_when_the_cache_is_down(client, apprentice, monkeypat
     token = link_issue(apprentice)
     assert client.get(link_path(token)).status_code == 302
     assert client.get(link_path("q" * 26)).status_code == 404
+
+
+@override_settings(BEHIND_PROXY=2, SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https"))
+def test_behind_two_proxies_misses_count_per_client_whatever_it_forges(client, apprentice):
+    def meta(address: str, forged: str) -> dict[str, str]:
+        # The outer proxy appends the client, the inner one appends the outer proxy.
+        return {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": f"{forged}, {address}, 10.0.0.1"}
+
+    for i in range(MISS_LIMIT):
+        missed = client.get(link_path(f"{i:026d}"), **meta("203.0.113.66", f"1.2.3.{i}"))
+        assert missed.status_code == 404
+    assert client.get(link_path("z" * 26), **meta("203.0.113.66", "9.9.9.9")).status_code == 429
+    assert client.get(link_path("z" * 26), **meta("198.51.100.7", "")).status_code == 404

@@ -1,14 +1,20 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from portal.addresses import address_holder, address_normalise, user_create
 from portal.models import County, Membership, Role, TrainingOffice, User
+from portal.tasks import send_invitation
 from portal.validators import normalise_orgnr
 
 
 class Command(BaseCommand):
     help = (
-        "Gives a person a role on an organisation, creating the user if needed. A new user "
-        "chooses a password through 'Forgot your password?' on the login page."
+        "Gives a person a role on an organisation, creating the user if needed. A new user gets "
+        "the activation e-mail when SITE_URL is set, else chooses a password through 'Forgot "
+        "your password?' on the login page. An address a user has added to their account "
+        "without confirming it is refused."
     )
 
     def add_arguments(self, parser) -> None:
@@ -22,21 +28,38 @@ class Command(BaseCommand):
 
     def handle(self, *args, email: str, **options) -> None:
         fields = self._membership_fields(options)
-        email = email.strip().lower()
+        email = address_normalise(email)
         with transaction.atomic():
-            user = User.objects.filter(email=email).first()
             if options["revoke"]:
+                user = User.objects.filter(email=email).first()
                 if user is None:
                     raise CommandError(f"No user has the e-mail address {email}.")
                 deleted, _ = Membership.objects.filter(user=user, **fields).delete()
                 self.stdout.write(f"Removed {deleted} membership(s) from {email}.")
                 return
+            try:
+                user = address_holder(email)
+            except ValidationError as refused:
+                raise CommandError(" ".join(refused.messages)) from None
             if user is None:
-                user = User.objects.create_user(email, None, full_name=options["name"])
+                user = user_create(email, options["name"])
                 self.stdout.write(f"Created user {email}.")
             _membership, created = Membership.objects.get_or_create(user=user, **fields)
+            if created and user.is_active and not user.has_usable_password():
+                self._invite(user, fields)
         verb = "granted" if created else "already had"
-        self.stdout.write(f"{email}: {verb} {fields['role'].label}.")
+        self.stdout.write(f"{user.email}: {verb} {fields['role'].label}.")
+
+    def _invite(self, user: User, fields: dict) -> None:
+        if not settings.SITE_URL:
+            self.stdout.write("SITE_URL is not set: no activation e-mail was sent.")
+            return
+        organisation = str(
+            fields.get("county") or fields.get("training_office") or fields["role"].label
+        )
+        user_id, base_url = user.pk, settings.SITE_URL
+        transaction.on_commit(lambda: send_invitation.delay(user_id, organisation, base_url))
+        self.stdout.write(f"Activation e-mail sent to {user.email}.")
 
     def _membership_fields(self, options) -> dict:
         if options["national"]:

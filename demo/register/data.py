@@ -1,6 +1,6 @@
-"""The tables the synthetic register extract (registry_import.demo_extract) draws from:
+"""The tables the synthetic register extract (demo.register.extract) draws from:
 counties and their municipalities, trades, names of offices and companies, people's names and
-contact details. Plain data; the generator's logic and its shares stay in demo_extract."""
+contact details. Plain data; the generator's logic and its shares stay in demo.register.extract."""
 
 from __future__ import annotations
 

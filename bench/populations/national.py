@@ -7,10 +7,10 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from portal.demo import valid_orgnr
+from demo.portal_users import valid_orgnr
+from demo.synthetic_results import Person, zipf_choice
 from portal.models import Company, County, TrainingOffice
 from registry_import.models import Trade
-from reporting.synthetic import Person, zipf_choice
 
 
 @dataclass

@@ -1,8 +1,8 @@
-"""The people and organisations of the synthetic register extract (registry_import.
-demo_extract): counties' training offices and companies of realistic names, sizes and
+"""The people and organisations of the synthetic register extract (demo.register.extract):
+counties' training offices and companies of realistic names, sizes and
 memberships, and apprentices and leaders with names, contact data and synthetic identity
-numbers. The data they are drawn from are registry_import.demo_data; writing them as the four
-files is demo_extract's part."""
+numbers. The data they are drawn from are demo.register.data; writing them as the four
+files is demo.register.extract's part."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from itertools import accumulate
 
 from stdnum.no import fodselsnummer, orgnr
 
-from registry_import.demo_data import (
+from demo.register.data import (
     COMPANY_NAMES,
     COUNTY_POPULATION,
     EMAIL_DOMAINS,

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from registry_import.demo_extract import SCALES, write_demo_extract
+from demo.register.extract import SCALES, write_demo_extract
 
 
 class Command(BaseCommand):

@@ -9,8 +9,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db.models import Count, Q
 
+from demo.register.extract import write_demo_extract
 from portal.models import TrainingOffice
-from registry_import.demo_extract import write_demo_extract
 from registry_import.models import ContractStatus, ImportRun
 from registry_import.services import import_extract
 

@@ -13,6 +13,7 @@ from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from stdnum.no import orgnr as stdnum_orgnr
 
+from portal.addresses import address_prove, user_create
 from portal.models import County, Membership, Role, TrainingOffice, User
 
 DEMO_PASSWORD = "demo-passord-2026"  # noqa: S105 - printed to the person trying the demo
@@ -49,8 +50,8 @@ def valid_orgnr(base: int) -> str:
 
 
 def load_demo_users(office: TrainingOffice) -> None:
-    """The demo users with the demo password and exactly their demo memberships (an office
-    membership from an earlier demo register is removed)."""
+    """The demo users with the demo password, a proved (verified, primary) address and exactly
+    their demo memberships (an office membership from an earlier demo register is removed)."""
     memberships = {
         "nasjonal@demo.no": [{"role": Role.NATIONAL}],
         "fylke@demo.no": [
@@ -62,10 +63,12 @@ def load_demo_users(office: TrainingOffice) -> None:
     for login in DEMO_LOGINS:
         user = User.objects.filter(email=login.email).first()
         if user is None:
-            user = User.objects.create_user(login.email, DEMO_PASSWORD, full_name=login.description)
+            user = user_create(login.email, login.description, password=DEMO_PASSWORD)
         else:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
+        # As if they had followed the activation link, the way production users are made.
+        address_prove(user)
         kept = [
             Membership.objects.get_or_create(user=user, **fields)[0].pk
             for fields in memberships[login.email]

@@ -24,22 +24,8 @@ from surveys.models import (
     Round,
     SurveyKind,
 )
+from surveys.services.report_classes import DIMENSIONS, STEPS, Member, report_classes_plan
 from surveys.services.rounds import round_create
-
-# Generalisation steps of the report classes, finest first (the county is always kept).
-CLASS_STEPS = {
-    SurveyKind.LU: (
-        ("office", "company", "trade", "kind"),
-        ("office", "company", "trade"),
-        ("office", "company"),
-        ("office", "trade"),
-        ("office",),
-        ("trade",),
-        (),
-    ),
-    SurveyKind.LBU: (("office", "trade"), ("office",), ("trade",), ()),
-}
-_FIELDS = ("county", "office", "company", "trade", "kind")
 
 
 @dataclass(frozen=True)
@@ -54,36 +40,19 @@ class Person:
 
 
 def report_classes(people: Sequence[Person], kind: str, k: int) -> dict[tuple, list[Person]]:
-    """Each person's report class: the finest step at which their group holds at least k
-    people not placed at a finer step; the county's rest takes whoever is left, and is made
-    large enough by merging the smallest classes of the county into it."""
-    left = list(people)
+    """Each person's report class, (county, office, company, trade, kind) → its people, made by
+    production's rule (surveys.services.report_classes) so that the history and the attack
+    tests see only class shapes a frozen sample can have."""
+    members = [
+        Member(index, p.county, p.office, p.company, p.trade, p.kind)
+        for index, p in enumerate(people)
+    ]
     placed: dict[tuple, list[Person]] = defaultdict(list)
-    for step in CLASS_STEPS[kind]:
-
-        def key(p: Person, step=step) -> tuple:
-            return tuple(
-                getattr(p, f) if f == "county" or f in step else (None if f != "kind" else "")
-                for f in _FIELDS
-            )
-
-        groups: dict[tuple, list[Person]] = defaultdict(list)
-        for person in left:
-            groups[key(person)].append(person)
-        left = []
-        for group_key, members in groups.items():
-            if len(members) >= k or not step:
-                placed[group_key].extend(members)
-            else:
-                left.extend(members)
-    for county in {p.county for p in people}:
-        rest = (county, None, None, None, "")
-        while 0 < len(placed.get(rest, [])) < k:
-            others = [c for c in placed if c[0] == county and c != rest]
-            if not others:
-                break
-            smallest = min(others, key=lambda c: len(placed[c]))
-            placed[rest].extend(placed.pop(smallest))
+    for planned in report_classes_plan(members, STEPS[kind], k):
+        dims = planned.dimensions()
+        key = tuple(dims[column] for column in ("county_id", *DIMENSIONS))
+        # Two steps can describe a class alike: the close step tallies by dimensions, so here too.
+        placed[key].extend(people[m.pk] for m in planned.members)
     return dict(placed)
 
 

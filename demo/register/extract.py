@@ -24,8 +24,8 @@ from itertools import accumulate
 from pathlib import Path
 from typing import TextIO
 
-from registry_import.demo_data import BAD_EMAILS, BAD_MOBILES, FEMALE_SHARE, REGIONS
-from registry_import.demo_population import (
+from demo.register.data import BAD_EMAILS, BAD_MOBILES, FEMALE_SHARE, REGIONS
+from demo.register.population import (
     SCALES,
     DemoCompany,
     DemoOffice,

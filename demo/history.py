@@ -12,11 +12,11 @@ from decimal import Decimal
 
 from django.conf import settings
 
+from demo.synthetic_results import Person, closed_round_ensure, round_fill, skew
 from portal.models import County, TrainingOffice
 from registry_import.models import Contract, ContractKind
 from reporting.models import Publication, Target
 from reporting.services.publishing import round_publish
-from reporting.synthetic import Person, closed_round_ensure, round_fill, skew
 from surveys.models import SurveyKind
 
 FIRST_YEAR = 2012

@@ -1,0 +1,1 @@
+"""Populations the benchmarks build, larger than anything the demo needs."""
