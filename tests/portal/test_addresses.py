@@ -12,8 +12,8 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from demo.portal_users import DEMO_LOGINS, load_demo_users
 from portal.access import Scope
-from portal.demo import DEMO_LOGINS, load_demo_users
 from portal.models import Membership, Role, TrainingOffice, User
 from portal.user_admin import access_grant, office_manager_activate
 from tests.conftest import totp_code
@@ -131,7 +131,7 @@ def test_grant_access_refuses_an_address_a_user_claimed_unproved(office_a_admin,
 def test_ar_activation_skips_an_office_whose_address_a_user_claimed_unproved(
     county_a, office_a_admin, django_capture_on_commit_callbacks
 ):
-    from portal.demo import valid_orgnr
+    from demo.portal_users import valid_orgnr
 
     office = TrainingOffice.objects.create(
         orgnr=valid_orgnr(97000501),
