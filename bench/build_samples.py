@@ -67,7 +67,8 @@ def run(args: argparse.Namespace, name: str) -> int:
     from demo.register.extract import write_demo_extract
     from portal.oslo import OSLO
     from registry_import.services import import_extract
-    from surveys.models import Round, SurveyKind
+    from surveys.models import Round
+    from surveys.selectors import kind_order
     from surveys.services.questionnaires import questionnaires_load
     from surveys.services.rounds import rounds_create_year
     from surveys.services.samples import samples_build, samples_freeze, samples_refresh_contacts
@@ -96,8 +97,7 @@ def run(args: argparse.Namespace, name: str) -> int:
 
     questionnaires_load()
     rounds_create_year(year)
-    order: dict[str, int] = {kind: i for i, kind in enumerate(SurveyKind)}
-    rounds = sorted(Round.objects.filter(year=year), key=lambda r: order[r.kind])
+    rounds = sorted(Round.objects.filter(year=year), key=lambda r: kind_order(r.kind))
 
     build_times = []
     for label in ("first build", "rebuild, register unchanged", "rebuild, 1 % new mobiles"):

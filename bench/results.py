@@ -200,11 +200,12 @@ def main() -> int:
         database, keep=args.keep, fresh=not args.reuse, environ=environ
     ):
         from django.core.management import call_command
-        from django.utils import timezone
+
+        from portal.oslo import oslo_today
 
         if not args.reuse:
             call_command("migrate", verbosity=0)
-            last = timezone.localdate().year - 1
+            last = oslo_today().year - 1
             years = list(range(last - args.years + 1, last + 1))
             print(f"Building {args.years} years ({years[0]}–{years[-1]}) of national rounds:")
             build(years, random.Random(args.seed))

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.models import TrainingOffice
-from portal.oslo import OSLO
+from portal.oslo import oslo_today
 from surveys.models import Respondent, RespondentRole, Round, SurveyKind
 from surveys.services.links import link_issue, link_path
 from surveys.services.questionnaires import questionnaires_load
@@ -46,7 +46,7 @@ def _open_now(round_: Round, now: datetime) -> None:
 def load_demo_surveys(*, office: TrainingOffice, now: datetime | None = None) -> list[DemoLink]:
     now = now or timezone.now()
     questionnaires_load()
-    year = survey_year_of(timezone.localtime(now, OSLO).date())
+    year = survey_year_of(oslo_today(now))
     rounds_create_year(year)
     rounds = {r.kind: r for r in Round.objects.filter(year=year)}
     # LBU first, so the ÅR sample can link each company on to its LBU respondent (R-D9).

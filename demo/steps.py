@@ -10,7 +10,6 @@ from typing import Any
 
 from django.core.management.base import CommandError
 from django.db import transaction
-from django.utils import timezone
 
 from demo.dispatch_backends import load_demo_dispatch
 from demo.history import FIRST_YEAR as HISTORY_FROM
@@ -25,7 +24,7 @@ from demo.portal_users import (
 )
 from demo.register.load import demo_extract_dir, demo_office, load_demo_register
 from portal.models import TrainingOffice
-from portal.oslo import OSLO
+from portal.oslo import oslo_now, oslo_today
 from registry_import.models import ImportStatus
 
 
@@ -37,7 +36,7 @@ class DemoContext:
     base_url: str
     write: Callable[[str], None]
     success: Callable[[str], str] = str
-    survey_year: int = field(default_factory=lambda: survey_year_of(timezone.localdate()))
+    survey_year: int = field(default_factory=lambda: survey_year_of(oslo_today()))
     office: TrainingOffice | None = None
     made: dict[str, Any] = field(default_factory=dict)
 
@@ -74,7 +73,7 @@ def users(context: DemoContext) -> None:
 def surveys(context: DemoContext) -> None:
     """The survey year open now, its samples frozen, and links to answer."""
     assert context.office is not None
-    links = load_demo_surveys(office=context.office, now=timezone.localtime(None, OSLO))
+    links = load_demo_surveys(office=context.office, now=oslo_now())
     context.made["links"] = links
     context.write(context.success("The surveys are open. Answer through these links:"))
     for link in links:

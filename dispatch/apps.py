@@ -8,7 +8,6 @@ class DispatchConfig(AppConfig):
 
     def ready(self) -> None:
         from anymail.signals import tracking
-        from django.urls import reverse
 
         from dispatch.models import Message, RecordedMessage
         from dispatch.panels import dispatch_panel
@@ -33,10 +32,7 @@ class DispatchConfig(AppConfig):
             NavEntry(
                 "dispatch",
                 _("Dispatches"),
-                lambda scope: reverse(
-                    "county_dispatches_latest" if scope.county else "office_dispatches_latest",
-                    args=[scope.county.code if scope.county else scope.office.orgnr],  # type: ignore[union-attr]  # county or office
-                ),
+                lambda scope: scope.route("dispatches_latest"),
                 roles=senders,
                 priority=20,
             )

@@ -14,13 +14,13 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from portal.access import Scope
+from portal.access import Organisation, Scope
 from portal.models import County, Role, TrainingOffice
 from surveys.models import Respondent, RespondentRole, Round, SurveyKind
 
 
 @dataclass(frozen=True)
-class Sender:
+class Sender(Organisation):
     """A county or a training office acting as the sender of dispatches."""
 
     county: County | None = None
@@ -42,8 +42,7 @@ class Sender:
     def name(self) -> str:
         if self.county is not None:
             return _("%(county)s county authority") % {"county": self.county.name}
-        assert self.office is not None
-        return self.office.name
+        return self.org_name
 
     @property
     def filter(self) -> dict:

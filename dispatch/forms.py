@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from dispatch.models import Purpose
 from portal.oslo import oslo_datetime
-
-LANGUAGE_CHOICES = [("nb", "Norsk bokmål"), ("nn", "Norsk nynorsk"), ("en", "English")]
 
 
 class DispatchForm(forms.Form):
@@ -24,7 +23,7 @@ class DispatchForm(forms.Form):
     by_sms = forms.BooleanField(label=_("By SMS"), required=False)
     language = forms.ChoiceField(
         label=_("Language"),
-        choices=LANGUAGE_CHOICES,
+        choices=settings.LANGUAGES,
         help_text=_("Recipients who have chosen a language of their own get that one."),
     )
     when = forms.ChoiceField(

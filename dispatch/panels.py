@@ -7,15 +7,14 @@ from typing import Any
 
 from django.db.models import Count
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils import timezone
 
 from dispatch.audience import Sender
 from dispatch.models import Dispatch, DispatchState
-from dispatch.selectors import SURVEY_ORDER
 from dispatch.services.quotas import quotas_left
 from portal.access import Scope
 from surveys.models import Round
+from surveys.selectors import sending_order
 
 
 def dispatch_panel(request: HttpRequest, scope: Scope) -> dict[str, Any] | None:
@@ -25,7 +24,7 @@ def dispatch_panel(request: HttpRequest, scope: Scope) -> dict[str, Any] | None:
     now = timezone.now()
     rounds = sorted(
         Round.objects.filter(opens_at__lte=now, closes_at__gt=now),
-        key=lambda r: SURVEY_ORDER[r.kind],
+        key=lambda r: sending_order(r.kind),
     )
     if not rounds:
         return None
@@ -41,8 +40,4 @@ def dispatch_panel(request: HttpRequest, scope: Scope) -> dict[str, Any] | None:
         {"round": r, "dispatches": counts.get(r.pk, 0), "sms_left": left[r.pk]}
         for r in rounds
     ]
-    url = reverse(
-        "county_dispatches_latest" if sender.is_county else "office_dispatches_latest",
-        args=[sender.county.code if sender.county else sender.office.orgnr],  # type: ignore[union-attr]  # county or office
-    )
-    return {"surveys": surveys, "dispatches_url": url}
+    return {"surveys": surveys, "dispatches_url": sender.route("dispatches_latest")}

@@ -10,9 +10,7 @@ from django.http import Http404
 from dispatch.audience import Sender, audience
 from dispatch.models import Dispatch, Message, MessageState, RecordedMessage
 from dispatch.services.dispatches import Counts, count_fields, dispatch_counts
-from surveys.models import Respondent, RespondentRole, Round, SurveyKind
-
-SURVEY_ORDER: dict[str, int] = {SurveyKind.LU: 0, SurveyKind.AR: 1, SurveyKind.LBU: 2}
+from surveys.models import Respondent, RespondentRole, Round
 
 
 @dataclass

@@ -24,7 +24,6 @@ from dispatch.backends import recording_active
 from dispatch.forms import DispatchForm, GatheringFilterForm
 from dispatch.models import Dispatch, DispatchState, Purpose
 from dispatch.selectors import (
-    SURVEY_ORDER,
     dispatch_of_sender,
     gathering_candidates,
     gathering_choices,
@@ -44,24 +43,15 @@ from dispatch.services.preview import dispatch_plan
 from dispatch.services.quotas import quota_left, quota_limit, quotas_used
 from dispatch.services.reminder_proposals import reminder_suggest
 from portal.access import PortalRequest, county_view, office_view
+from portal.client import site_url
 from portal.models import County, TrainingOffice
+from portal.oslo import oslo_today
 from surveys.models import Round, SurveyKind
 from surveys.rate_tables import is_protected
 from surveys.response_counts import response_totals
-from surveys.selectors import kind_from_slug, kind_slug, round_years
+from surveys.selectors import kind_from_slug, kind_slug, round_years, sending_order
 
 HTMX_STOP_POLLING = 286
-
-
-class Urls:
-    """The sender's dispatch URLs (the same pages exist for counties and offices)."""
-
-    def __init__(self, sender: Sender) -> None:
-        self.prefix = "county" if sender.is_county else "office"
-        self.key = sender.county.code if sender.county else sender.office.orgnr  # type: ignore[union-attr]  # county or office
-
-    def __call__(self, name: str, *args: Any) -> str:
-        return reverse(f"{self.prefix}_{name}", args=[self.key, *args])
 
 
 def _county(view: Callable) -> Callable:
@@ -89,35 +79,29 @@ def both(view: Callable) -> tuple[Callable, Callable]:
 
 
 def _base(sender: Sender) -> dict[str, Any]:
-    urls = Urls(sender)
-    home = (
-        reverse("county_dashboard", args=[sender.county.code])
-        if sender.county
-        else reverse("office_dashboard", args=[sender.office.orgnr])  # type: ignore[union-attr]  # county or office
-    )
     return {
         "sender": sender,
-        "org_name": sender.county.name if sender.county else sender.office.name,  # type: ignore[union-attr]  # county or office
-        "home_url": home,
-        "recorded_url": urls("dispatch_recorded") if recording_active() else "",
+        "org_name": sender.org_name,
+        "home_url": sender.route("dashboard"),
+        "recorded_url": sender.route("dispatch_recorded") if recording_active() else "",
     }
 
 
 def _rounds(year: int) -> list[Round]:
     rounds = Round.objects.filter(year=year).select_related("questionnaire")
-    return sorted(rounds, key=lambda r: SURVEY_ORDER[r.kind])
+    return sorted(rounds, key=lambda r: sending_order(r.kind))
 
 
 @require_GET
 def dispatches_latest(request: HttpRequest, sender: Sender) -> HttpResponse:
     years = round_years()
-    year = years[0] if years else timezone.localdate().year
-    return redirect(Urls(sender)("dispatches", year))
+    year = years[0] if years else oslo_today().year
+    return redirect(sender.route("dispatches", year))
 
 
 @require_GET
 def dispatches_year(request: HttpRequest, sender: Sender, year: int) -> HttpResponse:
-    urls = Urls(sender)
+    urls = sender.route
     surveys = []
     rounds = _rounds(year)
     used = quotas_used(rounds, sender)
@@ -191,7 +175,7 @@ def dispatch_new(request: PortalRequest, sender: Sender, year: int, kind: str) -
                     form.add_error(None, message)
             else:
                 messages.success(request, _("The dispatch was ordered."))
-                return redirect(Urls(sender)("dispatch", dispatch.pk))
+                return redirect(sender.route("dispatch", dispatch.pk))
         plan = dispatch_plan(dispatch_request)
         for message in plan.errors:
             form.add_error(None, message)
@@ -202,7 +186,7 @@ def dispatch_new(request: PortalRequest, sender: Sender, year: int, kind: str) -
         # The reminder planner's proposal (R-D6, R-D8): here, where the next one is ordered.
         "suggestion": reminder_suggest(round_, sender),
         "now": timezone.now(),
-        "back_url": Urls(sender)("dispatches", year),
+        "back_url": sender.route("dispatches", year),
     }
     return render(request, "dispatch/new.html", context)
 
@@ -210,7 +194,7 @@ def dispatch_new(request: PortalRequest, sender: Sender, year: int, kind: str) -
 @require_GET
 def dispatch_detail(request: PortalRequest, sender: Sender, pk: int) -> HttpResponse:
     dispatch = dispatch_of_sender(sender, pk)
-    urls = Urls(sender)
+    urls = sender.route
     counts = dispatch_counts(dispatch)
     running = dispatch.state in (DispatchState.SCHEDULED, DispatchState.SENDING)
     context = _base(sender) | {
@@ -243,7 +227,7 @@ def dispatch_cancel_view(request: PortalRequest, sender: Sender, pk: int) -> Htt
             request,
             _("The dispatch was cancelled; %(n)s messages were not sent.") % {"n": cancelled},
         )
-    return redirect(Urls(sender)("dispatch", pk))
+    return redirect(sender.route("dispatch", pk))
 
 
 # --- Gathering mode (R-D13) -----------------------------------------------------------------
@@ -258,7 +242,7 @@ def gathering(request: PortalRequest, sender: Sender, year: int) -> HttpResponse
     if sender.is_county:
         raise Http404
     round_ = _lu_round(year)
-    urls = Urls(sender)
+    urls = sender.route
     trades, companies = gathering_choices(round_, sender)
     data = request.GET if request.method == "GET" else request.POST
     filters = GatheringFilterForm(data or None, trades=trades, companies=companies)
@@ -271,7 +255,7 @@ def gathering(request: PortalRequest, sender: Sender, year: int) -> HttpResponse
         "people": people,
         "back_url": urls("dispatches", year),
         "sms_left": quota_left(round_, sender),
-        "code_page": f"{settings.SITE_URL}{reverse('respond_code')}",
+        "code_page": site_url(reverse("respond_code")),
     }
     if request.method == "POST":
         chosen = {int(v) for v in request.POST.getlist("respondent") if v.isdigit()}

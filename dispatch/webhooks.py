@@ -30,6 +30,7 @@ from dispatch.services.delivery import (
     sms_opt_in,
     sms_opt_out,
 )
+from portal.client import site_url
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ def _signed(request: HttpRequest) -> bool:
     signature = request.headers.get("X-Twilio-Signature", "")
     if not token or not signature:
         return False
-    url = f"{settings.SITE_URL}{request.get_full_path()}"
+    url = site_url(request.get_full_path())
     return RequestValidator(token).validate(url, request.POST.dict(), signature)
 
 

@@ -20,13 +20,29 @@ from portal.models import County, Membership, Role, TrainingOffice, User
 ACTIVE_SCOPE_SESSION_KEY = "active_scope"
 
 
-@dataclass(frozen=True)
-class Scope:
-    """One organisation a user may act for, in one role."""
+class Organisation:
+    """A county, a training office or the nation (neither): the one place that turns that
+    choice into a route's prefix and arguments, a key and a name. Scope, the results' scope and
+    the dispatch sender share it; their pages exist once per level as `<level>_<page>`."""
 
-    role: str
-    county: County | None = None
-    office: TrainingOffice | None = None
+    county: County | None
+    office: TrainingOffice | None
+
+    @property
+    def level(self) -> str:
+        if self.county is not None:
+            return "county"
+        if self.office is not None:
+            return "office"
+        return "national"
+
+    @property
+    def org_args(self) -> list[str]:
+        if self.county is not None:
+            return [self.county.code]
+        if self.office is not None:
+            return [self.office.orgnr]
+        return []
 
     @property
     def key(self) -> str:
@@ -37,20 +53,37 @@ class Scope:
         return "nasjonalt"
 
     @property
+    def org_name(self) -> str:
+        """The county's or the office's name; empty for the nation."""
+        if self.county is not None:
+            return self.county.name
+        if self.office is not None:
+            return self.office.name
+        return ""
+
+    def route(self, page: str, *args: Any) -> str:
+        """The organisation's own route of a page: `county_users` with the county's code,
+        `office_users` with the office's number, `national_users` with neither."""
+        return reverse(f"{self.level}_{page}", args=[*self.org_args, *args])
+
+
+@dataclass(frozen=True)
+class Scope(Organisation):
+    """One organisation a user may act for, in one role."""
+
+    role: str
+    county: County | None = None
+    office: TrainingOffice | None = None
+
+    @property
     def label(self) -> str:
         if self.county is not None:
             return str(self.county)
-        if self.office is not None:
-            return self.office.name
-        return _("National (Directorate for Education and Training)")
+        return self.org_name or _("National (Directorate for Education and Training)")
 
     @property
     def url(self) -> str:
-        if self.county is not None:
-            return reverse("county_dashboard", args=[self.county.code])
-        if self.office is not None:
-            return reverse("office_dashboard", args=[self.office.orgnr])
-        return reverse("national_dashboard")
+        return self.route("dashboard")
 
 
 class HtmxRequest(HttpRequest):

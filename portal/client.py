@@ -1,4 +1,5 @@
-"""Who is on the other end of a request, as far as the portal needs to know."""
+"""Who is on the other end of a request, as far as the portal needs to know, and the address
+they reach the portal at from outside."""
 
 from __future__ import annotations
 
@@ -48,3 +49,14 @@ def client_key(request: HttpRequest) -> str:
     if isinstance(parsed, ipaddress.IPv6Address):
         address = str(ipaddress.IPv6Network(f"{parsed}/{IPV6_PREFIX}", strict=False))
     return keyed_hash("client", address)[:32]
+
+
+def site_url(path: str = "") -> str:
+    """An absolute link to a path of the portal for whoever is not in a request with us (a
+    message, a provider's callback): SITE_URL, the portal's public address, in front."""
+    return f"{settings.SITE_URL}{path}"
+
+
+def language_codes() -> tuple[str, ...]:
+    """The languages the portal speaks, bokmål first: settings.LANGUAGES is their one list."""
+    return tuple(code for code, _name in settings.LANGUAGES)

@@ -7,12 +7,12 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import select_template
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from portal.access import user_scopes
 from portal.models import County, Role
+from portal.oslo import oslo_today
 
 GUIDES = {"fylke": Role.COUNTY, "kontor": Role.OFFICE, "nasjonalt": Role.NATIONAL}
 
@@ -24,7 +24,7 @@ def help_page(request: HttpRequest) -> HttpResponse:
         county = scope.county or (scope.office.county if scope.office else None)
         if county is not None and county not in own:
             own.append(county)
-    year = timezone.localdate().year
+    year = oslo_today().year
     contacts = County.objects.existing_in(year).exclude(contact_email="", contact_phone="")
     return render(
         request,

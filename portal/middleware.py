@@ -9,9 +9,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 
+from portal.client import language_codes
 from portal.two_factor import session_has_two_factor, two_factor_required_for
-
-SUPPORTED = {code for code, _name in settings.LANGUAGES}
 
 
 class LanguageMiddleware:
@@ -25,7 +24,7 @@ class LanguageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-        if language not in SUPPORTED:
+        if language not in language_codes():
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language

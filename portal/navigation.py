@@ -6,27 +6,14 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from portal.access import Scope
 from portal.models import Role
 from portal.panels import NavEntry, nav_register
-
-
-def _scoped_url(county_name: str, office_name: str, national_name: str):
-    def url(scope: Scope) -> str:
-        if scope.county is not None:
-            return reverse(county_name, args=[scope.county.code])
-        if scope.office is not None:
-            return reverse(office_name, args=[scope.office.orgnr])
-        return reverse(national_name)
-
-    return url
-
 
 nav_register(
     NavEntry(
         "users",
         _("Users"),
-        _scoped_url("county_users", "office_users", "national_users"),
+        lambda scope: scope.route("users"),
         priority=80,
     )
 )
@@ -34,7 +21,7 @@ nav_register(
     NavEntry(
         "audit",
         _("Audit log"),
-        _scoped_url("county_audit", "office_audit", "national_audit"),
+        lambda scope: scope.route("audit"),
         priority=85,
     )
 )

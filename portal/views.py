@@ -12,7 +12,6 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -28,6 +27,7 @@ from portal.access import (
     user_scopes,
 )
 from portal.models import Company, County, TrainingOffice
+from portal.oslo import oslo_today
 from portal.panels import panels_for
 
 
@@ -63,7 +63,7 @@ def _count_of(model) -> Coalesce:
 
 @national_view
 def national_dashboard(request: PortalRequest) -> HttpResponse:
-    year = timezone.localdate().year
+    year = oslo_today().year
     # Counted in subqueries: joining both would multiply offices by companies.
     counties = County.objects.existing_in(year).annotate(
         office_count=_count_of(TrainingOffice),

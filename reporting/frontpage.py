@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.access import Scope
 from portal.models import Role
+from portal.oslo import oslo_today
 from portal.panels import NavEntry, Panel, nav_register, panel_register
 from reporting.scopes import ResultScope
 from reporting.selectors import publications_of, results_overview
@@ -18,11 +18,7 @@ from surveys.models import SurveyKind
 
 
 def result_scope(scope: Scope) -> ResultScope:
-    if scope.county is not None:
-        return ResultScope.of_county(scope.county)
-    if scope.office is not None:
-        return ResultScope.of_office(scope.office)
-    return ResultScope.national()
+    return ResultScope(county=scope.county, office=scope.office)
 
 
 def latest_results_panel(request: HttpRequest, scope: Scope) -> dict | None:
@@ -55,7 +51,7 @@ def register() -> None:
         NavEntry(
             "reporting-targets",
             _("Targets"),
-            lambda s: result_scope(s).url("targets", timezone.localdate().year),
+            lambda s: result_scope(s).url("targets", oslo_today().year),
             roles=frozenset({Role.COUNTY, Role.OFFICE}),
             priority=45,
         )

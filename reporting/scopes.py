@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from portal.access import Organisation
 from portal.models import County, TrainingOffice
 
 # The breakdowns each level shows: (unit type, what it is broken down by).
@@ -30,22 +30,21 @@ BREAKDOWNS = {
 
 
 @dataclass(frozen=True)
-class ResultScope:
-    level: str  # "national", "county" or "office"
+class ResultScope(Organisation):
     county: County | None = None
     office: TrainingOffice | None = None
 
     @classmethod
     def national(cls) -> ResultScope:
-        return cls("national")
+        return cls()
 
     @classmethod
     def of_county(cls, county: County) -> ResultScope:
-        return cls("county", county=county)
+        return cls(county=county)
 
     @classmethod
     def of_office(cls, office: TrainingOffice) -> ResultScope:
-        return cls("office", office=office)
+        return cls(office=office)
 
     @property
     def unit_type(self) -> str:
@@ -65,28 +64,8 @@ class ResultScope:
 
     @property
     def label(self) -> str:
-        if self.county is not None:
-            return self.county.name
-        if self.office is not None:
-            return self.office.name
-        return str(_("The whole country"))
-
-    @property
-    def key(self) -> str:
-        if self.county is not None:
-            return f"fylke-{self.county.code}"
-        if self.office is not None:
-            return f"kontor-{self.office.orgnr}"
-        return "nasjonalt"
-
-    @property
-    def org_args(self) -> list[str]:
-        if self.county is not None:
-            return [self.county.code]
-        if self.office is not None:
-            return [self.office.orgnr]
-        return []
+        return self.org_name or str(_("The whole country"))
 
     def url(self, name: str, *args) -> str:
         """The scope's own route of that name (county_results, office_results, ...)."""
-        return reverse(f"{self.level}_{name}", args=[*self.org_args, *args])
+        return self.route(name, *args)

@@ -11,13 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from portal.access import Scope
 from portal.models import Role
-from portal.oslo import OSLO
+from portal.oslo import OSLO, oslo_today
 from portal.panels import nav_url
 from surveys.models import Round, RoundCounty, SurveyKind
 from surveys.rate_tables import newest_rounds
@@ -152,7 +151,7 @@ def calendar_panel_context(scope: Scope, today: date | None = None) -> dict | No
         ).exists()
         if opted_out:
             rounds.pop(SurveyKind.LBU)
-    today = today or timezone.localdate()
+    today = today or oslo_today()
     rows = [
         CalendarRow(step, step.state(today), step.days_left(today))
         for step in calendar_steps(scope, rounds)

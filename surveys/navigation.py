@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.access import Scope
 from portal.models import Role
-from portal.oslo import OSLO
+from portal.oslo import oslo_today
 from portal.panels import NavEntry, Panel, nav_register, panel_register
 from surveys.calendar import calendar_panel_context
 from surveys.rate_tables import kind_rates, newest_rounds
@@ -19,15 +18,6 @@ from surveys.services.samples import rounds_waiting_for_extract, waiting_message
 COUNTY = frozenset({Role.COUNTY})
 OFFICE = frozenset({Role.OFFICE})
 COUNTY_AND_OFFICE = frozenset({Role.COUNTY, Role.OFFICE})
-
-
-def _org_url(county_name: str, office_name: str):
-    def url(scope: Scope) -> str:
-        if scope.county is not None:
-            return reverse(county_name, args=[scope.county.code])
-        return reverse(office_name, args=[scope.office.orgnr])  # type: ignore[union-attr]  # no county: an office
-
-    return url
 
 
 nav_register(
@@ -61,7 +51,7 @@ nav_register(
     NavEntry(
         "response_rates",
         _("Response rates"),
-        _org_url("county_response_rates", "office_response_rates"),
+        lambda scope: scope.route("response_rates"),
         roles=COUNTY_AND_OFFICE,
         priority=30,
     )
@@ -79,7 +69,7 @@ nav_register(
     NavEntry(
         "ar_answers",
         _("ÅR answers"),
-        _org_url("county_ar_answers", "office_ar_answers"),
+        lambda scope: scope.route("ar_answers"),
         roles=COUNTY_AND_OFFICE,
         priority=40,
     )
@@ -88,7 +78,7 @@ nav_register(
 
 def rounds_waiting_notices() -> list[str]:
     """For the national overview: the rounds whose sample waits for the 1 October extract."""
-    today = timezone.localtime(None, OSLO).date()
+    today = oslo_today()
     return [waiting_message(round_) for round_ in rounds_waiting_for_extract(today)]
 
 
@@ -105,13 +95,13 @@ def _rates(request: HttpRequest, scope: Scope) -> dict | None:
     rounds = newest_rounds()
     if not rounds:
         return None
-    today = timezone.localdate()
+    today = oslo_today()
     return {
         "kinds": [
             kind_rates(r, county=scope.county, office=scope.office, today=today, compare=False)
             for r in rounds
         ],
-        "url": _org_url("county_response_rates", "office_response_rates")(scope),
+        "url": scope.route("response_rates"),
     }
 
 

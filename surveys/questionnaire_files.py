@@ -18,9 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+
+from portal.client import language_codes
 from surveys.models.questionnaires import QuestionType, SectionPart, SurveyKind
 
-LANGUAGES = {"nb": "bokmål", "nn": "nynorsk", "en": "English"}
 CODE_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,49}")
 FILE_NAME_PATTERN = re.compile(r"(?P<kind>lu|lbu|ar)-(?P<version>\d{4})\.toml")
 VOLUNTARY_KINDS = {SurveyKind.LU.value, SurveyKind.LBU.value}  # R-L1, R-L2
@@ -444,14 +446,16 @@ def _check_series(questionnaire_file: QuestionnaireFile, previous: VersionOutlin
 def _texts(value: Any, place: _Place) -> dict[str, str]:
     if not isinstance(value, dict):
         raise place.error("needs texts in nb, nn and en")
-    for language, name in LANGUAGES.items():
+    languages = language_codes()
+    names = dict(settings.LANGUAGES)
+    for language in languages:
         text = value.get(language)
         if not isinstance(text, str) or not text.strip():
-            raise place.error(f"has no {language} ({name}) text")
-    unknown = sorted(set(value) - set(LANGUAGES))
+            raise place.error(f"has no {language} ({names[language]}) text")
+    unknown = sorted(set(value) - set(languages))
     if unknown:
         raise place.error(f"unknown language(s) {', '.join(unknown)} (use nb, nn and en)")
-    return {language: value[language].strip() for language in LANGUAGES}
+    return {language: value[language].strip() for language in languages}
 
 
 def _code(value: Any, what: str, place: _Place) -> str:

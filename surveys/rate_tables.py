@@ -17,10 +17,10 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db.models import Model, Subquery
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.models import Company, County, TrainingOffice
+from portal.oslo import oslo_today
 from registry_import.models import Trade
 from surveys.models import Round, SurveyKind
 from surveys.response_counts import (
@@ -29,6 +29,7 @@ from surveys.response_counts import (
     response_counts,
     response_totals,
 )
+from surveys.selectors import kind_order
 
 GROUPINGS = {
     "office": ("training_office_id", TrainingOffice),
@@ -144,8 +145,7 @@ def rows_sorted(rows: list[RateRow], sort: str, descending: bool) -> list[RateRo
 def newest_rounds() -> list[Round]:
     """The newest year's rounds in the order LU, LBU, ÅR, in one query."""
     newest = Round.objects.order_by("-year").values("year")[:1]
-    order: dict[str, int] = {kind: i for i, kind in enumerate(SurveyKind)}
-    return sorted(Round.objects.filter(year=Subquery(newest)), key=lambda r: order[r.kind])
+    return sorted(Round.objects.filter(year=Subquery(newest)), key=lambda r: kind_order(r.kind))
 
 
 # --- Totals, last year and the chart ---------------------------------------------------------
@@ -211,7 +211,7 @@ class KindRates:
 
     @property
     def is_open(self) -> bool:
-        return timezone.localdate(self.round.opens_at) <= self.today <= self.round.last_answer_day
+        return oslo_today(self.round.opens_at) <= self.today <= self.round.last_answer_day
 
     @property
     def closed(self) -> bool:
@@ -255,7 +255,7 @@ def kind_rates(
     result = KindRates(round=round_, totals=totals, today=today)
     if totals.hidden or not compare:
         return result
-    opens = timezone.localdate(round_.opens_at)
+    opens = oslo_today(round_.opens_at)
     end = min(today, round_.last_answer_day)
     days = [opens + timedelta(days=n) for n in range(max(0, (end - opens).days + 1))]
     result.this_curve = _curve(_per_day(round_, counties, office), totals.sampled, days, 0)
@@ -293,7 +293,7 @@ def chart_polyline(curve: Curve, first: date, last: date) -> str:
 def chart_context(rates: KindRates) -> dict | None:
     if not rates.this_curve.points and not rates.last_curve.points:
         return None
-    first = timezone.localdate(rates.round.opens_at)
+    first = oslo_today(rates.round.opens_at)
     last = rates.round.last_answer_day
     inner_h = CHART_HEIGHT - 2 * CHART_PAD
     return {

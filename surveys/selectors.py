@@ -10,7 +10,10 @@ from django.db.models import Count, Q
 from portal.models import County
 from surveys.models import Exclusion, ExclusionReason, Round, RoundCounty, SurveyKind
 
-KIND_SLUGS = {"lu": SurveyKind.LU, "lbu": SurveyKind.LBU, "ar": SurveyKind.AR}
+# A survey in URLs and message templates: its code in lower case (lu, lbu, ar).
+KIND_SLUGS = {kind.value.lower(): kind for kind in SurveyKind}
+# LBU goes out mostly in ÅR's link (R-D9), so the dispatch pages show it after ÅR.
+_SENDING_ORDER = (SurveyKind.LU, SurveyKind.AR, SurveyKind.LBU)
 
 
 def kind_slug(kind: str) -> str:
@@ -21,15 +24,25 @@ def kind_from_slug(slug: str) -> SurveyKind | None:
     return KIND_SLUGS.get(slug)
 
 
+def kind_order(kind: str) -> int:
+    """A year's rounds in the order the kinds are declared: LU, LBU, ÅR. Samples are frozen in
+    it too: building LBU before ÅR lets ÅR's links to LBU be made as ÅR is built."""
+    return list(SurveyKind).index(SurveyKind(kind))
+
+
+def sending_order(kind: str) -> int:
+    """A year's rounds as the dispatch pages list them: LU, ÅR, LBU."""
+    return _SENDING_ORDER.index(SurveyKind(kind))
+
+
 def round_years() -> list[int]:
     return list(Round.objects.order_by("-year").values_list("year", flat=True).distinct())
 
 
 def rounds_of_year(year: int) -> list[Round]:
     """The year's rounds in the order LU, LBU, ÅR."""
-    order: dict[str, int] = {kind: i for i, kind in enumerate(SurveyKind)}
     rounds = Round.objects.filter(year=year).select_related("questionnaire")
-    return sorted(rounds, key=lambda r: order[r.kind])
+    return sorted(rounds, key=lambda r: kind_order(r.kind))
 
 
 def lbu_choices(round_: Round) -> list[RoundCounty]:

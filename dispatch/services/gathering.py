@@ -11,15 +11,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import segno
-from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
-from django.utils import timezone
 
 from dispatch.audience import Sender, audience
 from portal.audit import audit_record
+from portal.client import site_url
 from portal.models import AuditAction, User
-from portal.oslo import OSLO, oslo_datetime
+from portal.oslo import oslo_datetime, oslo_today
 from surveys.models import Respondent, Round
 from surveys.services.links import code_display, gathering_codes_issue, link_path
 
@@ -41,8 +40,7 @@ def qr_svg(url: str) -> str:
 
 def gathering_ends(now: datetime | None = None) -> datetime:
     """The end of a gathering: midnight in Norway after the day its sheet is printed."""
-    today = timezone.localtime(now or timezone.now(), OSLO).date()
-    return oslo_datetime(today + timedelta(days=1))
+    return oslo_datetime(oslo_today(now) + timedelta(days=1))
 
 
 def gathering_sheet(
@@ -76,7 +74,7 @@ def gathering_sheet(
 
 
 def _entry(person: Respondent, token: str) -> SheetEntry:
-    url = f"{settings.SITE_URL}{link_path(token)}"
+    url = site_url(link_path(token))
     return SheetEntry(
         name=person.name,
         trade=person.trade.name if person.trade else "",

@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 
 from django.db.models import Count, Max, Min, Q
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,13 +21,12 @@ from dispatch.audience import Sender
 from dispatch.models import Channel, Message, MessageState, Purpose
 from dispatch.rendering import Variant
 from dispatch.services.quotas import quota_left, quota_limit
-from portal.oslo import OSLO, oslo_datetime
+from portal.oslo import oslo_datetime, oslo_now, oslo_today
 from surveys.models import RespondentRole, Round, SurveyKind
+from surveys.selectors import kind_slug
 
 MAX_REMINDERS = 3  # R-D6
 SPACING = timedelta(days=7)  # R-D6
-LANGUAGES = ("nb", "nn", "en")
-SURVEY_SLUGS = {SurveyKind.LU: "lu", SurveyKind.AR: "ar", SurveyKind.LBU: "lbu"}
 # Messages that did not reach anyone count neither against the cap nor the spacing.
 NOT_REACHED = (MessageState.SKIPPED, MessageState.CANCELLED, MessageState.FAILED)
 
@@ -83,7 +81,7 @@ def variant_for(
     round_: Round, sender: Sender, purpose: str, language: str, *, name: str, continues: bool
 ) -> Variant:
     return Variant(
-        survey=SURVEY_SLUGS[SurveyKind(round_.kind)],
+        survey=kind_slug(round_.kind),
         purpose=purpose,
         language=language,
         sender=sender_label(sender, language),
@@ -125,7 +123,7 @@ def window_errors(round_: Round, send_at: datetime) -> list[str]:
                 "%(last)s. Choose a time in that period."
             )
             % {
-                "opens": date_format(timezone.localtime(round_.opens_at, OSLO), "DATE_FORMAT"),
+                "opens": date_format(oslo_now(round_.opens_at), "DATE_FORMAT"),
                 "last": last_day,
             }
         )
@@ -192,7 +190,7 @@ def message_history(round_: Round, respondent_ids, send_at: datetime) -> dict[in
 
 def ar_reminded_companies(round_: Round, send_at: datetime) -> set[int]:
     """R-D11: companies whose ÅR respondent gets an ÅR reminder on the day of `send_at`."""
-    day = timezone.localtime(send_at, OSLO).date()
+    day = oslo_today(send_at)
     start = oslo_datetime(day)
     end = oslo_datetime(day + timedelta(days=1))
     return set(

@@ -44,7 +44,8 @@ from dispatch.models import (
     SmsOptOut,
 )
 from dispatch.rendering import FIELDS, first_name_of, sms_text, template, texts
-from dispatch.services.order_rules import LANGUAGES, Variants
+from dispatch.services.order_rules import Variants
+from portal.client import language_codes, site_url
 from surveys.models import Respondent, RespondentRole, SurveyKind
 from surveys.services.links import TOKEN_LENGTH, link_path, links_issue_for_round
 
@@ -226,12 +227,13 @@ def _rendered(dispatch: Dispatch, going: list[tuple], tokens: list[str]) -> list
     merge = settings.DISPATCH_EMAIL_MERGE_FIELD
     # The link's path around a token, found once for the chunk.
     before, after = link_path(_PLACEHOLDER).split(_PLACEHOLDER)
-    before = f"{settings.SITE_URL}{before}"
+    before = site_url(before)
     variants = Variants(round_, sender, dispatch.purpose)
+    languages = language_codes()
     outgoing = []
     for (message_id, channel, person), token in zip(going, tokens, strict=True):
         name = first_name_of(person.name)
-        language = person.language if person.language in LANGUAGES else dispatch.language
+        language = person.language if person.language in languages else dispatch.language
         office = person.role == RespondentRole.OFFICE
         unit = (person.training_office__name if office else person.company__name) or ""
         continues = round_.kind == SurveyKind.AR and person.continues_to_id is not None

@@ -9,7 +9,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +17,6 @@ from dispatch.audience import audience
 from dispatch.models import Channel, Purpose, SmsOptOut
 from dispatch.rendering import Texts, Variant, first_name_of, sms_text, texts
 from dispatch.services.order_rules import (
-    LANGUAGES,
     DispatchRequest,
     LeftOut,
     Variants,
@@ -29,6 +27,7 @@ from dispatch.services.order_rules import (
 )
 from dispatch.services.quotas import quota_left, quota_limit
 from dispatch.sms_segments import SmsLength, first_non_gsm, sms_length
+from portal.client import language_codes, site_url
 from surveys.models import RespondentRole, SurveyKind
 from surveys.services.links import link_path, token_new
 
@@ -106,7 +105,7 @@ class Plan:
 def example_link() -> str:
     """A link of the real length with a random code that leads nowhere: the preview shows
     the texts as sent, but links are only issued when a message is sent."""
-    return f"{settings.SITE_URL}{link_path(token_new())}"
+    return site_url(link_path(token_new()))
 
 
 # --- The plan -------------------------------------------------------------------------------
@@ -205,7 +204,7 @@ def _recipient(plan: Plan, known: _Known, row) -> Recipient | None:
     if reason is not None:
         plan.left_out[reason] += 1
         return None
-    language = row.language if row.language in LANGUAGES else request.language
+    language = row.language if row.language in language_codes() else request.language
     return Recipient(row.pk, tuple(channels), language)
 
 

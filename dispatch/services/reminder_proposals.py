@@ -21,7 +21,7 @@ from dispatch.audience import Sender, audience
 from dispatch.models import Dispatch, DispatchState, Message, Purpose
 from dispatch.services.order_rules import MAX_REMINDERS, NOT_REACHED, SPACING
 from dispatch.services.quotas import quota_left
-from portal.oslo import OSLO
+from portal.oslo import oslo_today
 from surveys.models import Round
 from surveys.response_counts import answers_per_day
 
@@ -47,7 +47,7 @@ def _message_days(round_: Round, sender: Sender) -> list[date]:
         state=DispatchState.CANCELLED
     )
     return sorted(
-        {timezone.localtime(d, OSLO).date() for d in sent.values_list("send_at", flat=True)}
+        {oslo_today(d) for d in sent.values_list("send_at", flat=True)}
     )
 
 
@@ -84,7 +84,7 @@ def decay_days(sender: Sender, round_: Round) -> int:
 
 def reminder_suggest(round_: Round, sender: Sender, *, now: datetime | None = None) -> Suggestion:
     now = now or timezone.now()
-    today = timezone.localtime(now, OSLO).date()
+    today = oslo_today(now)
     last_day = round_.last_answer_day
     days_left = (last_day - today).days
     sms_left = quota_left(round_, sender)
@@ -117,7 +117,7 @@ def reminder_suggest(round_: Round, sender: Sender, *, now: datetime | None = No
     message_days = _message_days(round_, sender)
     per_day = _per_day(round_, sender)
     if not message_days:
-        first = max(today, timezone.localtime(round_.opens_at, OSLO).date())
+        first = max(today, oslo_today(round_.opens_at))
         return Suggestion(
             first,
             "email",

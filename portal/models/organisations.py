@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 
 from django.db import models
@@ -10,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from portal.models.contact import ContactFields
+from portal.structure import counterparts
 from portal.validators import normalise_orgnr, validate_orgnr
 
 
@@ -56,18 +56,12 @@ class County(models.Model):
 
     def in_year(self, year: int) -> list[County]:
         """What this county was part of, or made up of, in year Y: itself while it existed,
-        its successors after it ended and its predecessors before it began."""
-        if self.exists_in(year):
+        its successors after it ended and its predecessors before it began. The county history
+        answers it (portal.structure.counterparts); the rows are only loaded here."""
+        codes = counterparts(self.code, year)
+        if codes == (self.code,):
             return [self]
-        if self.valid_to is not None and self.valid_to < date(year, 1, 1):
-            related: Iterable[County] = self.successors.all()
-        else:
-            related = self.predecessors.all()
-        found: dict[str, County] = {}
-        for county in related:
-            for match in county.in_year(year):
-                found[match.code] = match
-        return sorted(found.values(), key=lambda c: c.code)
+        return list(County.objects.filter(code__in=codes).order_by("code"))
 
 
 class TrainingOffice(ContactFields):

@@ -42,7 +42,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.models import Company, County, TrainingOffice
-from portal.oslo import OSLO
+from portal.oslo import oslo_now
 from portal.structure import CountyStructure
 from registry_import.extract_files import (
     CONTRACTS,
@@ -105,7 +105,7 @@ def import_extract(
     if user is not None and getattr(user, "is_authenticated", False):
         run.started_by = user
     run.dry_run = dry_run
-    run.survey_year = survey_year or run.survey_year or timezone.localtime(None, OSLO).year
+    run.survey_year = survey_year or run.survey_year or oslo_now().year
     run.started_at = timezone.now()
     run.finished_at = None
     run.files, run.counts, run.warnings, run.errors, run.message = [], {}, [], [], ""
@@ -272,7 +272,7 @@ def _outcome(
         previous = _last_successful(run)
         if previous is not None and previous.extract_sha256 == run.extract_sha256:
             message += " " + _("It is the same extract as the import of %(when)s.") % {
-                "when": timezone.localtime(previous.finished_at).strftime("%d.%m.%Y %H:%M")
+                "when": oslo_now(previous.finished_at).strftime("%d.%m.%Y %H:%M")
             }
         return ImportStatus.UNCHANGED, message
     return ImportStatus.SUCCEEDED, _("The extract was imported: %(summary)s") % {

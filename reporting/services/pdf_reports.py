@@ -15,7 +15,7 @@ from typing import Any
 
 import reportlab
 from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, String
 from reportlab.lib import colors
@@ -26,6 +26,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from portal.oslo import oslo_now
 from reporting.figures import HIDDEN, HIDDEN_EXPLANATION, Figure
 from reporting.followup import follow_up_list
 from reporting.models import PdfReport, PdfStatus, Publication
@@ -225,7 +226,7 @@ def _cover(title: str, publication: Publication, styles: dict[str, ParagraphStyl
         Paragraph(
             _("Published %(date)s, version %(version)s.")
             % {
-                "date": timezone.localtime(publication.published_at).strftime("%d.%m.%Y"),
+                "date": oslo_now(publication.published_at).strftime("%d.%m.%Y"),
                 "version": publication.version,
             },
             styles["body"],

@@ -17,12 +17,12 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.audit import audit_record
 from portal.downloads import excel_csv
 from portal.models import AuditAction, Company, County, TrainingOffice, User
+from portal.oslo import oslo_today
 from registry_import.models import Trade
 from reporting.items import PUBLISHED_TYPES
 from reporting.models import ResearchExport, ResearchProject
@@ -42,7 +42,7 @@ def research_project_register(
     declaration_signed_on: date,
     user: User,
 ) -> ResearchProject:
-    if declaration_signed_on > timezone.localdate():
+    if declaration_signed_on > oslo_today():
         raise ValidationError(_("The confidentiality declaration cannot be signed in the future."))
     return ResearchProject.objects.create(
         title=title,

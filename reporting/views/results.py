@@ -6,12 +6,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from portal.access import user_scopes
 from portal.models import County
+from portal.oslo import oslo_today
 from reporting.charts import Bar, bar_chart, trend_chart
 from reporting.figures import HIDDEN_EXPLANATION
 from reporting.followup import follow_up_list
@@ -53,7 +53,7 @@ def results_home(request: HttpRequest, scope: ResultScope) -> HttpResponse:
         if published:
             trends.append((kind.label, scope.url("results_trends", kind_slug(kind))))
     rounds.sort(key=lambda r: (-r[0].round.year, r[0].round.kind))
-    next_year = timezone.localdate().year
+    next_year = oslo_today().year
     return render(
         request,
         "reporting/home.html",

@@ -25,7 +25,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.oslo import OSLO
+from portal.oslo import oslo_today
 from surveys.i18n import localized
 from surveys.models import (
     Draft,
@@ -307,7 +307,7 @@ def answers_submit(survey: Survey, *, user: Any = None, now: datetime | None = N
                 company_id=respondent.company_id,
                 part=respondent_part(respondent) or SectionPart.NONE,
                 answers=answers,
-                submitted_at=timezone.localtime(now, OSLO).date(),
+                submitted_at=oslo_today(now),
                 submitted_by=user if user is not None and user.is_authenticated else None,
             )
     respondent.answered_at = now

@@ -35,7 +35,7 @@ from datetime import date, datetime
 from django.db import transaction
 from django.utils import timezone
 
-from portal.oslo import OSLO
+from portal.oslo import oslo_today
 from surveys.models import (
     CodeDraft,
     Draft,
@@ -155,7 +155,7 @@ def _tallies_write(round_: Round) -> tuple[int, int, int]:
         counts[key][0] += 1
         if answered_at is not None:
             counts[key][1] += 1
-            days[county_id][timezone.localtime(answered_at, OSLO).date()] += 1
+            days[county_id][oslo_today(answered_at)] += 1
     rest_of = {
         dict(key)["county_id"]: _key({"county_id": dict(key)["county_id"]}) for key in counts
     }

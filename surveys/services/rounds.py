@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.models import County
-from portal.oslo import OSLO, last_day_before, oslo_datetime
+from portal.oslo import last_day_before, oslo_datetime, oslo_now, oslo_today
 from surveys.models import Questionnaire, Round, RoundCounty, SurveyKind
 from surveys.services.questionnaires import questionnaire_for
 
@@ -50,8 +50,8 @@ def validate_calendar(calendar: RoundCalendar, *, year: int) -> None:
     """The dates must follow each other as in R-C1..R-C5 and lie in the survey year."""
     errors: list[ValidationError] = []
     local = {
-        "deadline": timezone.localtime(calendar.correction_deadline, OSLO).date(),
-        "opens": timezone.localtime(calendar.opens_at, OSLO).date(),
+        "deadline": oslo_today(calendar.correction_deadline),
+        "opens": oslo_today(calendar.opens_at),
     }
     if calendar.qa_starts_on.year != year or calendar.reference_date.year != year:
         errors.append(
@@ -202,7 +202,7 @@ def round_county_set_lbu(
         raise ValidationError(
             _("The choice closed with the deadline for corrections on %(deadline)s."),
             params={
-                "deadline": timezone.localtime(round_.correction_deadline, OSLO).strftime(
+                "deadline": oslo_now(round_.correction_deadline).strftime(
                     "%d.%m.%Y %H:%M"
                 )
             },

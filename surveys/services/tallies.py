@@ -5,7 +5,7 @@ A count per report class and day could be set against the identified ÅR answers
 day: a company that submitted its ÅR on a day its LBU class got its only answer had very likely
 answered LBU too, in the same link (R-D9). A period of a county holds at least K answers among
 all of the county's respondents, so a day inside it says nothing about one company. A training
-office's curve is its county's, scaled to the office's total (surveys/response_rates.py)."""
+office's curve is its county's, scaled to the office's total (surveys/response_counts.py)."""
 
 from __future__ import annotations
 

@@ -15,6 +15,7 @@ from portal.access import HtmxRequest, county_view
 from portal.audit import audit_record
 from portal.downloads import CSV_TYPE, XLSX_TYPE, attachment, excel_csv
 from portal.models import AuditAction, County
+from portal.oslo import oslo_today
 from portal.paging import paged_list
 from portal.views import page_or_fragment
 from surveys.quality import (
@@ -29,7 +30,7 @@ QUALITY_PAGE_SIZE = 100
 
 
 def _survey_year() -> int:
-    return timezone.localdate().year
+    return oslo_today().year
 
 
 def _section(request: HttpRequest, category: Category) -> dict[str, Any]:

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
@@ -19,6 +18,7 @@ from portal.access import HtmxRequest, county_view, office_view
 from portal.audit import audit_record
 from portal.downloads import table_download
 from portal.models import AuditAction, County, TrainingOffice
+from portal.oslo import oslo_today
 from portal.paging import paged_list
 from surveys.models import Round, SurveyKind
 from surveys.rate_tables import (
@@ -105,7 +105,7 @@ def _page(
     download_url: str,
 ) -> HttpResponse:
     choice = _choice(request, groupings)
-    today = timezone.localdate()
+    today = oslo_today()
     rates = kind_rates(choice.round, county=county, office=office, today=today)
     rows = rows_sorted(
         rate_rows(choice.round, by=choice.by, county=county, office=office),

@@ -19,6 +19,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal.client import language_codes
 from surveys.answer_forms import AnswerForm, field_anchor
 from surveys.i18n import localized
 from surveys.models import CodeDraft, Draft, RespondentLink, SurveyKind
@@ -61,8 +62,6 @@ from surveys.services.links import (
     misses_exceeded,
     respondent_form_key,
 )
-
-LANGUAGES = frozenset(code for code, _name in settings.LANGUAGES)
 
 # --- Reaching a respondent through the link --------------------------------------------------
 
@@ -207,7 +206,7 @@ def respondent_page(view: RespondentView) -> RespondentView:
             return _private(response)
         visit = Visit(link, browser_key)
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-        if chosen in LANGUAGES:
+        if chosen in language_codes():
             respondent_language_remember({link.respondent, visit.respondent}, chosen)
         state = visit.state()
         if state != State.OPEN:

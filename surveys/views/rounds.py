@@ -10,13 +10,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.access import county_view, national_view
 from portal.models import County
-from portal.oslo import OSLO, last_day_before, oslo_datetime
+from portal.oslo import last_day_before, oslo_datetime, oslo_now, oslo_today
 from surveys.models import Questionnaire, Round, SurveyKind
 from surveys.selectors import (
     kind_from_slug,
@@ -90,10 +89,10 @@ class RoundForm(forms.Form):
         return {
             "questionnaire": round_.questionnaire_id,
             "qa_starts_on": round_.qa_starts_on,
-            "correction_deadline": timezone.localtime(round_.correction_deadline, OSLO).date(),
-            "correction_deadline_time": timezone.localtime(round_.correction_deadline, OSLO),
+            "correction_deadline": oslo_today(round_.correction_deadline),
+            "correction_deadline_time": oslo_now(round_.correction_deadline),
             "reference_date": round_.reference_date,
-            "opens_on": timezone.localtime(round_.opens_at, OSLO).date(),
+            "opens_on": oslo_today(round_.opens_at),
             "last_day": last_day_before(round_.closes_at),
             "separate_lbu_from": round_.separate_lbu_from,
         }
@@ -122,7 +121,7 @@ def _round_or_404(year: int, slug: str) -> Round:
 @national_view
 def national_rounds(request: HttpRequest) -> HttpResponse:
     """Every year's rounds, and a form to create the rounds of a new year."""
-    form = YearForm(request.POST or None, initial={"year": timezone.localdate().year})
+    form = YearForm(request.POST or None, initial={"year": oslo_today().year})
     if request.method == "POST" and form.is_valid():
         year = form.cleaned_data["year"]
         try:
@@ -145,7 +144,7 @@ def national_rounds(request: HttpRequest) -> HttpResponse:
 
 def _waiting_for_extract() -> set[int]:
     """The rounds due to be frozen that wait for the 1 October extract (R-C3)."""
-    return {r.pk for r in rounds_waiting_for_extract(timezone.localtime(None, OSLO).date())}
+    return {r.pk for r in rounds_waiting_for_extract(oslo_today())}
 
 
 @national_view
@@ -208,6 +207,6 @@ def county_lbu_choice(request: HttpRequest, county: County, year: int) -> HttpRe
         "current": current,
         "is_open": is_open,
         "exists": exists,
-        "deadline": timezone.localtime(round_.correction_deadline, OSLO),
+        "deadline": oslo_now(round_.correction_deadline),
     }
     return render(request, "surveys/rounds/county_lbu_choice.html", context)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 
 from portal.access import county_view
 from portal.models import County
+from portal.oslo import oslo_today
 from portal.paging import paged_list
 from surveys.models import Round
 from surveys.selectors import (
@@ -23,7 +23,7 @@ from surveys.selectors import (
 @county_view
 def county_samples_latest(request: HttpRequest, county: County) -> HttpResponse:
     years = round_years()
-    year = years[0] if years else timezone.localdate().year
+    year = years[0] if years else oslo_today().year
     return redirect("county_samples", code=county.code, year=year)
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from demo.portal_users import valid_orgnr
 from dispatch.models import Dispatch, DispatchState, Purpose
 from portal.models import Company, Membership, Role, User
+from portal.oslo import oslo_today
 from registry_import.models import ImportRun, ImportStatus
 from surveys.models import RespondentRole, Round, SurveyKind
 from tests import register_rows as rows
@@ -55,7 +56,7 @@ def test_every_route_has_a_row_or_a_reason():
 
 @pytest.fixture
 def world(counties, county_a, county_b, office_a, office_b, national_admin, county_a_admin):
-    year = timezone.localdate().year
+    year = oslo_today().year
     rows.rounds(year)
     run = ImportRun.objects.create(
         status=ImportStatus.SUCCEEDED, source="upload", started_by=national_admin
@@ -171,7 +172,7 @@ def _published_results(county_a, county_b, office_a, national_admin) -> dict:
         "item": "indeks-trivsel",
         "table": "oversikt",
         "results_fmt": "csv",
-        "target_year": timezone.localdate().year + 1,
+        "target_year": oslo_today().year + 1,
         "project": project.pk,
         **pdfs,
     }

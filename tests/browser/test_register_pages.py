@@ -4,9 +4,9 @@ and the upload working with and without JavaScript."""
 import re
 
 import pytest
-from django.utils import timezone
 
 from portal.celery import app
+from portal.oslo import oslo_today
 from registry_import.models import ContractStatus, ImportRun, ImportStatus
 from registry_import.selectors import reference_date_of
 from tests import register_rows as rows
@@ -16,7 +16,7 @@ from tests.registry_import.conftest import ExtractBuilder
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-REF = reference_date_of(timezone.localdate().year)
+REF = reference_date_of(oslo_today().year)
 LONG_AGO = REF.replace(year=REF.year - 2)
 LATER = REF.replace(year=REF.year + 1)
 

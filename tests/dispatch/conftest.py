@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 
 from demo.portal_users import valid_orgnr
 from portal.models import Company
+from portal.oslo import oslo_today
 from registry_import.models import Trade
 from surveys.models import Respondent, RespondentRole, Round, SurveyKind
 from tests.surveys.factories import (
@@ -40,7 +41,7 @@ def recording_backends(settings):
 def frozen(round_: Round) -> Round:
     round_.sample_frozen_at = timezone.now() - timedelta(days=20)
     if round_.kind == SurveyKind.LBU:
-        round_.separate_lbu_from = timezone.localdate() - timedelta(days=1)
+        round_.separate_lbu_from = oslo_today() - timedelta(days=1)
     round_.save()
     return round_
 

@@ -14,6 +14,7 @@ from dispatch.services.order_rules import LeftOut
 from dispatch.services.outbox import outbox_process_chunk
 from dispatch.services.quotas import quota_left
 from dispatch.tasks import dispatches_release_due
+from portal.oslo import oslo_today
 from surveys.models import Respondent
 from tests.dispatch.conftest import ids
 from tests.dispatch.helpers import plan_of, reached, send, sent_to
@@ -232,11 +233,11 @@ def test_r_d11_lbu_reminders_reach_every_company_that_has_not_answered_lbu(
 def test_r_d12_lbu_on_its_own_only_from_the_separate_date_and_sms_only_by_the_county(
     year, county_a, office_a
 ):
-    year.lbu.separate_lbu_from = timezone.localdate() + timedelta(days=3)
+    year.lbu.separate_lbu_from = oslo_today() + timedelta(days=3)
     year.lbu.save()
     plan = plan_of(year.lbu, Sender(county=county_a))
     assert any("only be sent on its own from" in e for e in plan.errors)
-    year.lbu.separate_lbu_from = timezone.localdate() - timedelta(days=1)
+    year.lbu.separate_lbu_from = oslo_today() - timedelta(days=1)
     year.lbu.save()
     assert plan_of(year.lbu, Sender(county=county_a), sms=True).errors == []
     errors = plan_of(year.lbu, Sender(office=office_a), sms=True).errors

@@ -7,12 +7,12 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
 
 from dispatch.audience import Sender
 from dispatch.models import Message, MessageState, Purpose
 from dispatch.services.reminder_proposals import flat_since, reminder_suggest
 from dispatch.sms_segments import sms_length
+from portal.oslo import oslo_today
 from tests.dispatch.helpers import send
 
 
@@ -37,7 +37,7 @@ def test_sms_segments(text, encoding, segments, char):
 
 
 def test_answers_flatten_after_their_peak():
-    day = timezone.localdate()
+    day = oslo_today()
     days = {day + timedelta(i): n for i, n in enumerate([2, 30, 12, 5, 3, 2])}
     assert flat_since(days, day, day + timedelta(5)) == day + timedelta(3)
     rising = {day + timedelta(i): n for i, n in enumerate([2, 30, 12, 20])}
@@ -54,7 +54,7 @@ def test_the_planner_proposes_a_date_and_channel_with_its_reason(
     invited = send(django_capture_on_commit_callbacks, year.lu, sender)
     suggestion = reminder_suggest(year.lu, sender)
     # Nobody has answered since: a week after the invitation, e-mail and SMS near the end.
-    assert suggestion.day == timezone.localdate(invited.send_at) + timedelta(days=7)
+    assert suggestion.day == oslo_today(invited.send_at) + timedelta(days=7)
     assert "7 SMS dispatches left" in suggestion.reason
     assert "days to close" in suggestion.reason
     assert suggestion.channel in {"email", "both"}

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from portal.audit import audit_record
 from portal.models import AuditAction, AuditEntry
+from portal.oslo import oslo_today
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -118,7 +119,7 @@ def test_the_log_filters_by_event_and_date(client, national_admin, entries):
     old.at = timezone.now() - timedelta(days=40)
     old.save()
     client.force_login(national_admin)
-    since = (timezone.localdate() - timedelta(days=1)).isoformat()
+    since = (oslo_today() - timedelta(days=1)).isoformat()
     body = client.get(
         reverse("national_audit"), {"action": "download", "since": since}
     ).content.decode()
@@ -135,11 +136,11 @@ def test_audit_export_writes_csv_filtered_by_period_and_county(entries, county_a
     assert rows[1][4] == county_a.code
 
     path = tmp_path / "logg.csv"
-    today = timezone.localdate().isoformat()
+    today = oslo_today().isoformat()
     call_command("audit_export", "--from", today, "--to", today, "--output", str(path))
     written = path.read_bytes().decode("utf-8-sig")
     assert written.count("\r\n") == 1 + AuditEntry.objects.count()
-    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    tomorrow = (oslo_today() + timedelta(days=1)).isoformat()
     out = io.StringIO()
     call_command("audit_export", "--from", tomorrow, stdout=out)
     assert out.getvalue().count("\n") == 1  # the header only

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from demo.portal_users import valid_orgnr
 from portal.models import County
+from portal.oslo import oslo_today
 from registry_import.models import Contract, ImportRun, ImportStatus
 from registry_import.services import import_extract
 from surveys.models import Exclusion, ExclusionReason, Respondent, Round
@@ -158,8 +159,8 @@ def test_R_S1_R_S2_a_contract_naming_a_leader_or_office_not_in_the_extract_is_ke
     assert Respondent.objects.filter(round=rounds["LU"]).count() == 2
     # The company is still asked, by its registered leader.
     assert Respondent.objects.get(round=rounds["LBU"]).professional_leader.register_id == "FL-1"
-    Round.objects.filter(year=YEAR).update(year=timezone.localdate().year)
-    Contract.objects.update(start_date=date(timezone.localdate().year - 1, 8, 1))
+    Round.objects.filter(year=YEAR).update(year=oslo_today().year)
+    Contract.objects.update(start_date=date(oslo_today().year - 1, 8, 1))
     client.force_login(county_a_admin)
     response = client.get(reverse("county_quality_csv", args=["46", "ukjente-henvisninger"]))
     listed = {(row[1], row[4], row[5]) for row in csv_rows(response)[1:]}
@@ -204,7 +205,7 @@ def test_R_S3_an_office_answers_AR_whether_membership_is_on_the_contract_or_the_
     )
     assert members == {FIRM: named_on_company, FIRM_2: named_on_contract}
     # The disagreement between the contract and laerebedrifter.csv is shown to the county.
-    Contract.objects.update(start_date=date(timezone.localdate().year - 1, 8, 1))
+    Contract.objects.update(start_date=date(oslo_today().year - 1, 8, 1))
     client.force_login(county_a_admin)
     response = client.get(reverse("county_quality_csv", args=["46", "ulikt-kontor"]))
     assert [row[1] for row in csv_rows(response)[1:]] == ["K-2"]
@@ -254,7 +255,7 @@ def test_R_C3_the_freeze_waits_for_an_extract_imported_on_or_after_the_reference
 def test_R_C1_the_quality_report_uses_the_rounds_reference_date(
     tmp_path, counties, client, county_a_admin
 ):
-    year = timezone.localdate().year
+    year = oslo_today().year
     rounds = reg.rounds(year)
     # Ten and a half months in training on 1 October, more than eleven on 20 October.
     started = date(year - 1, 11, 15)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from portal.models import Company, County, TrainingOffice
+from portal.oslo import oslo_today
 from registry_import.models import Contract
 from registry_import.services import format_report
 from surveys.models import Exclusion, ExclusionReason, Respondent, Round, RoundCounty
@@ -168,7 +168,7 @@ def test_R_P4_samples_exclusions_quality_report_and_lbu_choice_use_the_years_str
         ("46", ExclusionReason.COUNTY_NOT_PARTICIPATING),
     }
     assert not Respondent.objects.filter(round=rounds["LBU"]).exists()
-    Round.objects.filter(year=YEAR).update(year=timezone.localdate().year)
+    Round.objects.filter(year=YEAR).update(year=oslo_today().year)
     client.force_login(county_a_admin)
     response = client.get(reverse("county_quality_csv", args=["46", "laerlinger"]))
     assert [row[1] for row in csv_rows(response)[1:]] == ["K-1"]

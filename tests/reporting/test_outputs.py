@@ -8,11 +8,11 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from portal.models import AuditAction, AuditEntry
+from portal.oslo import oslo_today
 from reporting.models import PdfReport, ResearchExport, ResearchProject
 from reporting.scopes import ResultScope
 from reporting.selectors import publication_get, results_overview
@@ -107,7 +107,7 @@ def test_a_project_needs_a_researcher_and_a_signed_declaration(client, published
     )
     assert response.status_code == 200
     assert not ResearchProject.objects.exists()
-    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    tomorrow = (oslo_today() + timedelta(days=1)).isoformat()
     response = client.post(
         "/nasjonalt/forskning/",
         {
@@ -131,7 +131,7 @@ def test_the_export_is_coarsened_and_logged(client, published, national_admin, s
             "institution": "NIFU",
             "researcher_name": "Kari Forsker",
             "researcher_email": "kari@nifu.test",
-            "declaration_signed_on": timezone.localdate().isoformat(),
+            "declaration_signed_on": oslo_today().isoformat(),
         },
     )
     project = ResearchProject.objects.get()
@@ -159,7 +159,7 @@ def test_the_research_export_is_national_only(client, published, county_a_admin)
         institution="Y",
         researcher_name="Z",
         researcher_email="z@y.test",
-        declaration_signed_on=timezone.localdate(),
+        declaration_signed_on=oslo_today(),
     )
     client.force_login(county_a_admin)
     assert (

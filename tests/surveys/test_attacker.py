@@ -21,7 +21,7 @@ from django.db import connection, models
 from django.utils import timezone
 
 from portal.models import Company, County, TrainingOffice
-from portal.oslo import OSLO
+from portal.oslo import oslo_today
 from registry_import.models import Apprentice, Contract, ContractKind, ProfessionalLeader, Trade
 from surveys.models import (
     AnonymousResponse,
@@ -450,7 +450,7 @@ def test_ar_days_set_against_lbu_answers_in_time_determine_no_companys_lbu(world
     round_close(world["lbu"], now=world["lbu"].closes_at + timedelta(minutes=1))
 
     days = {
-        company: timezone.localtime(sent, OSLO).date() if isinstance(sent, datetime) else sent
+        company: oslo_today(sent) if isinstance(sent, datetime) else sent
         for company, sent in IdentifiedResponse.objects.values_list("company_id", "submitted_at")
     }
     claims = set()

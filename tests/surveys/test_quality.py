@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
-from portal.oslo import OSLO
+from portal.oslo import OSLO, oslo_today
 from registry_import.models import ContractStatus
 from registry_import.selectors import reference_date_of
 from surveys.quality import deadline_countdown
@@ -18,7 +18,7 @@ from tests import register_rows as rows
 
 pytestmark = pytest.mark.django_db
 
-REF = reference_date_of(timezone.localdate().year)
+REF = reference_date_of(oslo_today().year)
 LONG_AGO = REF.replace(year=REF.year - 2)  # more than 11 months before the reference date
 LATELY = REF.replace(month=8)  # two months before it
 LATER = REF.replace(year=REF.year + 1)

@@ -15,7 +15,7 @@ from tests.surveys.questionnaire_texts import AR_FILE, LU_FILE, changed, lu_2020
 LU_RULES = [
     pytest.param(
         ('nn = "Eg trivst.", ', ""),
-        "lu-2018.toml: question trivsel_a: text: has no nn (nynorsk) text",
+        "lu-2018.toml: question trivsel_a: text: has no nn (Norsk nynorsk) text",
         id="missing-language",
     ),
     pytest.param(

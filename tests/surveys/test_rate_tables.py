@@ -10,6 +10,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from portal.models import AuditAction, AuditEntry
+from portal.oslo import oslo_today
 from surveys.models import Round
 from surveys.rate_tables import RateRow, kind_rates, rate_rows, suppress
 from tests import register_rows as rows
@@ -119,7 +120,7 @@ def test_last_years_figure_is_read_on_the_same_date(lu_sample, county_a):
         opens_at=this_year.opens_at - timedelta(days=365),
         closes_at=this_year.closes_at - timedelta(days=365),
     )
-    today = timezone.localdate()
+    today = oslo_today()
     a_year_ago = timezone.now() - timedelta(days=365)
     for n in range(10):
         answered = None

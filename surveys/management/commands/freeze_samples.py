@@ -1,9 +1,8 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 from django.utils.translation import override
 
-from portal.oslo import OSLO
+from portal.oslo import oslo_today
 from surveys.selectors import rounds_of_year
 from surveys.services.samples import (
     WaitingForExtract,
@@ -37,7 +36,7 @@ class Command(BaseCommand):
         summaries = samples_freeze_due()
         for summary in summaries:
             self.stdout.write(f"Frozen: {summary}")
-        today = timezone.localtime(None, OSLO).date()
+        today = oslo_today()
         waiting = rounds_waiting_for_extract(today)
         for round_ in waiting:
             self.stdout.write(waiting_message(round_))

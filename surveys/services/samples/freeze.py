@@ -21,16 +21,15 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from portal.oslo import OSLO
+from portal.oslo import oslo_today
 from registry_import.selectors import extract_imported_since
-from surveys.models import Respondent, RespondentRole, Round, SurveyKind
+from surveys.models import Respondent, RespondentRole, Round
+from surveys.selectors import kind_order
 from surveys.services.report_classes import report_classes_assign
 from surveys.services.samples.store import SampleSummary, build_round
 
 logger = logging.getLogger("surveys.services.samples")
 
-# LU, LBU, ÅR: building LBU before ÅR lets ÅR's links to LBU be made as ÅR is built.
-_SURVEY_ORDER: dict[str, int] = {kind: i for i, kind in enumerate(SurveyKind)}
 CONTACT_FIELDS = ("name", "email", "email_valid", "mobile", "mobile_valid")
 
 
@@ -81,7 +80,7 @@ def samples_freeze(round_: Round, *, now: datetime | None = None) -> SampleSumma
             raise SampleFrozen(
                 _("The sample of %(round)s is already frozen."), params={"round": round_}
             )
-        if timezone.localtime(now, OSLO).date() < round_.reference_date:
+        if oslo_today(now) < round_.reference_date:
             raise ValidationError(
                 _("The sample of %(round)s can only be frozen from its reference date."),
                 params={"round": round_},
@@ -97,7 +96,7 @@ def samples_freeze(round_: Round, *, now: datetime | None = None) -> SampleSumma
 
 
 def _in_order(rounds: Iterable[Round]) -> list[Round]:
-    return sorted(rounds, key=lambda r: (r.year, _SURVEY_ORDER[r.kind]))
+    return sorted(rounds, key=lambda r: (r.year, kind_order(r.kind)))
 
 
 def rounds_to_freeze(today: date) -> list[Round]:
@@ -118,7 +117,7 @@ def samples_freeze_due(now: datetime | None = None) -> list[SampleSummary]:
     """Freeze every sample whose reference date has come and whose extract has arrived (the
     scheduled task, and every import). A round still waiting for its extract is left."""
     now = now or timezone.now()
-    today = timezone.localtime(now, OSLO).date()
+    today = oslo_today(now)
     frozen = []
     for round_ in rounds_to_freeze(today):
         if extract_imported_since(round_.reference_date) is None:
@@ -138,7 +137,7 @@ def samples_after_import(now: datetime | None = None) -> dict[str, int]:
     is. LBU is built before ÅR, so ÅR's links to it are made as ÅR is built. Returns the number
     of samples frozen, respondents refreshed and samples rebuilt."""
     now = now or timezone.now()
-    today = timezone.localtime(now, OSLO).date()
+    today = oslo_today(now)
     frozen = samples_freeze_due(now)
     refreshed = 0
     for round_ in Round.objects.filter(sample_frozen_at__isnull=False, closes_at__gt=now):
