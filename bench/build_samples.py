@@ -65,7 +65,7 @@ def run(args: argparse.Namespace, name: str) -> int:
     from django.core.management import call_command
 
     from demo.register.extract import write_demo_extract
-    from portal.oslo import OSLO
+    from portal.lib.oslo import OSLO
     from registry_import.services import import_extract
     from surveys.models import Round
     from surveys.selectors import kind_order

@@ -193,8 +193,8 @@ def run_dispatch(count: int) -> float:
     from dispatch.models import Message, MessageState, Purpose
     from dispatch.services.dispatches import dispatch_create
     from dispatch.services.order_rules import DispatchRequest
-    from portal.data.counties import load_counties
     from portal.models import County
+    from portal.organisations.data.counties import load_counties
     from surveys.models import Respondent, RespondentRole, SurveyKind
     from surveys.services.questionnaires import questionnaires_load
 

@@ -132,8 +132,8 @@ def prepare() -> tuple[int, dict[str, int], int]:
     from django.urls import reverse
     from django.utils import timezone
 
-    from portal.data.counties import load_counties
     from portal.models import County
+    from portal.organisations.data.counties import load_counties
     from surveys.models import SurveyKind
     from surveys.services.links import links_issue
     from surveys.services.questionnaires import questionnaire_for, questionnaires_load

@@ -201,7 +201,7 @@ def main() -> int:
     ):
         from django.core.management import call_command
 
-        from portal.oslo import oslo_today
+        from portal.lib.oslo import oslo_today
 
         if not args.reuse:
             call_command("migrate", verbosity=0)

@@ -11,8 +11,8 @@ from datetime import date, datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from portal.lib.oslo import oslo_today
 from portal.models import TrainingOffice
-from portal.oslo import oslo_today
 from surveys.models import Respondent, RespondentRole, Round, SurveyKind
 from surveys.services.links import link_issue, link_path
 from surveys.services.questionnaires import questionnaires_load

@@ -14,7 +14,7 @@ from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from stdnum.no import orgnr as stdnum_orgnr
 
-from portal.addresses import address_prove, user_create
+from portal.accounts.addresses import address_prove, user_create
 from portal.models import County, Membership, Role, TrainingOffice, User
 
 DEMO_PASSWORD = "demo-passord-2026"  # noqa: S105 - printed to the person trying the demo
@@ -77,7 +77,7 @@ def load_demo_users(office: TrainingOffice) -> None:
         user.memberships.exclude(pk__in=kept).delete()
 
 
-# Demo users whose role requires two-factor login (portal.two_factor) get an authenticator.
+# Demo users whose role requires two-factor login (portal.accounts.two_factor) get an authenticator.
 DEMO_TWO_FACTOR_LOGINS = ("nasjonal@demo.no", "fylke@demo.no")
 
 

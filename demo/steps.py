@@ -23,8 +23,8 @@ from demo.portal_users import (
     load_demo_users,
 )
 from demo.register.load import demo_extract_dir, demo_office, load_demo_register
+from portal.lib.oslo import oslo_now, oslo_today
 from portal.models import TrainingOffice
-from portal.oslo import oslo_now, oslo_today
 from registry_import.models import ImportStatus
 
 

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from django.db import transaction
 
-from portal.oslo import oslo_datetime
+from portal.lib.oslo import oslo_datetime
 from surveys.models import (
     AnonymousResponse,
     Question,

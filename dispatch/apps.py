@@ -13,8 +13,8 @@ class DispatchConfig(AppConfig):
         from dispatch.panels import dispatch_panel
         from dispatch.services.closing import on_personal_data_purging, on_round_closing
         from dispatch.webhooks import on_tracking
+        from portal.front.panels import NavEntry, Panel, nav_register, panel_register
         from portal.models import Role
-        from portal.panels import NavEntry, Panel, nav_register, panel_register
         from surveys.services.rewrite import personal_tables_register
         from surveys.signals import personal_data_purging, round_closing
 

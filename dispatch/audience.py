@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from portal.access import Organisation, Scope
+from portal.accounts.access import Organisation, Scope
 from portal.models import County, Role, TrainingOffice
 from surveys.models import Respondent, RespondentRole, Round, SurveyKind
 

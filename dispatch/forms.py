@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from dispatch.models import Purpose
-from portal.oslo import oslo_datetime
+from portal.lib.oslo import oslo_datetime
 
 
 class DispatchForm(forms.Form):

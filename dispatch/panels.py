@@ -12,7 +12,7 @@ from django.utils import timezone
 from dispatch.audience import Sender
 from dispatch.models import Dispatch, DispatchState
 from dispatch.services.quotas import quotas_left
-from portal.access import Scope
+from portal.accounts.access import Scope
 from surveys.models import Round
 from surveys.selectors import sending_order
 

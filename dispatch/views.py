@@ -1,5 +1,5 @@
 """The dispatch pages of a county or a training office. Every view is reached through
-portal.access (county_view / office_view), which answers 404 outside the user's
+portal.accounts.access (county_view / office_view), which answers 404 outside the user's
 organisations; a dispatch is looked up among the sender's own only."""
 
 from __future__ import annotations
@@ -42,10 +42,10 @@ from dispatch.services.order_rules import DispatchRequest
 from dispatch.services.preview import dispatch_plan
 from dispatch.services.quotas import quota_left, quota_limit, quotas_used
 from dispatch.services.reminder_proposals import reminder_suggest
-from portal.access import PortalRequest, county_view, office_view
-from portal.client import site_url
+from portal.accounts.access import PortalRequest, county_view, office_view
+from portal.lib.client import site_url
+from portal.lib.oslo import oslo_today
 from portal.models import County, TrainingOffice
-from portal.oslo import oslo_today
 from surveys.models import Round, SurveyKind
 from surveys.rate_tables import is_protected
 from surveys.response_counts import response_totals

@@ -30,7 +30,7 @@ from dispatch.services.delivery import (
     sms_opt_in,
     sms_opt_out,
 )
-from portal.client import site_url
+from portal.lib.client import site_url
 
 logger = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from portal.admin_access import NationalOnlyAdminMixin
+from portal.accounts.admin_access import NationalOnlyAdminMixin
 from portal.models import Company, County, Membership, TrainingOffice, User
 
 # The admin's own login form has no rate limit and no two-factor step: its login goes through

@@ -15,7 +15,8 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from allauth.account.signals import password_reset
 
-        from portal import audit_signals, navigation  # noqa: F401 - connects and registers
+        from portal.audit import receivers  # noqa: F401 - connects
+        from portal.front import navigation  # noqa: F401 - registers
 
         password_reset.connect(_password_reset_completed, dispatch_uid="portal-login-lock-lift")
         if settings.CELERY_TASK_ALWAYS_EAGER:
@@ -23,8 +24,8 @@ class PortalConfig(AppConfig):
 
 
 def _password_reset_completed(sender: object, request: object, user: Any, **kwargs: Any) -> None:
-    from portal.accounts import login_lock_lift
-    from portal.addresses import address_prove
+    from portal.accounts.adapters import login_lock_lift
+    from portal.accounts.addresses import address_prove
 
     login_lock_lift(user.email)
     # The link came by mail to the login address (activation or reset), so it is now proved:

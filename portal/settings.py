@@ -24,7 +24,8 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
     SECRET_KEY = "insecure-demo-key-only-for-debug-" + "x" * 32
 # Earlier secret keys, while a rotation is under way: sessions, reset links and the two-factor
-# keys sealed under them still open (portal.secret_box; run `manage.py mfa_reseal`, then drop).
+# keys sealed under them still open (portal.accounts.secret_box; run `manage.py mfa_reseal`, then
+# drop).
 SECRET_KEY_FALLBACKS = envlist("SECRET_KEY_FALLBACKS")
 
 # A keyed pseudonym replaces every identity number; losing this key makes the register unable
@@ -74,19 +75,19 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "portal.middleware.LanguageMiddleware",
+    "portal.front.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Nothing behind the login and no download is kept by a browser or proxy.
-    "portal.middleware.NoStoreMiddleware",
+    "portal.front.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # After authentication: national and county administrators (and staff) set up two-factor
     # login before any other page, the Django admin included.
-    "portal.middleware.TwoFactorRequiredMiddleware",
+    "portal.front.middleware.TwoFactorRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -103,7 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "portal.context_processors.portal",
+                "portal.front.context_processors.portal",
             ],
         },
     },
@@ -123,20 +124,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Redis, cache and Celery ----------------------------------------------------------------
 REDIS_URL = envstr("REDIS_URL")
 # KEY_FUNCTION: allauth's rate-limit keys reach the cache with a keyed hash of the client's or
-# the account's address in place of the address (portal/keyed.py).
+# the account's address in place of the address (portal/lib/keyed.py).
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_FUNCTION": "portal.keyed.cache_key",
+            "KEY_FUNCTION": "portal.lib.keyed.cache_key",
         }
     }
 else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "KEY_FUNCTION": "portal.keyed.cache_key",
+            "KEY_FUNCTION": "portal.lib.keyed.cache_key",
         }
     }
 
@@ -217,7 +218,7 @@ REPORTING_FOLLOW_UP_PERCENT = envint("REPORTING_FOLLOW_UP_PERCENT", 5)
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
-    "portal.accounts.AuthenticationBackend",
+    "portal.accounts.adapters.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -228,7 +229,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-ACCOUNT_ADAPTER = "portal.accounts.AccountAdapter"
+ACCOUNT_ADAPTER = "portal.accounts.adapters.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -240,14 +241,14 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_FORMS = {
-    "login": "portal.forms.LoginForm",
-    "reset_password": "portal.forms.ResetPasswordForm",
-    "reset_password_from_key": "portal.forms.ResetPasswordKeyForm",
-    "change_password": "portal.forms.ChangePasswordForm",
-    "reauthenticate": "portal.forms.ReauthenticateForm",
+    "login": "portal.accounts.forms.LoginForm",
+    "reset_password": "portal.accounts.forms.ResetPasswordForm",
+    "reset_password_from_key": "portal.accounts.forms.ResetPasswordKeyForm",
+    "change_password": "portal.accounts.forms.ChangePasswordForm",
+    "reauthenticate": "portal.accounts.forms.ReauthenticateForm",
 }
 # allauth's rate limits. Failed logins: ten a minute from one address, and five in five minutes
-# for one account *from one address* (portal.accounts.AccountAdapter keys them so), so a
+# for one account *from one address* (portal.accounts.adapters.AccountAdapter keys them so), so a
 # stranger cannot lock the owner out; a completed password reset lifts the lock.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
@@ -269,7 +270,7 @@ SITE_URL = envstr(
 
 # --- Two-factor login (allauth.mfa) -----------------------------------------------------------
 # An authenticator app (TOTP) with recovery codes, or a security key/passkey (WebAuthn). Required
-# for national and county administrators (portal.middleware), offered to everyone.
+# for national and county administrators (portal.front.middleware), offered to everyone.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = envstr("MFA_TOTP_ISSUER", "Yrkesopplæringsportalen")
 # A code typed in the last seconds of its 30-second period, or from a phone whose clock is a
@@ -277,16 +278,16 @@ MFA_TOTP_ISSUER = envstr("MFA_TOTP_ISSUER", "Yrkesopplæringsportalen")
 MFA_TOTP_TOLERANCE = 1
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_FORMS = {
-    "authenticate": "portal.forms.MFAAuthenticateForm",
-    "reauthenticate": "portal.forms.MFAReauthenticateForm",
-    "activate_totp": "portal.forms.ActivateTOTPForm",
-    "add_webauthn": "portal.forms.AddWebAuthnForm",
+    "authenticate": "portal.accounts.forms.MFAAuthenticateForm",
+    "reauthenticate": "portal.accounts.forms.MFAReauthenticateForm",
+    "activate_totp": "portal.accounts.forms.ActivateTOTPForm",
+    "add_webauthn": "portal.accounts.forms.AddWebAuthnForm",
 }
 
 # --- Single sign-on (allauth.socialaccount, OpenID Connect) ---------------------------------
 # One OpenID Connect provider (ID-porten, Feide or the Directorate's own), configured from the
 # environment. A login through it is accepted only for a verified e-mail address that belongs to
-# an existing, active user; it never creates users (portal.sso.SocialAccountAdapter).
+# an existing, active user; it never creates users (portal.accounts.sso.SocialAccountAdapter).
 OIDC_SERVER_URL = envstr("OIDC_SERVER_URL")  # the issuer; its /.well-known/openid-configuration
 OIDC_CLIENT_ID = envstr("OIDC_CLIENT_ID")
 OIDC_CLIENT_SECRET = envsecret("OIDC_CLIENT_SECRET")
@@ -298,8 +299,8 @@ if any([OIDC_SERVER_URL, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET]) and not all(
     raise ImproperlyConfigured(
         "Single sign-on needs OIDC_SERVER_URL, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET together"
     )
-SOCIALACCOUNT_ADAPTER = "portal.sso.SocialAccountAdapter"
-MFA_ADAPTER = "portal.accounts.MFAAdapter"
+SOCIALACCOUNT_ADAPTER = "portal.accounts.sso.SocialAccountAdapter"
+MFA_ADAPTER = "portal.accounts.adapters.MFAAdapter"
 SOCIALACCOUNT_PROVIDERS: dict = {"openid_connect": {"APPS": []}}
 if OIDC_SERVER_URL:
     SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"].append(
@@ -441,7 +442,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 # How many trusted proxies stand in front of the portal: 0 when clients reach it directly, 1
 # for one TLS proxy. Every rate limit counts the client address the proxies give
-# (portal/client.py); with 0, X-Forwarded-For and X-Forwarded-Proto are the client's words.
+# (portal/lib/client.py); with 0, X-Forwarded-For and X-Forwarded-Proto are the client's words.
 BEHIND_PROXY = envcount("BEHIND_PROXY", 0)
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -449,8 +450,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
 # The session table holds a keyed hash of each session key, not the key the cookie carries
-# (portal/sessions.py): a copy of the database logs nobody in.
-SESSION_ENGINE = "portal.sessions"
+# (portal/accounts/sessions.py): a copy of the database logs nobody in.
+SESSION_ENGINE = "portal.accounts.sessions"
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600)
 X_FRAME_OPTIONS = "DENY"
 CONTENT_SECURITY_POLICY = {
@@ -474,10 +475,10 @@ HEALTHZ_TOKEN = envsecret("HEALTHZ_TOKEN")
 
 # --- Uploads --------------------------------------------------------------------------------
 # Every uploaded file is streamed to disk, and a request whose uploads together pass
-# UPLOAD_MAX_BYTES is stopped while it arrives (portal/uploads.py).
+# UPLOAD_MAX_BYTES is stopped while it arrives (portal/lib/uploads.py).
 UPLOAD_MAX_BYTES = envint("UPLOAD_MAX_BYTES", 200 * 1024 * 1024)
 FILE_UPLOAD_HANDLERS = [
-    "portal.uploads.UploadCapHandler",
+    "portal.lib.uploads.UploadCapHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 FILE_UPLOAD_TEMP_DIR = VAR_DIR / "upload-tmp"

@@ -1,11 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from portal import audit_views, health, help_views, user_views, views
+from portal import health
+from portal.accounts import views as user_views
+from portal.audit import views as audit_views
+from portal.front import help as help_views
+from portal.front import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    # Before allauth's urls, which they shadow: no address pages (portal.addresses).
+    # Before allauth's urls, which they shadow: no address pages (portal.accounts.addresses).
     path("konto/email/", views.address_pages_removed, name="address_pages_removed"),
     re_path(
         r"^konto/confirm-email/", views.address_pages_removed, name="address_confirm_removed"
@@ -16,7 +20,7 @@ urlpatterns = [
     path("nasjonalt/", views.national_dashboard, name="national_dashboard"),
     path("fylke/<str:code>/", views.county_dashboard, name="county_dashboard"),
     path("kontor/<str:orgnr>/", views.office_dashboard, name="office_dashboard"),
-    # User administration (portal/user_admin.py: who manages whom)
+    # User administration (portal/accounts/user_admin.py: who manages whom)
     path("nasjonalt/brukere/", user_views.national_users, name="national_users"),
     path("nasjonalt/brukere/<int:user_id>/", user_views.national_user, name="national_user"),
     path("fylke/<str:code>/brukere/", user_views.county_users, name="county_users"),

@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from portal.admin_access import NationalOnlyAdminMixin
+from portal.accounts.admin_access import NationalOnlyAdminMixin
 from registry_import.models import (
     Apprentice,
     Contract,

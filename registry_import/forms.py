@@ -104,7 +104,7 @@ class ExtractUploadForm(forms.Form):
         super().clean()
         cleaned = self.cleaned_data
         if self.upload_stopped:
-            # The upload was stopped while it arrived (portal/uploads.py): the files are gone.
+            # The upload was stopped while it arrived (portal/lib/uploads.py): the files are gone.
             self.errors.pop("files", None)
             raise forms.ValidationError({"files": _too_large()})
         return cleaned

@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Company, County, TrainingOffice
-from portal.models.contact import ContactFields
+from portal.organisations.contact import ContactFields
 
 
 class Trade(models.Model):

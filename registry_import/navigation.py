@@ -1,10 +1,10 @@
-"""The register's pages in the organisations' navigation (portal.panels)."""
+"""The register's pages in the organisations' navigation (portal.front.panels)."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from portal.front.panels import NavEntry, nav_register
 from portal.models import Role
-from portal.panels import NavEntry, nav_register
 
 nav_register(
     NavEntry(

@@ -20,8 +20,8 @@ from typing import Protocol
 from dateutil.relativedelta import relativedelta
 from django.db.models import Q, QuerySet
 
+from portal.lib.oslo import oslo_datetime
 from portal.models import County
-from portal.oslo import oslo_datetime
 from registry_import.models import Contract, ContractStatus, ImportRun, ImportStatus
 
 # R-S1: "more than 11 months" in training on the reference date.

@@ -10,10 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from portal.access import HtmxRequest, PortalRequest, national_view
-from portal.downloads import attachment, excel_csv
-from portal.uploads import upload_too_large
-from portal.views import page_or_fragment
+from portal.accounts.access import HtmxRequest, PortalRequest, national_view
+from portal.front.views import page_or_fragment
+from portal.lib.downloads import attachment, excel_csv
+from portal.lib.uploads import upload_too_large
 from registry_import.forms import ExtractUploadForm
 from registry_import.models import ImportRun, ImportStatus
 from registry_import.services import import_runs_fail_interrupted

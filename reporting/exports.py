@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from portal.downloads import excel_csv, excel_xlsx
+from portal.lib.downloads import excel_csv, excel_xlsx
 from reporting.figures import HIDDEN, Figure
 from reporting.items import Item
 from reporting.models import Publication, ResultUnit

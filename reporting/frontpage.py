@@ -1,5 +1,5 @@
 """The report portal's panel and navigation entries on the organisations' front pages
-(portal.panels): the latest published results against target and the national figure, links to
+(portal.front.panels): the latest published results against target and the national figure, links to
 the results, the targets and, for the national administrator, the research export."""
 
 from __future__ import annotations
@@ -8,10 +8,10 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from portal.access import Scope
+from portal.accounts.access import Scope
+from portal.front.panels import NavEntry, Panel, nav_register, panel_register
+from portal.lib.oslo import oslo_today
 from portal.models import Role
-from portal.oslo import oslo_today
-from portal.panels import NavEntry, Panel, nav_register, panel_register
 from reporting.scopes import ResultScope
 from reporting.selectors import publications_of, results_overview
 from surveys.models import SurveyKind

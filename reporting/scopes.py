@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from portal.access import Organisation
+from portal.accounts.access import Organisation
 from portal.models import County, TrainingOffice
 
 # The breakdowns each level shows: (unit type, what it is broken down by).

@@ -1,7 +1,7 @@
 """What to do now: the steps of the survey year (R-C1..R-C5, R-D5..R-D12) for one organisation,
 each with its date, the days left and a link to the page where it is done.
 
-Links to other apps' pages are found through the navigation registry (portal.panels.nav_url)
+Links to other apps' pages are found through the navigation registry (portal.front.panels.nav_url)
 by key, so the calendar names the page without importing the app: "quality" (the register's
 quality report), "dispatch" (sending and reminders), "results" (published results),
 "response_rates" and "office_annual_report" (this app's)."""
@@ -14,10 +14,10 @@ from datetime import date, datetime, timedelta
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from portal.access import Scope
+from portal.accounts.access import Scope
+from portal.front.panels import nav_url
+from portal.lib.oslo import OSLO, oslo_today
 from portal.models import Role
-from portal.oslo import OSLO, oslo_today
-from portal.panels import nav_url
 from surveys.models import Round, RoundCounty, SurveyKind
 from surveys.rate_tables import newest_rounds
 

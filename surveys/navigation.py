@@ -1,5 +1,5 @@
 """The surveys' pages in the organisations' navigation and their panels on the front page
-(portal.panels): what to do now from the round calendar, first, and the response rates."""
+(portal.front.panels): what to do now from the round calendar, first, and the response rates."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from portal.access import Scope
+from portal.accounts.access import Scope
+from portal.front.panels import NavEntry, Panel, nav_register, panel_register
+from portal.lib.oslo import oslo_today
 from portal.models import Role
-from portal.oslo import oslo_today
-from portal.panels import NavEntry, Panel, nav_register, panel_register
 from surveys.calendar import calendar_panel_context
 from surveys.rate_tables import kind_rates, newest_rounds
 from surveys.services.samples import rounds_waiting_for_extract, waiting_message

@@ -22,9 +22,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
-from portal.downloads import sheet_append
+from portal.lib.downloads import sheet_append
+from portal.lib.oslo import OSLO
 from portal.models import Company, County, TrainingOffice
-from portal.oslo import OSLO
 from registry_import import register_checks
 from registry_import.models import Contract, ProfessionalLeader, UndeliverableContact
 from surveys.models import Round, SurveyKind

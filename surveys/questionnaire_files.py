@@ -20,7 +20,7 @@ from typing import Any
 
 from django.conf import settings
 
-from portal.client import language_codes
+from portal.lib.client import language_codes
 from surveys.models.questionnaires import QuestionType, SectionPart, SurveyKind
 
 CODE_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,49}")

@@ -19,8 +19,8 @@ from django.conf import settings
 from django.db.models import Model, Subquery
 from django.utils.translation import gettext as _
 
+from portal.lib.oslo import oslo_today
 from portal.models import Company, County, TrainingOffice
-from portal.oslo import oslo_today
 from registry_import.models import Trade
 from surveys.models import Round, SurveyKind
 from surveys.response_counts import (

@@ -18,8 +18,8 @@ from datetime import date
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 
+from portal.lib.oslo import OSLO
 from portal.models import County, TrainingOffice
-from portal.oslo import OSLO
 from surveys.models import Respondent, ResponseTally, ResponseTallyDay, Round
 
 DIMENSIONS = ("county_id", "training_office_id", "company_id", "trade_id", "apprentice_kind")

@@ -11,8 +11,8 @@ import pytest
 from django.conf import settings
 
 from demo.portal_users import valid_orgnr
-from portal.data.counties import load_counties
 from portal.models import Company, County, Membership, Role, TrainingOffice, User
+from portal.organisations.data.counties import load_counties
 
 PASSWORD = "korrekt-hest-batteri-stift"
 # The authenticator-app key of every test administrator whose role requires two-factor login.
@@ -100,7 +100,7 @@ def company_a(county_a, office_a) -> Company:
 
 def _user(email: str, **membership) -> User:
     """A user with the membership; an administrator whose role requires two-factor login
-    (portal.two_factor) has an authenticator app set up with TOTP_SECRET."""
+    (portal.accounts.two_factor) has an authenticator app set up with TOTP_SECRET."""
     user = User.objects.create_user(email, PASSWORD)
     if membership:
         Membership.objects.create(user=user, **membership)

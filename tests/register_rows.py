@@ -9,8 +9,8 @@ from datetime import date, datetime
 from typing import Any
 
 from demo.portal_users import valid_orgnr
+from portal.lib.oslo import OSLO
 from portal.models import Company, County, TrainingOffice
-from portal.oslo import OSLO
 from registry_import.models import (
     Apprentice,
     Contract,

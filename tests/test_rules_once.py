@@ -12,8 +12,8 @@ import pytest
 from django.urls import reverse
 
 from dispatch.audience import Sender
-from portal.access import Scope
-from portal.client import language_codes, site_url
+from portal.accounts.access import Scope
+from portal.lib.client import language_codes, site_url
 from portal.models import County, Role, TrainingOffice
 from reporting.scopes import ResultScope
 from surveys.models import SurveyKind
@@ -47,19 +47,20 @@ def _copies(pattern: str, *, home: set[str], tests: bool = False) -> list[str]:
 
 
 def test_today_and_now_in_norway_are_asked_only_in_portal_oslo():
-    assert _copies(r"\blocal(time|date)\(", home={"portal/oslo.py"}, tests=True) == []
+    assert _copies(r"\blocal(time|date)\(", home={"portal/lib/oslo.py"}, tests=True) == []
 
 
 # The account e-mails still work out their base from the request or SITE_URL themselves
-# (portal.invitations.base_url_of, grant_access's invitation); everything else links through
-# portal.client.site_url.
-ACCOUNT_MAILS = {"portal/invitations.py", "portal/management/commands/grant_access.py"}
+# (portal.accounts.invitations.base_url_of, grant_access's invitation); everything else links
+# through
+# portal.lib.client.site_url.
+ACCOUNT_MAILS = {"portal/accounts/invitations.py", "portal/management/commands/grant_access.py"}
 
 
 def test_the_public_address_is_read_only_by_site_url():
     # Tests may set it; only reading it counts.
     reading = r"settings\.SITE_URL\b(?!\s*=[^=])"
-    assert _copies(reading, home={"portal/client.py", *ACCOUNT_MAILS}) == []
+    assert _copies(reading, home={"portal/lib/client.py", *ACCOUNT_MAILS}) == []
 
 
 def test_the_languages_are_listed_only_in_settings():
@@ -78,7 +79,7 @@ def test_survey_slugs_and_orders_are_written_only_in_surveys_selectors():
 def test_county_office_or_national_is_branched_only_in_portal_access():
     keys = r"f\"(fylke|kontor)-\{"
     chosen_route = r"\"county_\w+\"\s+if\b|\bif\b[^\n]*\belse\s+reverse\(\s*\"office_"
-    assert _copies(f"{keys}|{chosen_route}", home={"portal/access.py"}) == []
+    assert _copies(f"{keys}|{chosen_route}", home={"portal/accounts/access.py"}) == []
 
 
 def test_survey_slugs_and_orders_come_from_one_place():

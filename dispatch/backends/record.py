@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 
 from dispatch.backends.base import Outcome, Outgoing
 from dispatch.models import RecordedMessage
-from portal.bulk import rows_insert
+from portal.lib.bulk import rows_insert
 
 _COLUMNS = ("message_id", "round_id", "channel", "to", "subject", "text", "html")
 

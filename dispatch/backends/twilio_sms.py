@@ -13,7 +13,7 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
 from dispatch.backends.base import Outcome, Outgoing, one_by_one
-from portal.client import site_url
+from portal.lib.client import site_url
 
 # Twilio error codes: the number is not a valid mobile, or cannot receive SMS at all.
 INVALID_NUMBER_CODES = frozenset({21211, 21214, 21217, 21612, 21614, 30005, 30006})

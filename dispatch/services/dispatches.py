@@ -21,10 +21,10 @@ from dispatch.services.order_rules import DispatchRequest
 from dispatch.services.preview import Plan, dispatch_plan
 from dispatch.services.quotas import quota_give_back, quota_take
 from dispatch.tasks import dispatch_enqueue
-from portal.audit import audit_record
-from portal.bulk import rows_insert
+from portal.accounts.user_admin import office_manager_activate
+from portal.audit.record import audit_record
+from portal.lib.bulk import rows_insert
 from portal.models import AuditAction, TrainingOffice, User
-from portal.user_admin import office_manager_activate
 from surveys.models import RespondentRole, SurveyKind
 
 

@@ -15,10 +15,10 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from dispatch.audience import Sender, audience
-from portal.audit import audit_record
-from portal.client import site_url
+from portal.audit.record import audit_record
+from portal.lib.client import site_url
+from portal.lib.oslo import oslo_datetime, oslo_today
 from portal.models import AuditAction, User
-from portal.oslo import oslo_datetime, oslo_today
 from surveys.models import Respondent, Round
 from surveys.services.links import code_display, gathering_codes_issue, link_path
 

@@ -21,7 +21,7 @@ from dispatch.audience import Sender
 from dispatch.models import Channel, Message, MessageState, Purpose
 from dispatch.rendering import Variant
 from dispatch.services.quotas import quota_left, quota_limit
-from portal.oslo import oslo_datetime, oslo_now, oslo_today
+from portal.lib.oslo import oslo_datetime, oslo_now, oslo_today
 from surveys.models import RespondentRole, Round, SurveyKind
 from surveys.selectors import kind_slug
 

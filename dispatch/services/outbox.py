@@ -45,7 +45,7 @@ from dispatch.models import (
 )
 from dispatch.rendering import FIELDS, first_name_of, sms_text, template, texts
 from dispatch.services.order_rules import Variants
-from portal.client import language_codes, site_url
+from portal.lib.client import language_codes, site_url
 from surveys.models import Respondent, RespondentRole, SurveyKind
 from surveys.services.links import TOKEN_LENGTH, link_path, links_issue_for_round
 

@@ -27,7 +27,7 @@ from dispatch.services.order_rules import (
 )
 from dispatch.services.quotas import quota_left, quota_limit
 from dispatch.sms_segments import SmsLength, first_non_gsm, sms_length
-from portal.client import language_codes, site_url
+from portal.lib.client import language_codes, site_url
 from surveys.models import RespondentRole, SurveyKind
 from surveys.services.links import link_path, token_new
 

@@ -21,7 +21,7 @@ from dispatch.audience import Sender, audience
 from dispatch.models import Dispatch, DispatchState, Message, Purpose
 from dispatch.services.order_rules import MAX_REMINDERS, NOT_REACHED, SPACING
 from dispatch.services.quotas import quota_left
-from portal.oslo import oslo_today
+from portal.lib.oslo import oslo_today
 from surveys.models import Round
 from surveys.response_counts import answers_per_day
 

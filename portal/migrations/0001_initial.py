@@ -5,8 +5,8 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-import portal.models.accounts
-import portal.validators
+import portal.accounts.models
+import portal.organisations.validators
 
 
 class Migration(migrations.Migration):
@@ -81,7 +81,7 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "users",
             },
             managers=[
-                ("objects", portal.models.accounts.UserManager()),
+                ("objects", portal.accounts.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
@@ -124,7 +124,7 @@ class Migration(migrations.Migration):
                     models.CharField(
                         max_length=9,
                         unique=True,
-                        validators=[portal.validators.validate_orgnr],
+                        validators=[portal.organisations.validators.validate_orgnr],
                         verbose_name="organisation number",
                     ),
                 ),
@@ -159,7 +159,7 @@ class Migration(migrations.Migration):
                     models.CharField(
                         max_length=9,
                         unique=True,
-                        validators=[portal.validators.validate_orgnr],
+                        validators=[portal.organisations.validators.validate_orgnr],
                         verbose_name="organisation number",
                     ),
                 ),

@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from portal.data.counties import load_counties
+from portal.organisations.data.counties import load_counties
 
 
 def forwards(apps, schema_editor):

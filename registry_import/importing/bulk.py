@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 from django.db import connection, models
 
-from portal.bulk import rows_insert
+from portal.lib.bulk import rows_insert
 
 # Below this many new rows the per-row checks cost less than rebuilding.
 REBUILD_FROM_ROWS = 5_000

@@ -41,9 +41,9 @@ from django.db import connection, models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from portal.lib.oslo import oslo_now
 from portal.models import Company, County, TrainingOffice
-from portal.oslo import oslo_now
-from portal.structure import CountyStructure
+from portal.organisations.structure import CountyStructure
 from registry_import.extract_files import (
     CONTRACTS,
     KINDS,

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.db import connection, models
 
-from portal.bulk import concrete_field
+from portal.lib.bulk import concrete_field
 from portal.models import Company, County, TrainingOffice
 from registry_import.extract_files import COMPANIES, CONTRACTS, LEADERS, OFFICES
 from registry_import.importing.bulk import allocate_ids, bulk_load

@@ -30,7 +30,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from portal.structure import CountyStructure, NotPlaced, Placement, county_label
+from portal.organisations.structure import CountyStructure, NotPlaced, Placement, county_label
 from registry_import.extract_files import COMPANIES, CONTRACTS, LEADERS, OFFICES, Table
 from registry_import.extract_format import (
     COMPANY_FORMAT,

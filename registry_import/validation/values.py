@@ -24,7 +24,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.no import fodselsnummer
 from stdnum.no import orgnr as stdnum_orgnr
 
-from portal.validators import normalise_orgnr
+from portal.organisations.validators import normalise_orgnr
 from registry_import.models import ContractKind, ContractStatus
 from registry_import.pseudonym import normalise_identity_number
 

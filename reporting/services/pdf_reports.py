@@ -26,7 +26,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from portal.oslo import oslo_now
+from portal.lib.oslo import oslo_now
 from reporting.figures import HIDDEN, HIDDEN_EXPLANATION, Figure
 from reporting.followup import follow_up_list
 from reporting.models import PdfReport, PdfStatus, Publication

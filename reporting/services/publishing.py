@@ -17,8 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.audit import audit_record
-from portal.bulk import rows_insert
+from portal.audit.record import audit_record
+from portal.lib.bulk import rows_insert
 from portal.models import AuditAction, User
 from reporting.counting import RoundCounts, round_counts
 from reporting.items import ANSWERS, items_of

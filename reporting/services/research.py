@@ -19,10 +19,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from portal.audit import audit_record
-from portal.downloads import excel_csv
+from portal.audit.record import audit_record
+from portal.lib.downloads import excel_csv
+from portal.lib.oslo import oslo_today
 from portal.models import AuditAction, Company, County, TrainingOffice, User
-from portal.oslo import oslo_today
 from registry_import.models import Trade
 from reporting.items import PUBLISHED_TYPES
 from reporting.models import ResearchExport, ResearchProject

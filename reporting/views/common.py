@@ -1,4 +1,4 @@
-"""What every results view shares: the organisation from the URL through portal.access (404
+"""What every results view shares: the organisation from the URL through portal.accounts.access (404
 outside the user's organisations), the survey from its slug, the published round."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 
-from portal.access import county_view, national_view, office_view
+from portal.accounts.access import county_view, national_view, office_view
 from reporting.models import Publication
 from reporting.scopes import ResultScope
 from reporting.selectors import publication_get

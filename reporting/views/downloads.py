@@ -7,9 +7,9 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
-from portal.access import get_county_or_404, get_office_or_404
-from portal.audit import audit_record
-from portal.downloads import CSV_TYPE, XLSX_TYPE, attachment
+from portal.accounts.access import get_county_or_404, get_office_or_404
+from portal.audit.record import audit_record
+from portal.lib.downloads import CSV_TYPE, XLSX_TYPE, attachment
 from portal.models import AuditAction
 from reporting.exports import (
     Table,

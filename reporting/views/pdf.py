@@ -5,9 +5,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
-from portal.access import HtmxRequest, PortalRequest
-from portal.audit import audit_record
-from portal.downloads import attachment
+from portal.accounts.access import HtmxRequest, PortalRequest
+from portal.audit.record import audit_record
+from portal.lib.downloads import attachment
 from portal.models import AuditAction
 from reporting.models import PdfReport, PdfStatus
 from reporting.scopes import ResultScope

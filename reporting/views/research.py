@@ -7,8 +7,8 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 
-from portal.access import PortalRequest, national_view
-from portal.downloads import attachment
+from portal.accounts.access import PortalRequest, national_view
+from portal.lib.downloads import attachment
 from reporting.models import ResearchProject
 from reporting.services.research import (
     exportable_rounds,

@@ -9,9 +9,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from portal.access import user_scopes
+from portal.accounts.access import user_scopes
+from portal.lib.oslo import oslo_today
 from portal.models import County
-from portal.oslo import oslo_today
 from reporting.charts import Bar, bar_chart, trend_chart
 from reporting.figures import HIDDEN_EXPLANATION
 from reporting.followup import follow_up_list

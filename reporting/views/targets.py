@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from portal.access import PortalRequest
+from portal.accounts.access import PortalRequest
 from reporting.scopes import ResultScope
 from reporting.services.targets import target_fields, targets_open, targets_save
 

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import migrations, models
 from django.utils import timezone
 
-from portal.oslo import OSLO
+from portal.lib.oslo import OSLO
 
 
 def submitted_days(apps, schema_editor):

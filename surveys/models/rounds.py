@@ -7,8 +7,8 @@ from datetime import date
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal.lib.oslo import last_day_before
 from portal.models import County
-from portal.oslo import last_day_before
 from surveys.models.questionnaires import Questionnaire, SurveyKind
 
 

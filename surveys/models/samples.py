@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Company, County, TrainingOffice
-from portal.models.contact import ContactFields
+from portal.organisations.contact import ContactFields
 from registry_import.models import Apprentice, Contract, ProfessionalLeader, Trade
 from surveys.models.report_classes import ReportClass
 from surveys.models.rounds import Round

@@ -25,7 +25,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.oslo import oslo_today
+from portal.lib.oslo import oslo_today
 from surveys.i18n import localized
 from surveys.models import (
     Draft,

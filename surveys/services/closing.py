@@ -35,7 +35,7 @@ from datetime import date, datetime
 from django.db import transaction
 from django.utils import timezone
 
-from portal.oslo import oslo_today
+from portal.lib.oslo import oslo_today
 from surveys.models import (
     CodeDraft,
     Draft,

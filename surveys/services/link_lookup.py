@@ -17,7 +17,7 @@ from typing import Any
 
 from django.db import connection, models
 
-from portal.bulk import concrete_field
+from portal.lib.bulk import concrete_field
 from surveys.models import Draft, Questionnaire, Respondent, RespondentLink, Round
 
 

@@ -22,8 +22,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 
-from portal.bulk import rows_insert
-from portal.client import client_key
+from portal.lib.bulk import rows_insert
+from portal.lib.client import client_key
 from surveys.models import Respondent, RespondentLink, Round
 from surveys.services.link_lookup import link_lookup
 

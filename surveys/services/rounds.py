@@ -11,8 +11,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.lib.oslo import last_day_before, oslo_datetime, oslo_now, oslo_today
 from portal.models import County
-from portal.oslo import last_day_before, oslo_datetime, oslo_now, oslo_today
 from surveys.models import Questionnaire, Round, RoundCounty, SurveyKind
 from surveys.services.questionnaires import questionnaire_for
 

@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from portal.access import county_view, office_view
-from portal.audit import audit_record
-from portal.downloads import attachment, table_download
+from portal.accounts.access import county_view, office_view
+from portal.audit.record import audit_record
+from portal.lib.downloads import attachment, table_download
+from portal.lib.paging import paged_list
 from portal.models import AuditAction, County, TrainingOffice
-from portal.paging import paged_list
 from surveys.annual_report_pdf import answer_sheet_pdf
 from surveys.annual_reports import (
     UNIT_TYPES,

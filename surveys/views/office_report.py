@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from portal.access import office_view
+from portal.accounts.access import office_view
 from portal.models import TrainingOffice
 from surveys.answer_forms import AnswerForm
 from surveys.models import Respondent, RespondentRole, SurveyKind

@@ -11,13 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from portal.access import HtmxRequest, county_view
-from portal.audit import audit_record
-from portal.downloads import CSV_TYPE, XLSX_TYPE, attachment, excel_csv
+from portal.accounts.access import HtmxRequest, county_view
+from portal.audit.record import audit_record
+from portal.front.views import page_or_fragment
+from portal.lib.downloads import CSV_TYPE, XLSX_TYPE, attachment, excel_csv
+from portal.lib.oslo import oslo_today
+from portal.lib.paging import paged_list
 from portal.models import AuditAction, County
-from portal.oslo import oslo_today
-from portal.paging import paged_list
-from portal.views import page_or_fragment
 from surveys.quality import (
     Category,
     deadline_countdown,

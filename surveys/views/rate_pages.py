@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from portal.access import HtmxRequest, county_view, office_view
-from portal.audit import audit_record
-from portal.downloads import table_download
+from portal.accounts.access import HtmxRequest, county_view, office_view
+from portal.audit.record import audit_record
+from portal.lib.downloads import table_download
+from portal.lib.oslo import oslo_today
+from portal.lib.paging import paged_list
 from portal.models import AuditAction, County, TrainingOffice
-from portal.oslo import oslo_today
-from portal.paging import paged_list
 from surveys.models import Round, SurveyKind
 from surveys.rate_tables import (
     SORT_KEYS,

@@ -19,7 +19,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.client import language_codes
+from portal.lib.client import language_codes
 from surveys.answer_forms import AnswerForm, field_anchor
 from surveys.i18n import localized
 from surveys.models import CodeDraft, Draft, RespondentLink, SurveyKind

@@ -13,9 +13,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.access import county_view, national_view
+from portal.accounts.access import county_view, national_view
+from portal.lib.oslo import last_day_before, oslo_datetime, oslo_now, oslo_today
 from portal.models import County
-from portal.oslo import last_day_before, oslo_datetime, oslo_now, oslo_today
 from surveys.models import Questionnaire, Round, SurveyKind
 from surveys.selectors import (
     kind_from_slug,

@@ -6,10 +6,10 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from portal.access import county_view
+from portal.accounts.access import county_view
+from portal.lib.oslo import oslo_today
+from portal.lib.paging import paged_list
 from portal.models import County
-from portal.oslo import oslo_today
-from portal.paging import paged_list
 from surveys.models import Round
 from surveys.selectors import (
     county_exclusions,

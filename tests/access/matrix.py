@@ -84,7 +84,7 @@ MATRIX: dict[str, Row] = {
     "office_ar_sheet": row("office_a", "ar_unit", allowed="office_a", post=405),
     "office_ar_pdf": row("office_a", "ar_unit", allowed="office_a", post=405),
     "office_ar_download": row("office_a", "fmt", allowed="office_a", post=405),
-    # User administration (portal/user_admin.py): each level manages the one below it.
+    # User administration (portal/accounts/user_admin.py): each level manages the one below it.
     "national_users": row(allowed="national"),
     "national_user": row("county_admin_user", allowed="national", post=302),
     "county_users": row("county_a", allowed="county_a"),
@@ -247,7 +247,7 @@ MATRIX: dict[str, Row] = {
     ),
     # National figures for everyone, like the directorate's statistics bank.
     "api_results_national": row("results_year", "results_kind", allowed=PERSONAS, post=405),
-    # allauth's address pages answer 404 to everyone (portal.addresses: addresses are
+    # allauth's address pages answer 404 to everyone (portal.accounts.addresses: addresses are
     # identities the portal gives, not something a user adds or changes).
     "address_pages_removed": row(
         allowed=(), get=404, post=404, others={"anonymous": (404, 404)}

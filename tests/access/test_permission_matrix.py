@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from demo.portal_users import valid_orgnr
 from dispatch.models import Dispatch, DispatchState, Purpose
+from portal.lib.oslo import oslo_today
 from portal.models import Company, Membership, Role, User
-from portal.oslo import oslo_today
 from registry_import.models import ImportRun, ImportStatus
 from surveys.models import RespondentRole, Round, SurveyKind
 from tests import register_rows as rows

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from portal.celery import app
-from portal.oslo import oslo_today
+from portal.lib.oslo import oslo_today
 from registry_import.models import ContractStatus, ImportRun, ImportStatus
 from registry_import.selectors import reference_date_of
 from tests import register_rows as rows

@@ -11,8 +11,8 @@ import pytest
 from django.utils import timezone, translation
 
 from demo.portal_users import valid_orgnr
+from portal.lib.oslo import oslo_today
 from portal.models import Company
-from portal.oslo import oslo_today
 from registry_import.models import Trade
 from surveys.models import Respondent, RespondentRole, Round, SurveyKind
 from tests.surveys.factories import (

@@ -165,9 +165,9 @@ def test_gathering_sheet_has_a_code_and_qr_for_each_and_the_codes_end_with_the_d
 def test_the_front_page_panel_and_navigation_entry_are_registered_for_senders(
     rf, year, county_a, office_a, county_a_admin
 ):
-    from portal.access import Scope
+    from portal.accounts.access import Scope
+    from portal.front.panels import nav_for, panels_for
     from portal.models import Role
-    from portal.panels import nav_for, panels_for
 
     county = Scope(role=Role.COUNTY, county=county_a)
     request = rf.get("/")

@@ -14,7 +14,7 @@ from dispatch.services.order_rules import LeftOut
 from dispatch.services.outbox import outbox_process_chunk
 from dispatch.services.quotas import quota_left
 from dispatch.tasks import dispatches_release_due
-from portal.oslo import oslo_today
+from portal.lib.oslo import oslo_today
 from surveys.models import Respondent
 from tests.dispatch.conftest import ids
 from tests.dispatch.helpers import plan_of, reached, send, sent_to

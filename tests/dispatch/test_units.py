@@ -12,7 +12,7 @@ from dispatch.audience import Sender
 from dispatch.models import Message, MessageState, Purpose
 from dispatch.services.reminder_proposals import flat_since, reminder_suggest
 from dispatch.sms_segments import sms_length
-from portal.oslo import oslo_today
+from portal.lib.oslo import oslo_today
 from tests.dispatch.helpers import send
 
 

@@ -1,4 +1,5 @@
-"""Addresses are identities (portal.addresses): access is granted, activated (R-A3) and logged
+"""Addresses are identities (portal.accounts.addresses): access is granted, activated (R-A3) and
+logged
 in to only through an address the user proved or the login address the portal set; nobody adds
 or changes an address; the activation link proves the address, so a new administrator sets up
 two-factor login at once."""
@@ -13,9 +14,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from demo.portal_users import DEMO_LOGINS, load_demo_users
-from portal.access import Scope
+from portal.accounts.access import Scope
+from portal.accounts.user_admin import access_grant, office_manager_activate
 from portal.models import Membership, Role, TrainingOffice, User
-from portal.user_admin import access_grant, office_manager_activate
 from tests.conftest import totp_code
 
 pytestmark = pytest.mark.django_db
@@ -219,7 +220,7 @@ def test_a_new_county_admin_goes_from_the_invitation_to_two_factor_and_the_count
 
 
 def test_proving_the_login_address_drops_the_users_own_unproved_claims(office_a_admin):
-    from portal.addresses import address_prove
+    from portal.accounts.addresses import address_prove
 
     unproved_claim(office_a_admin, "annen@adresse.test")
     address_prove(office_a_admin)

@@ -4,10 +4,10 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.test import RequestFactory
 
-from portal.access import get_county_or_404
-from portal.audit import audit_record
+from portal.accounts.access import get_county_or_404
+from portal.audit.models import AppendOnly
+from portal.audit.record import audit_record
 from portal.models import AuditAction, AuditEntry
-from portal.models.audit import AppendOnly
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.audit import audit_record
+from portal.audit.record import audit_record
+from portal.lib.oslo import oslo_today
 from portal.models import AuditAction, AuditEntry
-from portal.oslo import oslo_today
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db

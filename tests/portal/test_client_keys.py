@@ -10,8 +10,8 @@ from django.core.cache import cache
 from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 
-from portal.client import client_address, client_key
-from portal.keyed import keyed_hash
+from portal.lib.client import client_address, client_key
+from portal.lib.keyed import keyed_hash
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -134,4 +134,4 @@ def test_the_cache_holds_no_address_nor_its_plain_hash(client, office_a_admin):
     for key in keys:
         for value in forbidden:
             assert value not in key, key
-    assert settings.CACHES["default"]["KEY_FUNCTION"] == "portal.keyed.cache_key"
+    assert settings.CACHES["default"]["KEY_FUNCTION"] == "portal.lib.keyed.cache_key"

@@ -1,10 +1,10 @@
-"""The spreadsheet downloads every app offers (portal.downloads)."""
+"""The spreadsheet downloads every app offers (portal.lib.downloads)."""
 
 import io
 
 from openpyxl import load_workbook
 
-from portal.downloads import excel_csv, excel_xlsx
+from portal.lib.downloads import excel_csv, excel_xlsx
 
 
 def test_a_sheet_is_named_from_any_title_excel_accepts_it():

@@ -6,9 +6,9 @@ from datetime import date, datetime
 import pytest
 from django.urls import reverse
 
-from portal.access import Scope
+from portal.accounts.access import Scope
+from portal.lib.oslo import OSLO
 from portal.models import Role
-from portal.oslo import OSLO
 from surveys.calendar import calendar_panel_context
 from surveys.models import Round, RoundCounty
 from tests.surveys.factories import (

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
 from portal.models import Company, Membership, Role
-from portal.validators import normalise_orgnr
+from portal.organisations.validators import normalise_orgnr
 
 
 def test_it_accepts_an_organisation_number_with_spaces():

@@ -3,8 +3,8 @@
 import pytest
 from django.test import RequestFactory
 
+from portal.lib.paging import paged_list
 from portal.models import County
-from portal.paging import paged_list
 
 pytestmark = pytest.mark.django_db
 

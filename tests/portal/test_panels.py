@@ -3,10 +3,10 @@
 import pytest
 from django.test import RequestFactory
 
-from portal import panels
-from portal.access import Scope
+from portal.accounts.access import Scope
+from portal.front import panels
+from portal.front.panels import NavEntry, Panel, nav_for, nav_register, panel_register, panels_for
 from portal.models import Role
-from portal.panels import NavEntry, Panel, nav_for, nav_register, panel_register, panels_for
 
 
 @pytest.fixture(autouse=True)

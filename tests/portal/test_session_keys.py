@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from portal.sessions import SessionStore, stored_key
+from portal.accounts.sessions import SessionStore, stored_key
 from tests.conftest import PASSWORD, totp_code
 
 pytestmark = pytest.mark.django_db

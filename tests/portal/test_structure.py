@@ -3,8 +3,8 @@ and a municipality number of any period, belong that year."""
 
 import pytest
 
-from portal.data.municipalities import municipality_counties
-from portal.structure import CountyStructure, NotPlaced, Placement, counterparts
+from portal.organisations.data.municipalities import municipality_counties
+from portal.organisations.structure import CountyStructure, NotPlaced, Placement, counterparts
 
 
 @pytest.mark.parametrize(

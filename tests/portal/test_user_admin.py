@@ -8,14 +8,14 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from portal.access import Scope
-from portal.models import AuditAction, AuditEntry, County, Membership, Role, TrainingOffice, User
-from portal.user_admin import (
+from portal.accounts.access import Scope
+from portal.accounts.user_admin import (
     access_grant,
     grantable_scopes,
     managed_users,
     office_manager_activate,
 )
+from portal.models import AuditAction, AuditEntry, County, Membership, Role, TrainingOffice, User
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -188,7 +188,7 @@ def test_the_invitation_link_works_once(client, office_a_admin, office_a):
         target=Scope(role=Role.OFFICE, office=office_a),
         by=Scope(role=Role.OFFICE, office=office_a),
     )
-    from portal.invitations import invitation_send
+    from portal.accounts.invitations import invitation_send
 
     invitation_send(user=grant.user, organisation=office_a.name, base_url="http://testserver")
     link = activation_link(mail.outbox[-1])

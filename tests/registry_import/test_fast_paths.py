@@ -16,7 +16,7 @@ from django.utils import translation
 from stdnum.no import fodselsnummer, orgnr
 
 from demo.register.extract import write_demo_extract
-from portal.structure import CountyStructure
+from portal.organisations.structure import CountyStructure
 from registry_import.extract_files import KINDS, collect_extract, read_table
 from registry_import.extract_format import FORMATS
 from registry_import.pseudonym import Pseudonymiser

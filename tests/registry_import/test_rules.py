@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from demo.portal_users import valid_orgnr
+from portal.lib.oslo import oslo_today
 from portal.models import County
-from portal.oslo import oslo_today
 from registry_import.models import Contract, ImportRun, ImportStatus
 from registry_import.services import import_extract
 from surveys.models import Exclusion, ExclusionReason, Respondent, Round

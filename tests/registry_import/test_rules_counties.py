@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from portal.lib.oslo import oslo_today
 from portal.models import Company, County, TrainingOffice
-from portal.oslo import oslo_today
 from registry_import.models import Contract
 from registry_import.services import format_report
 from surveys.models import Exclusion, ExclusionReason, Respondent, Round, RoundCounty

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploaded
 from django.test import RequestFactory
 from django.urls import reverse
 
-from portal.uploads import upload_too_large
+from portal.lib.uploads import upload_too_large
 from registry_import import zipcheck
 from registry_import.extract_files import collect_extract
 from registry_import.models import ImportRun
@@ -40,7 +40,7 @@ def bomb(name="kontrakter.csv", megabytes=20) -> bytes:
 
 def test_every_upload_is_streamed_to_a_file_on_disk_even_a_small_one():
     assert settings.FILE_UPLOAD_HANDLERS == [
-        "portal.uploads.UploadCapHandler",
+        "portal.lib.uploads.UploadCapHandler",
         "django.core.files.uploadhandler.TemporaryFileUploadHandler",
     ]
     request = RequestFactory().post("/", {"f": SimpleUploadedFile("a.csv", b"x;y\n1;2\n")})

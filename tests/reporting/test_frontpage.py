@@ -3,9 +3,9 @@
 import pytest
 from django.test import RequestFactory
 
-from portal.access import Scope
+from portal.accounts.access import Scope
+from portal.front.panels import nav_for, panels_for
 from portal.models import Role
-from portal.panels import nav_for, panels_for
 
 pytestmark = pytest.mark.django_db
 

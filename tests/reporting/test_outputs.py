@@ -11,8 +11,8 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from portal.lib.oslo import oslo_today
 from portal.models import AuditAction, AuditEntry
-from portal.oslo import oslo_today
 from reporting.models import PdfReport, ResearchExport, ResearchProject
 from reporting.scopes import ResultScope
 from reporting.selectors import publication_get, results_overview

@@ -20,8 +20,8 @@ from django.conf import settings
 from django.db import connection, models
 from django.utils import timezone
 
+from portal.lib.oslo import oslo_today
 from portal.models import Company, County, TrainingOffice
-from portal.oslo import oslo_today
 from registry_import.models import Apprentice, Contract, ContractKind, ProfessionalLeader, Trade
 from surveys.models import (
     AnonymousResponse,

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from portal.oslo import OSLO
+from portal.lib.oslo import OSLO
 from surveys.models import (
     AnonymousResponse,
     CodeDraft,

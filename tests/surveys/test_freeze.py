@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
-from portal.oslo import OSLO
+from portal.lib.oslo import OSLO
 from registry_import.models import ContractStatus
 from surveys.models import Respondent, RespondentRole, Round
 from surveys.services.samples import (

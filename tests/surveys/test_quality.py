@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from portal.oslo import OSLO, oslo_today
+from portal.lib.oslo import OSLO, oslo_today
 from registry_import.models import ContractStatus
 from registry_import.selectors import reference_date_of
 from surveys.quality import deadline_countdown

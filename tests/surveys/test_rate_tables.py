@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from portal.lib.oslo import oslo_today
 from portal.models import AuditAction, AuditEntry
-from portal.oslo import oslo_today
 from surveys.models import Round
 from surveys.rate_tables import RateRow, kind_rates, rate_rows, suppress
 from tests import register_rows as rows

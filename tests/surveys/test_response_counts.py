@@ -6,7 +6,7 @@ from datetime import date, datetime
 import pytest
 from django.utils import timezone
 
-from portal.oslo import OSLO
+from portal.lib.oslo import OSLO
 from surveys.models import ResponseTally, ResponseTallyDay, Round
 from surveys.response_counts import (
     ResponseCount,

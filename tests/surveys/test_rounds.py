@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from portal.oslo import OSLO
+from portal.lib.oslo import OSLO
 from surveys.models import Exclusion, Questionnaire, Round, RoundCounty
 from surveys.services.rounds import round_county_set_lbu, round_create
 from surveys.services.samples import samples_build

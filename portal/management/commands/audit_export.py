@@ -2,8 +2,8 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.audit_log import EXPORT_HEADERS, audit_export_rows, audit_filtered
-from portal.downloads import excel_csv
+from portal.audit.log import EXPORT_HEADERS, audit_export_rows, audit_filtered
+from portal.lib.downloads import excel_csv
 from portal.models import AuditAction, AuditEntry
 
 

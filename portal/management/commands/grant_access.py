@@ -3,10 +3,10 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from portal.addresses import address_holder, address_normalise, user_create
+from portal.accounts.addresses import address_holder, address_normalise, user_create
 from portal.models import County, Membership, Role, TrainingOffice, User
+from portal.organisations.validators import normalise_orgnr
 from portal.tasks import send_invitation
-from portal.validators import normalise_orgnr
 
 
 class Command(BaseCommand):

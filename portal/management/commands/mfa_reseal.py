@@ -9,7 +9,7 @@ from allauth.mfa.models import Authenticator
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from portal.secret_box import reseal
+from portal.accounts.secret_box import reseal
 
 # The fields of Authenticator.data that allauth passes through the adapter's encrypt().
 _SEALED_FIELDS = {

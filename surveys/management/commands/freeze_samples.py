@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import override
 
-from portal.oslo import oslo_today
+from portal.lib.oslo import oslo_today
 from surveys.selectors import rounds_of_year
 from surveys.services.samples import (
     WaitingForExtract,

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from portal.oslo import oslo_today
+from portal.lib.oslo import oslo_today
 from registry_import.selectors import extract_imported_since
 from surveys.models import Respondent, RespondentRole, Round
 from surveys.selectors import kind_order

@@ -17,7 +17,7 @@ from datetime import datetime
 from django.db import models
 from django.utils import timezone
 
-from portal.bulk import rows_insert
+from portal.lib.bulk import rows_insert
 from surveys.models import Exclusion, Respondent, RespondentRole, Round, RoundCounty, SurveyKind
 from surveys.services.samples import rules
 

@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from portal.audit import audit_record
+from portal.audit.record import audit_record
 from portal.models import AuditAction, User
 
 

@@ -6,9 +6,9 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from portal.access import active_scope, user_scopes
-from portal.panels import nav_for
-from portal.two_factor import two_factor_required_for, user_has_two_factor
+from portal.accounts.access import active_scope, user_scopes
+from portal.accounts.two_factor import two_factor_required_for, user_has_two_factor
+from portal.front.panels import nav_for
 
 
 def portal(request: HttpRequest) -> dict[str, Any]:
@@ -21,7 +21,7 @@ def portal(request: HttpRequest) -> dict[str, Any]:
         scope = getattr(request, "scope", None) or active_scope(request)
         context["active_scope"] = scope
         if scope is not None:
-            # The organisation's pages, registered by the apps that own them (portal.panels).
+            # The organisation's pages, registered by the apps that own them (portal.front.panels).
             context["nav_entries"] = SimpleLazyObject(lambda: nav_for(scope))
         context["two_factor_missing"] = SimpleLazyObject(
             lambda: two_factor_required_for(request) and not user_has_two_factor(user)

@@ -6,8 +6,8 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from portal.front.panels import NavEntry, nav_register
 from portal.models import Role
-from portal.panels import NavEntry, nav_register
 
 nav_register(
     NavEntry(

@@ -10,9 +10,9 @@ from datetime import date, timedelta
 
 from django.db.models import Q, QuerySet
 
-from portal.access import Scope
+from portal.accounts.access import Scope
+from portal.lib.oslo import OSLO, oslo_datetime
 from portal.models import AuditEntry, Membership, Role
-from portal.oslo import OSLO, oslo_datetime
 
 
 def audit_entries(

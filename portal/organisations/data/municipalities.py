@@ -21,7 +21,8 @@ from __future__ import annotations
 
 from functools import cache
 
-# The first year of each period of the county structure after the first (portal/data/counties.py).
+# The first year of each period of the county structure after the first
+# (portal/organisations/data/counties.py).
 PERIOD_STARTS = (2018, 2020, 2024)
 
 # municipality number: county in each period (until 2017, 2018–2019, 2020–2023, from 2024);

@@ -8,9 +8,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from portal.models.contact import ContactFields
-from portal.structure import counterparts
-from portal.validators import normalise_orgnr, validate_orgnr
+from portal.organisations.contact import ContactFields
+from portal.organisations.structure import counterparts
+from portal.organisations.validators import normalise_orgnr, validate_orgnr
 
 
 class CountyQuerySet(models.QuerySet["County"]):
@@ -57,7 +57,7 @@ class County(models.Model):
     def in_year(self, year: int) -> list[County]:
         """What this county was part of, or made up of, in year Y: itself while it existed,
         its successors after it ended and its predecessors before it began. The county history
-        answers it (portal.structure.counterparts); the rows are only loaded here."""
+        answers it (portal.organisations.structure.counterparts); the rows are only loaded here."""
         codes = counterparts(self.code, year)
         if codes == (self.code,):
             return [self]

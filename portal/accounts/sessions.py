@@ -14,7 +14,7 @@ from asgiref.sync import sync_to_async
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.utils import timezone
 
-from portal.keyed import keyed_hashes
+from portal.lib.keyed import keyed_hashes
 
 STORED_LENGTH = 40  # django_session.session_key is a CharField(max_length=40)
 

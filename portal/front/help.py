@@ -10,9 +10,9 @@ from django.template.loader import select_template
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
-from portal.access import user_scopes
+from portal.accounts.access import user_scopes
+from portal.lib.oslo import oslo_today
 from portal.models import County, Role
-from portal.oslo import oslo_today
 
 GUIDES = {"fylke": Role.COUNTY, "kontor": Role.OFFICE, "nasjonalt": Role.NATIONAL}
 

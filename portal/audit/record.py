@@ -9,8 +9,8 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from portal.access import Scope
-from portal.client import client_address
+from portal.accounts.access import Scope
+from portal.lib.client import client_address
 from portal.models import AuditEntry, County, TrainingOffice, User
 
 logger = logging.getLogger(__name__)
@@ -29,7 +29,8 @@ def audit_record(
     detail: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """Appends one entry. With a request, the user, the client's address and the organisation
-    the request acts for (`request.scope`, set by portal.access) are taken from it unless given.
+    the request acts for (`request.scope`, set by portal.accounts.access) are taken from it unless
+    given.
     `target` says in words what was acted on; `detail` holds ids and counts, never answers or
     contact data."""
     if user is None and request is not None and request.user.is_authenticated:

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 
-from portal.client import language_codes
-from portal.two_factor import session_has_two_factor, two_factor_required_for
+from portal.accounts.two_factor import session_has_two_factor, two_factor_required_for
+from portal.lib.client import language_codes
 
 
 class LanguageMiddleware:

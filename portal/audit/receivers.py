@@ -12,7 +12,7 @@ from django.contrib.auth import signals as auth_signals
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from portal.audit import audit_record
+from portal.audit.record import audit_record
 from portal.models import AuditAction
 
 

@@ -9,7 +9,7 @@ Who manages whom:
 National administrators are given with `manage.py grant_access` by ops.
 
 One person is one user, found by a proved e-mail address or the login address the portal set
-(R-A4, portal.addresses); a user may hold several memberships.
+(R-A4, portal.accounts.addresses); a user may hold several memberships.
 Deactivating sets `is_active=False` and keeps the user and the log; an administrator may
 deactivate only a user whose every membership they manage (otherwise they remove their own
 organisation's access). Nobody acts on their own user here."""
@@ -25,10 +25,10 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
-from portal.access import Scope
-from portal.addresses import address_holder, address_normalise, user_create
-from portal.audit import audit_record
-from portal.invitations import base_url_of
+from portal.accounts.access import Scope
+from portal.accounts.addresses import address_holder, address_normalise, user_create
+from portal.accounts.invitations import base_url_of
+from portal.audit.record import audit_record
 from portal.models import AuditAction, County, Membership, Role, TrainingOffice, User
 from portal.tasks import send_access_notice, send_invitation
 
@@ -123,7 +123,7 @@ def access_grant(
 ) -> Grant:
     """Gives the person with `email` access to `target`, creating their user if there is none
     (one person, one user). The address finds its user only if it is proved or the portal
-    set it (portal.addresses); an unproved claim of a user's own is refused. A new user, or
+    set it (portal.accounts.addresses); an unproved claim of a user's own is refused. A new user, or
     one who never chose a password, gets the activation e-mail; a user who has one gets a
     notice. The e-mails go after the transaction commits."""
     _check_grantable(by, target)

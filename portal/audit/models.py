@@ -11,7 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.models.organisations import County, TrainingOffice
+from portal.organisations.models import County, TrainingOffice
 
 
 class AuditAction(models.TextChoices):

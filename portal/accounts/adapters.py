@@ -17,10 +17,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from portal.client import client_address, client_key
-from portal.keyed import keyed_hash
-from portal.secret_box import seal, unseal
-from portal.two_factor import STRONG_TYPES, user_requires_two_factor
+from portal.accounts.secret_box import seal, unseal
+from portal.accounts.two_factor import STRONG_TYPES, user_requires_two_factor
+from portal.lib.client import client_address, client_key
+from portal.lib.keyed import keyed_hash
 
 
 def _generation_key(login: str) -> str:
@@ -60,7 +60,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_client_ip(self, request: HttpRequest) -> str:
         """allauth's per-address limits count the client the proxy names, as the portal's do
-        (portal/client.py), not the proxy itself."""
+        (portal/lib/client.py), not the proxy itself."""
         address = client_address(request)
         if not address:
             raise PermissionDenied("The client's address is unknown.")
@@ -72,10 +72,10 @@ class AccountAdapter(DefaultAccountAdapter):
 
 class AuthenticationBackend(AllauthBackend):
     """allauth's login by e-mail, except that an address a user added to their account without
-    proving it does not log in to that account (portal.addresses)."""
+    proving it does not log in to that account (portal.accounts.addresses)."""
 
     def _authenticate_by_email(self, email: str, password: str) -> AbstractBaseUser | None:
-        from portal.addresses import login_users
+        from portal.accounts.addresses import login_users
 
         if not email:
             return None
@@ -129,7 +129,7 @@ def password_reset_mail_send(*, email: str, base_url: str, language: str) -> int
     from django.urls import reverse
     from django.utils import translation
 
-    from portal.addresses import login_users
+    from portal.accounts.addresses import login_users
 
     users = [user for user in login_users(email) if user.is_active]
     adapter = AccountAdapter()

@@ -1,4 +1,5 @@
-"""Pages of the user administration (portal/user_admin.py says who manages whom): the list of
+"""Pages of the user administration (portal/accounts/user_admin.py says who manages whom): the list
+of
 an organisation's users with the form to add one, and one user's page with their access."""
 
 from __future__ import annotations
@@ -15,9 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from portal.access import PortalRequest, Scope, county_view, national_view, office_view
-from portal.models import County, TrainingOffice, User
-from portal.user_admin import (
+from portal.accounts.access import PortalRequest, Scope, county_view, national_view, office_view
+from portal.accounts.user_admin import (
     access_grant,
     grantable_scopes,
     invitation_queue,
@@ -29,6 +29,7 @@ from portal.user_admin import (
     user_reactivate,
     user_rename,
 )
+from portal.models import County, TrainingOffice, User
 
 
 class AddUserForm(forms.Form):

@@ -7,7 +7,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.signals import authenticator_removed
 from django.http import HttpRequest
 
-from portal.access import user_scopes
+from portal.accounts.access import user_scopes
 from portal.models import Role, User
 
 # The second factors that count; recovery codes only stand in for a lost one.

@@ -8,7 +8,7 @@ import ipaddress
 from django.conf import settings
 from django.http import HttpRequest
 
-from portal.keyed import keyed_hash
+from portal.lib.keyed import keyed_hash
 
 # allauth's prefix for IPv6: one household or phone gets a /64, and counting each of its
 # addresses apart would let it walk around every limit.

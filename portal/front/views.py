@@ -16,7 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from portal.access import (
+from portal.accounts.access import (
     HtmxRequest,
     PortalRequest,
     active_scope,
@@ -26,9 +26,9 @@ from portal.access import (
     scope_by_key,
     user_scopes,
 )
+from portal.front.panels import panels_for
+from portal.lib.oslo import oslo_today
 from portal.models import Company, County, TrainingOffice
-from portal.oslo import oslo_today
-from portal.panels import panels_for
 
 
 def page_or_fragment(
@@ -148,6 +148,6 @@ def privacy_statement(request: HttpRequest) -> HttpResponse:
 
 def address_pages_removed(request: HttpRequest) -> HttpResponse:
     """allauth's address pages (add, remove, make primary, confirm) are not the portal's: an
-    address is an identity the portal gives when it grants access (portal.addresses), so a
+    address is an identity the portal gives when it grants access (portal.accounts.addresses), so a
     user neither adds one nor changes theirs; a new address is a new grant."""
     raise Http404

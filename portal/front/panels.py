@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.utils.functional import Promise
 from django.utils.safestring import SafeString
 
-from portal.access import Scope
+from portal.accounts.access import Scope
 from portal.models import Role
 
 ALL_ROLES = frozenset({Role.NATIONAL, Role.COUNTY, Role.OFFICE})

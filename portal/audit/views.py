@@ -9,10 +9,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from portal.access import PortalRequest, county_view, national_view, office_view
-from portal.audit_log import audit_entries
+from portal.accounts.access import PortalRequest, county_view, national_view, office_view
+from portal.audit.log import audit_entries
+from portal.lib.paging import paged_list
 from portal.models import AuditAction, County, TrainingOffice
-from portal.paging import paged_list
 
 
 class AuditFilterForm(forms.Form):

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 
-from portal.access import user_scopes
+from portal.accounts.access import user_scopes
 from portal.models import Role
 
 

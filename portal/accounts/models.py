@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.models.organisations import County, TrainingOffice
+from portal.organisations.models import County, TrainingOffice
 
 
 class UserManager(BaseUserManager["User"]):

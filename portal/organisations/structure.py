@@ -7,10 +7,12 @@ another structure is placed by what it became (or was made of) that year:
 - one counterpart: that county (12 Hordaland is 46 Vestland from 2020, 31 Østfold is 30 Viken
   in 2020–2023);
 - several (30 Viken from 2024, 46 Vestland before 2020): the county of the unit's municipality
-  in that year (portal/data/municipalities.py), when it is one of them; otherwise the number
+  in that year (portal/organisations/data/municipalities.py), when it is one of them; otherwise the
+  number
   cannot be placed, and `NotPlaced` says what it became.
 
-The county history is portal/data/counties.py, the same data the County table is loaded from,
+The county history is portal/organisations/data/counties.py, the same data the County table is
+loaded from,
 so placing needs no query."""
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
-from portal.data.counties import COUNTIES
-from portal.data.municipalities import municipality_counties
+from portal.organisations.data.counties import COUNTIES
+from portal.organisations.data.municipalities import municipality_counties
 
 
 class NotPlaced(Exception):

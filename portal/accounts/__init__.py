@@ -1,0 +1,1 @@
+"""Users, logins, two factors, invitations, user administration and the access rules."""

@@ -1,0 +1,2 @@
+"""Counties with their history and the county structure of each year, training offices and
+companies."""
