@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from portal.accounts.invitations import access_notice_send, invitation_send
+from portal.accounts.mails import access_notice_send, invitation_send, password_reset_mail_send
 from portal.models import User
 
 
@@ -30,6 +30,4 @@ def send_access_notice(user_id: int, organisation: str, base_url: str) -> None:
 def send_password_reset_mail(email: str, base_url: str, language: str) -> None:
     """The password-reset mail of an address, if it belongs to an active user (nothing
     otherwise, and nothing that tells the asker which)."""
-    from portal.accounts.adapters import password_reset_mail_send
-
     password_reset_mail_send(email=email, base_url=base_url, language=language)

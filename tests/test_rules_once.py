@@ -50,17 +50,10 @@ def test_today_and_now_in_norway_are_asked_only_in_portal_oslo():
     assert _copies(r"\blocal(time|date)\(", home={"portal/lib/oslo.py"}, tests=True) == []
 
 
-# The account e-mails still work out their base from the request or SITE_URL themselves
-# (portal.accounts.invitations.base_url_of, grant_access's invitation); everything else links
-# through
-# portal.lib.client.site_url.
-ACCOUNT_MAILS = {"portal/accounts/invitations.py", "portal/management/commands/grant_access.py"}
-
-
 def test_the_public_address_is_read_only_by_site_url():
     # Tests may set it; only reading it counts.
     reading = r"settings\.SITE_URL\b(?!\s*=[^=])"
-    assert _copies(reading, home={"portal/lib/client.py", *ACCOUNT_MAILS}) == []
+    assert _copies(reading, home={"portal/lib/client.py"}) == []
 
 
 def test_the_languages_are_listed_only_in_settings():

@@ -119,29 +119,3 @@ class MFAAdapter(DefaultMFAAdapter):
     def decrypt(self, encrypted_text: str) -> str:
         return unseal(encrypted_text)
 
-
-def password_reset_mail_send(*, email: str, base_url: str, language: str) -> int:
-    """Sends the password-reset mail to the active users of `email` (run by a task, so the
-    request that asked for it answers at once). The link is built on `base_url`, the address
-    the user asked from. Returns the number of mails sent."""
-    from allauth.account.forms import default_token_generator
-    from allauth.account.utils import user_pk_to_url_str
-    from django.urls import reverse
-    from django.utils import translation
-
-    from portal.accounts.addresses import login_users
-
-    users = [user for user in login_users(email) if user.is_active]
-    adapter = AccountAdapter()
-    with translation.override(language):
-        for user in users:
-            uid, key = user_pk_to_url_str(user), default_token_generator.make_token(user)
-            path = reverse("account_reset_password_from_key", kwargs={"uidb36": uid, "key": key})
-            context = {
-                "user": user,
-                "password_reset_url": base_url.rstrip("/") + path,
-                "uid": uid,
-                "key": key,
-            }
-            adapter.render_mail("account/email/password_reset_key", email, context).send()
-    return len(users)

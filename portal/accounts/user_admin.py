@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from portal.accounts.access import Scope
 from portal.accounts.addresses import address_holder, address_normalise, user_create
-from portal.accounts.invitations import base_url_of
+from portal.accounts.mails import base_url_of
 from portal.audit.record import audit_record
 from portal.models import AuditAction, County, Membership, Role, TrainingOffice, User
 from portal.tasks import send_access_notice, send_invitation

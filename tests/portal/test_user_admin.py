@@ -188,7 +188,7 @@ def test_the_invitation_link_works_once(client, office_a_admin, office_a):
         target=Scope(role=Role.OFFICE, office=office_a),
         by=Scope(role=Role.OFFICE, office=office_a),
     )
-    from portal.accounts.invitations import invitation_send
+    from portal.accounts.mails import invitation_send
 
     invitation_send(user=grant.user, organisation=office_a.name, base_url="http://testserver")
     link = activation_link(mail.outbox[-1])

@@ -1,9 +1,9 @@
-from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from portal.accounts.addresses import address_holder, address_normalise, user_create
+from portal.accounts.mails import base_url_of
 from portal.models import County, Membership, Role, TrainingOffice, User
 from portal.organisations.validators import normalise_orgnr
 from portal.tasks import send_invitation
@@ -51,13 +51,15 @@ class Command(BaseCommand):
         self.stdout.write(f"{user.email}: {verb} {fields['role'].label}.")
 
     def _invite(self, user: User, fields: dict) -> None:
-        if not settings.SITE_URL:
+        try:
+            base_url = base_url_of(None)
+        except ImproperlyConfigured:
             self.stdout.write("SITE_URL is not set: no activation e-mail was sent.")
             return
         organisation = str(
             fields.get("county") or fields.get("training_office") or fields["role"].label
         )
-        user_id, base_url = user.pk, settings.SITE_URL
+        user_id = user.pk
         transaction.on_commit(lambda: send_invitation.delay(user_id, organisation, base_url))
         self.stdout.write(f"Activation e-mail sent to {user.email}.")
 
