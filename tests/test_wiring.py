@@ -140,7 +140,7 @@ def _is_signal(tree: ast.Module, expression: ast.expr) -> bool:
     return isinstance(value, Signal)
 
 
-def wiring_calls(tree: ast.Module, hooks: set[str]) -> Iterator[ast.AST]:
+def wiring_calls(tree: ast.Module, hooks: set[str]) -> Iterator[ast.expr]:
     """Every call in the module that hooks into another app's registry or a signal."""
     for node in ast.walk(tree):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
@@ -342,7 +342,7 @@ def _literal_route_names(path: Path) -> list[str]:
             name = next((k.value for k in node.keywords if k.arg == "name"), None)
             if name is not None:
                 assert isinstance(name, ast.Constant), f"{rel(path)}:{node.lineno}"
-                names.append(name.value)
+                names.append(str(name.value))
     return names
 
 
