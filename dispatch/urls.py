@@ -2,38 +2,65 @@ from django.urls import include, path
 
 from dispatch import views, webhooks
 
-urlpatterns = []
-for prefix, org in (("county", "fylke/<str:code>"), ("office", "kontor/<str:orgnr>")):
-    v = views.__dict__
-    urlpatterns += [
-        path(
-            f"{org}/utsendelser/",
-            v[f"{prefix}_dispatches_latest"],
-            name=f"{prefix}_dispatches_latest",
-        ),
-        path(
-            f"{org}/utsendelser/<int:year>/", v[f"{prefix}_dispatches"], name=f"{prefix}_dispatches"
-        ),
-        path(
-            f"{org}/utsendelser/<int:year>/<str:kind>/ny/",
-            v[f"{prefix}_dispatch_new"],
-            name=f"{prefix}_dispatch_new",
-        ),
-        path(
-            f"{org}/utsendelser/vis/<int:pk>/", v[f"{prefix}_dispatch"], name=f"{prefix}_dispatch"
-        ),
-        path(
-            f"{org}/utsendelser/vis/<int:pk>/avbryt/",
-            v[f"{prefix}_dispatch_cancel"],
-            name=f"{prefix}_dispatch_cancel",
-        ),
-        path(
-            f"{org}/utsendelser/registrert/",
-            v[f"{prefix}_recorded"],
-            name=f"{prefix}_dispatch_recorded",
-        ),
-    ]
-urlpatterns += [
+urlpatterns = [
+    path(
+        "fylke/<str:code>/utsendelser/",
+        views.county_dispatches_latest,
+        name="county_dispatches_latest",
+    ),
+    path(
+        "fylke/<str:code>/utsendelser/<int:year>/",
+        views.county_dispatches,
+        name="county_dispatches",
+    ),
+    path(
+        "fylke/<str:code>/utsendelser/<int:year>/<str:kind>/ny/",
+        views.county_dispatch_new,
+        name="county_dispatch_new",
+    ),
+    path(
+        "fylke/<str:code>/utsendelser/vis/<int:pk>/", views.county_dispatch, name="county_dispatch"
+    ),
+    path(
+        "fylke/<str:code>/utsendelser/vis/<int:pk>/avbryt/",
+        views.county_dispatch_cancel,
+        name="county_dispatch_cancel",
+    ),
+    path(
+        "fylke/<str:code>/utsendelser/registrert/",
+        views.county_recorded,
+        name="county_dispatch_recorded",
+    ),
+    path(
+        "kontor/<str:orgnr>/utsendelser/",
+        views.office_dispatches_latest,
+        name="office_dispatches_latest",
+    ),
+    path(
+        "kontor/<str:orgnr>/utsendelser/<int:year>/",
+        views.office_dispatches,
+        name="office_dispatches",
+    ),
+    path(
+        "kontor/<str:orgnr>/utsendelser/<int:year>/<str:kind>/ny/",
+        views.office_dispatch_new,
+        name="office_dispatch_new",
+    ),
+    path(
+        "kontor/<str:orgnr>/utsendelser/vis/<int:pk>/",
+        views.office_dispatch,
+        name="office_dispatch",
+    ),
+    path(
+        "kontor/<str:orgnr>/utsendelser/vis/<int:pk>/avbryt/",
+        views.office_dispatch_cancel,
+        name="office_dispatch_cancel",
+    ),
+    path(
+        "kontor/<str:orgnr>/utsendelser/registrert/",
+        views.office_recorded,
+        name="office_dispatch_recorded",
+    ),
     path(
         "kontor/<str:orgnr>/utsendelser/<int:year>/samling/",
         views.office_gathering,

@@ -7,4 +7,6 @@ class RegistryImportConfig(AppConfig):
     verbose_name = _("Register import")
 
     def ready(self) -> None:
-        from registry_import import navigation  # noqa: F401 - registers the navigation entries
+        from registry_import import hooks
+
+        hooks.connect()

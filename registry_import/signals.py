@@ -1,5 +1,5 @@
 """What the register announces to the apps above it, which connect their receivers in their
-AppConfig.ready(). The register only announces; each receiver calls its own services."""
+hooks.py. The register only announces; each receiver calls its own services."""
 
 from django.dispatch import Signal
 

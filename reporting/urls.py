@@ -1,43 +1,123 @@
-from collections.abc import Callable
-
-from django.http import HttpResponse
 from django.urls import path
 
 from reporting.views import downloads, pdf, research, results, targets
 from reporting.views.common import for_county, for_national, for_office
 
-_ORGANISATIONS = [
-    ("national", "nasjonalt/resultater/", for_national),
-    ("county", "fylke/<str:code>/resultater/", for_county),
-    ("office", "kontor/<str:orgnr>/resultater/", for_office),
-]
-_ROUTES: list[tuple[str, Callable[..., HttpResponse], str]] = [
-    ("", results.results_home, "results"),
-    ("<int:year>/<slug:kind>/", results.results_round, "results_round"),
-    ("<int:year>/<slug:kind>/sporsmal/<slug:item>/", results.results_item, "results_item"),
-    ("<slug:kind>/utvikling/", results.results_trends, "results_trends"),
-    (
-        "<int:year>/<slug:kind>/tabeller/<slug:table>.<str:fmt>",
-        downloads.results_table,
-        "results_table",
+# The results at each level; a county and an office also have follow-up and the PDF report.
+urlpatterns = [
+    path("nasjonalt/resultater/", for_national(results.results_home), name="national_results"),
+    path(
+        "nasjonalt/resultater/<int:year>/<slug:kind>/",
+        for_national(results.results_round),
+        name="national_results_round",
     ),
-]
-# What a county or an office has beside the results: follow-up and the PDF report.
-_OWN_ROUTES: list[tuple[str, Callable[..., HttpResponse], str]] = [
-    ("<int:year>/<slug:kind>/enhet/", results.results_switch, "results_switch"),
-    ("<int:year>/<slug:kind>/oppfolging/", results.results_followup, "results_followup"),
-    ("<int:year>/<slug:kind>/pdf/", pdf.pdf_start, "results_pdf"),
-    ("<int:year>/<slug:kind>/pdf/<int:report_id>/", pdf.pdf_status, "results_pdf_status"),
-    ("<int:year>/<slug:kind>/pdf/<int:report_id>/rapport.pdf", pdf.pdf_file, "results_pdf_file"),
-]
-
-urlpatterns = []
-for level, prefix, wrap in _ORGANISATIONS:
-    routes = _ROUTES + (_OWN_ROUTES if level != "national" else [])
-    for route, view, name in routes:
-        urlpatterns.append(path(prefix + route, wrap(view), name=f"{level}_{name}"))
-
-urlpatterns += [
+    path(
+        "nasjonalt/resultater/<int:year>/<slug:kind>/sporsmal/<slug:item>/",
+        for_national(results.results_item),
+        name="national_results_item",
+    ),
+    path(
+        "nasjonalt/resultater/<slug:kind>/utvikling/",
+        for_national(results.results_trends),
+        name="national_results_trends",
+    ),
+    path(
+        "nasjonalt/resultater/<int:year>/<slug:kind>/tabeller/<slug:table>.<str:fmt>",
+        for_national(downloads.results_table),
+        name="national_results_table",
+    ),
+    path("fylke/<str:code>/resultater/", for_county(results.results_home), name="county_results"),
+    path(
+        "fylke/<str:code>/resultater/<int:year>/<slug:kind>/",
+        for_county(results.results_round),
+        name="county_results_round",
+    ),
+    path(
+        "fylke/<str:code>/resultater/<int:year>/<slug:kind>/sporsmal/<slug:item>/",
+        for_county(results.results_item),
+        name="county_results_item",
+    ),
+    path(
+        "fylke/<str:code>/resultater/<slug:kind>/utvikling/",
+        for_county(results.results_trends),
+        name="county_results_trends",
+    ),
+    path(
+        "fylke/<str:code>/resultater/<int:year>/<slug:kind>/tabeller/<slug:table>.<str:fmt>",
+        for_county(downloads.results_table),
+        name="county_results_table",
+    ),
+    path(
+        "fylke/<str:code>/resultater/<int:year>/<slug:kind>/enhet/",
+        for_county(results.results_switch),
+        name="county_results_switch",
+    ),
+    path(
+        "fylke/<str:code>/resultater/<int:year>/<slug:kind>/oppfolging/",
+        for_county(results.results_followup),
+        name="county_results_followup",
+    ),
+    path(
+        "fylke/<str:code>/resultater/<int:year>/<slug:kind>/pdf/",
+        for_county(pdf.pdf_start),
+        name="county_results_pdf",
+    ),
+    path(
+        "fylke/<str:code>/resultater/<int:year>/<slug:kind>/pdf/<int:report_id>/",
+        for_county(pdf.pdf_status),
+        name="county_results_pdf_status",
+    ),
+    path(
+        "fylke/<str:code>/resultater/<int:year>/<slug:kind>/pdf/<int:report_id>/rapport.pdf",
+        for_county(pdf.pdf_file),
+        name="county_results_pdf_file",
+    ),
+    path("kontor/<str:orgnr>/resultater/", for_office(results.results_home), name="office_results"),
+    path(
+        "kontor/<str:orgnr>/resultater/<int:year>/<slug:kind>/",
+        for_office(results.results_round),
+        name="office_results_round",
+    ),
+    path(
+        "kontor/<str:orgnr>/resultater/<int:year>/<slug:kind>/sporsmal/<slug:item>/",
+        for_office(results.results_item),
+        name="office_results_item",
+    ),
+    path(
+        "kontor/<str:orgnr>/resultater/<slug:kind>/utvikling/",
+        for_office(results.results_trends),
+        name="office_results_trends",
+    ),
+    path(
+        "kontor/<str:orgnr>/resultater/<int:year>/<slug:kind>/tabeller/<slug:table>.<str:fmt>",
+        for_office(downloads.results_table),
+        name="office_results_table",
+    ),
+    path(
+        "kontor/<str:orgnr>/resultater/<int:year>/<slug:kind>/enhet/",
+        for_office(results.results_switch),
+        name="office_results_switch",
+    ),
+    path(
+        "kontor/<str:orgnr>/resultater/<int:year>/<slug:kind>/oppfolging/",
+        for_office(results.results_followup),
+        name="office_results_followup",
+    ),
+    path(
+        "kontor/<str:orgnr>/resultater/<int:year>/<slug:kind>/pdf/",
+        for_office(pdf.pdf_start),
+        name="office_results_pdf",
+    ),
+    path(
+        "kontor/<str:orgnr>/resultater/<int:year>/<slug:kind>/pdf/<int:report_id>/",
+        for_office(pdf.pdf_status),
+        name="office_results_pdf_status",
+    ),
+    path(
+        "kontor/<str:orgnr>/resultater/<int:year>/<slug:kind>/pdf/<int:report_id>/rapport.pdf",
+        for_office(pdf.pdf_file),
+        name="office_results_pdf_file",
+    ),
     path(
         "fylke/<str:code>/mal/<int:year>/", for_county(targets.targets_edit), name="county_targets"
     ),

@@ -1,5 +1,5 @@
 """What the surveys announce to the apps above them (dispatch, reporting), which subscribe in
-their AppConfig.ready(). A signal only announces; each receiver calls its own service."""
+their hooks.py. A signal only announces; each receiver calls its own service."""
 
 from django.dispatch import Signal
 

@@ -4,7 +4,6 @@ data of many people, and staff (the Django admin shows every table). Everyone el
 from __future__ import annotations
 
 from allauth.mfa.models import Authenticator
-from allauth.mfa.signals import authenticator_removed
 from django.http import HttpRequest
 
 from portal.accounts.access import user_scopes
@@ -53,5 +52,3 @@ def forget_two_factor(sender, request: HttpRequest | None = None, **kwargs) -> N
     if request is not None and hasattr(request, "session"):
         request.session.pop(SESSION_FLAG, None)
 
-
-authenticator_removed.connect(forget_two_factor, dispatch_uid="portal_forget_two_factor")

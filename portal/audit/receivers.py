@@ -1,15 +1,11 @@
 """Account events into the audit log: logins (by password, two factors or single sign-on),
 failed logins and failed two-factor codes, logouts, password resets and changes, and every
-change of a second factor. Connected in PortalConfig.ready()."""
+change of a second factor. Connected in portal/hooks.py."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from allauth.account import signals as account_signals
-from allauth.mfa import signals as mfa_signals
-from django.contrib.auth import signals as auth_signals
-from django.dispatch import receiver
 from django.http import HttpRequest
 
 from portal.audit.record import audit_record
@@ -30,13 +26,11 @@ def _login_method(request: HttpRequest | None) -> dict[str, Any]:
     return detail
 
 
-@receiver(auth_signals.user_logged_in, dispatch_uid="audit_login")
-def _logged_in(sender, request: HttpRequest | None, user, **kwargs) -> None:
+def logged_in(sender, request: HttpRequest | None, user, **kwargs) -> None:
     audit_record(AuditAction.LOGIN, request=request, user=user, detail=_login_method(request))
 
 
-@receiver(auth_signals.user_login_failed, dispatch_uid="audit_login_failed")
-def _login_failed(sender, credentials: dict, request: HttpRequest | None = None, **kwargs) -> None:
+def login_failed(sender, credentials: dict, request: HttpRequest | None = None, **kwargs) -> None:
     email = str(credentials.get("email") or credentials.get("username") or "")[:254]
     audit_record(
         AuditAction.LOGIN_FAILED,
@@ -46,19 +40,16 @@ def _login_failed(sender, credentials: dict, request: HttpRequest | None = None,
     )
 
 
-@receiver(auth_signals.user_logged_out, dispatch_uid="audit_logout")
-def _logged_out(sender, request: HttpRequest | None, user, **kwargs) -> None:
+def logged_out(sender, request: HttpRequest | None, user, **kwargs) -> None:
     if user is not None:
         audit_record(AuditAction.LOGOUT, request=request, user=user)
 
 
-@receiver(account_signals.password_reset, dispatch_uid="audit_password_reset")
-def _password_reset(sender, request: HttpRequest | None, user, **kwargs) -> None:
+def password_reset(sender, request: HttpRequest | None, user, **kwargs) -> None:
     audit_record(AuditAction.PASSWORD_RESET, request=request, user=user)
 
 
-@receiver(account_signals.password_changed, dispatch_uid="audit_password_changed")
-def _password_changed(sender, request: HttpRequest | None, user, **kwargs) -> None:
+def password_changed(sender, request: HttpRequest | None, user, **kwargs) -> None:
     audit_record(AuditAction.PASSWORD_CHANGED, request=request, user=user)
 
 
@@ -72,16 +63,12 @@ def _mfa_changed(change: str):
     return handler
 
 
-_added = _mfa_changed("added")
-_removed = _mfa_changed("removed")
-_reset = _mfa_changed("recovery_codes_renewed")
-mfa_signals.authenticator_added.connect(_added, dispatch_uid="audit_mfa_added")
-mfa_signals.authenticator_removed.connect(_removed, dispatch_uid="audit_mfa_removed")
-mfa_signals.authenticator_reset.connect(_reset, dispatch_uid="audit_mfa_reset")
+mfa_added = _mfa_changed("added")
+mfa_removed = _mfa_changed("removed")
+mfa_reset = _mfa_changed("recovery_codes_renewed")
 
 
-@receiver(mfa_signals.authentication_failed, dispatch_uid="audit_mfa_failed")
-def _mfa_failed(sender, request: HttpRequest | None = None, user=None, **kwargs) -> None:
+def mfa_failed(sender, request: HttpRequest | None = None, user=None, **kwargs) -> None:
     audit_record(
         AuditAction.LOGIN_FAILED,
         request=request,

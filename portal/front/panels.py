@@ -2,9 +2,9 @@
 entries in its navigation.
 
 `portal` imports no app above it. An app that has something to show registers it in its
-`AppConfig.ready()`; the front page and the navigation just render what is registered, in
-order of priority (lower first), for the roles each entry is for. A panel's `context` returns
-None when it has nothing to show for that organisation."""
+`hooks.py` (called from its AppConfig.ready()); the front page and the navigation just render
+what is registered, in order of priority (lower first), for the roles each entry is for. A
+panel's `context` returns None when it has nothing to show for that organisation."""
 
 from __future__ import annotations
 
@@ -57,12 +57,12 @@ _registry = _Registry()
 
 
 def panel_register(panel: Panel) -> None:
-    """Adds (or, with the same key, replaces) a panel; call from AppConfig.ready()."""
+    """Adds (or, with the same key, replaces) a panel; call from an app's hooks.py."""
     _registry.panels[panel.key] = panel
 
 
 def nav_register(entry: NavEntry) -> None:
-    """Adds (or, with the same key, replaces) a navigation entry; call from AppConfig.ready()."""
+    """Adds (or, with the same key, replaces) a navigation entry; call from an app's hooks.py."""
     _registry.nav[entry.key] = entry
 
 

@@ -8,7 +8,7 @@ table, its TOAST table and its indexes anew from the live rows and drops the old
 SQLite `VACUUM` does the same for the whole database file.
 
 Apps above surveys register the tables of theirs that named a round's respondents (dispatch's
-messages) in their AppConfig.ready(), so surveys need not know them."""
+messages) in their hooks.py, so surveys need not know them."""
 
 from __future__ import annotations
 

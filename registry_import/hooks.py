@@ -1,0 +1,20 @@
+"""What the register import hooks into the base, all of it here and nowhere else: its page in
+the national navigation. Called once, from RegistryImportConfig.ready()."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from portal.front.panels import NavEntry, nav_register
+from portal.models import Role
+
+
+def connect() -> None:
+    nav_register(
+        NavEntry(
+            "register_import",
+            _("Register import"),
+            lambda scope: reverse("import_list"),
+            roles=frozenset({Role.NATIONAL}),
+            priority=20,
+        )
+    )

@@ -1,0 +1,52 @@
+"""What the report portal hooks into the apps below it, all of it here and nowhere else: its
+panel on the front pages (reporting/panels.py), its navigation entries and its receiver of a
+round's close. Called once, from ReportingConfig.ready()."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from portal.front.panels import NavEntry, Panel, nav_register, panel_register
+from portal.lib.oslo import oslo_today
+from portal.models import Role
+from reporting.panels import latest_results_panel, result_scope
+from surveys.signals import round_closed
+
+
+def connect() -> None:
+    round_closed.connect(publish_when_closed, dispatch_uid="reporting_publish")
+    panel_register(
+        Panel("reporting-latest", "reporting/panel_results.html", latest_results_panel, priority=40)
+    )
+    nav_register(
+        NavEntry("results", _("Results"), lambda s: result_scope(s).url("results"), priority=40)
+    )
+    nav_register(
+        NavEntry(
+            "reporting-targets",
+            _("Targets"),
+            lambda s: result_scope(s).url("targets", oslo_today().year),
+            roles=frozenset({Role.COUNTY, Role.OFFICE}),
+            priority=45,
+        )
+    )
+    nav_register(
+        NavEntry(
+            "reporting-research",
+            _("Research export"),
+            lambda s: reverse("research_projects"),
+            roles=frozenset({Role.NATIONAL}),
+            priority=60,
+        )
+    )
+
+
+def publish_when_closed(sender: Any, round_id: int, **kwargs: Any) -> None:
+    """The close step has committed: publish the round's results in the background."""
+    from reporting.tasks import publish_round
+
+    transaction.on_commit(lambda: publish_round.delay(round_id))

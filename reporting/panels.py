@@ -1,0 +1,33 @@
+"""The report portal's panel on the organisations' front pages (portal.front.panels), registered
+in reporting/hooks.py with the navigation entries: the latest published results against target
+and the national figure."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from portal.accounts.access import Scope
+from reporting.scopes import ResultScope
+from reporting.selectors import publications_of, results_overview
+from surveys.models import SurveyKind
+
+
+def result_scope(scope: Scope) -> ResultScope:
+    return ResultScope(county=scope.county, office=scope.office)
+
+
+def latest_results_panel(request: HttpRequest, scope: Scope) -> dict | None:
+    """The latest published LU round of the organisation, indexes against target and the
+    national figure; None when nothing is published yet."""
+    published = publications_of(SurveyKind.LU)
+    if not published:
+        return None
+    results = result_scope(scope)
+    overview = results_overview(results, published[0])
+    if not overview.exists:
+        return None
+    return {
+        "overview": overview,
+        "results_url": results.url("results_round", published[0].round.year, "lu"),
+        "home_url": results.url("results"),
+    }
