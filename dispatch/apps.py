@@ -9,6 +9,7 @@ class DispatchConfig(AppConfig):
     def ready(self) -> None:
         from anymail.signals import tracking
 
+        import dispatch.checks  # noqa: F401 - registers the deploy checks
         from dispatch.models import Message, RecordedMessage
         from dispatch.panels import dispatch_panel
         from dispatch.services.closing import on_personal_data_purging, on_round_closing
