@@ -13,8 +13,6 @@ from typing import Any
 
 # anymail's normalised event types for a message that did not arrive.
 FAILURE_TYPES = frozenset({"bounced", "rejected", "failed"})
-# The ESP is still trying: nothing is decided yet.
-DEFERRED = "deferred"
 
 # Postmark's bounce Type: only these say the address cannot receive mail.
 _POSTMARK_PERMANENT = frozenset({"HardBounce", "BadEmailAddress"})

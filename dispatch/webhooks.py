@@ -9,7 +9,8 @@
   RequestValidator on X-Twilio-Signature against the URL as Twilio called it (SITE_URL plus
   the path and query). A status callback URL carries the time it was made for (`ts`), which the
   signature covers: one older than TWILIO_CALLBACK_MAX_AGE_SECONDS is refused. An inbound
-  message is handled once per MessageSid; its first word decides (STOPP., "Stopp takk"). A status already recorded is never changed again."""
+  message is handled once per MessageSid; its first word decides ("stopp.", "Stopp takk").
+  A status already recorded is never changed again."""
 
 from __future__ import annotations
 
@@ -26,9 +27,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from twilio.request_validator import RequestValidator
 
-from dispatch.bounces import DEFERRED, FAILURE_TYPES, is_permanent_failure
+from dispatch.bounces import FAILURE_TYPES, is_permanent_failure
 from dispatch.models import InboundSms
 from dispatch.services.delivery import (
+    message_accepted,
     message_complained,
     message_delivered,
     message_find,
@@ -43,6 +45,8 @@ logger = logging.getLogger(__name__)
 # Twilio: the number does not exist or cannot receive SMS (permanent), and the opt-out code.
 UNDELIVERABLE_CODES = {"30005", "30006", "21211", "21614", "30004"}
 OPTED_OUT_CODE = "21610"
+# anymail's event types that show the ESP has the message, without a final outcome.
+ACCEPTED_TYPES = frozenset({"queued", "sent", "deferred", "opened", "clicked", "autoresponded"})
 # The words the SMS tells people to answer, read as the reply's first word whatever follows.
 STOP_FIRST_WORDS = frozenset({"STOP", "STOPP", "AVSLUTT"})
 START_FIRST_WORDS = frozenset({"START"})
@@ -76,14 +80,14 @@ def secret_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
 
 def on_tracking(sender, event, esp_name: str, **kwargs) -> None:
     """anymail's tracking signal, sent only for requests anymail has authenticated."""
-    if event.event_type == DEFERRED:
-        return  # the ESP is still trying
     message = message_find(
         message_key=(event.metadata or {}).get("portal_message"), provider_id=event.message_id or ""
     )
     if message is None:
         return
-    if event.event_type == "delivered":
+    if event.event_type in ACCEPTED_TYPES:
+        message_accepted(message)  # a deferral too: the ESP is still trying
+    elif event.event_type == "delivered":
         message_delivered(message)
     elif event.event_type in FAILURE_TYPES:
         reason = event.description or event.reject_reason or event.event_type

@@ -36,7 +36,16 @@ class RecordBackend:
             ).values_list("message_id", flat=True)
         )
         rows = [
-            (m.message_id, m.round_id, m.channel, m.to, m.subject[:300], m.text, m.html, _segments(m))
+            (
+                m.message_id,
+                m.round_id,
+                m.channel,
+                m.to,
+                m.subject[:300],
+                m.text,
+                m.html,
+                _segments(m),
+            )
             for m in messages
             if m.message_id not in recorded
         ]

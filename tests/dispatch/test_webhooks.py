@@ -49,23 +49,24 @@ def _postmark(message: Message, email: str, kind: str) -> dict:
     }
 
 
-def _mailgun(message: Message, email: str, severity: str) -> dict:
+def _mailgun(message: Message, email: str, severity: str, key: str = MAILGUN_KEY) -> dict:
+    temporary = severity == "temporary"
     timestamp, token = str(int(time.time())), uuid.uuid4().hex
     signature = hmac.new(
-        MAILGUN_KEY.encode(), f"{timestamp}{token}".encode(), hashlib.sha256
+        key.encode(), f"{timestamp}{token}".encode(), hashlib.sha256
     ).hexdigest()
     return {
         "signature": {"timestamp": timestamp, "token": token, "signature": signature},
         "event-data": {
             "event": "failed",
             "severity": severity,
-            "reason": "generic" if severity == "temporary" else "bounce",
+            "reason": "generic" if temporary else "bounce",
             "recipient": email,
             "timestamp": time.time(),
             "id": uuid.uuid4().hex,
             "delivery-status": {
-                "code": 452 if severity == "temporary" else 550,
-                "message": "4.2.2 Mailbox full" if severity == "temporary" else "5.1.1 No such user",
+                "code": 452 if temporary else 550,
+                "message": "4.2.2 Mailbox full" if temporary else "5.1.1 No such user",
                 "description": "",
             },
             "message": {"headers": {"message-id": f"{uuid.uuid4().hex}@mg.example.test"}},
