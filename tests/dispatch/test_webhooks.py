@@ -11,7 +11,9 @@ import hmac
 import json
 import time
 import uuid
+from collections.abc import Callable
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from anymail.signals import tracking
@@ -148,7 +150,7 @@ def _post(client, esp: str, payload, auth: str = SECRET):
     )
 
 
-ESPS = {
+ESPS: dict[str, tuple[Callable[[Message, str, str], Any], list[str], str]] = {
     # ESP: (payload, what it calls temporary, what it calls permanent)
     "postmark": (_postmark, ["SoftBounce", "Transient"], "HardBounce"),
     "mailgun": (_mailgun, ["temporary"], "permanent"),
