@@ -6,8 +6,10 @@ DispatchConfig.ready()."""
 from __future__ import annotations
 
 from anymail.signals import tracking
+from django.core.checks import Tags, register
 from django.utils.translation import gettext_lazy as _
 
+from dispatch.checks import anymail_webhook_secret_check
 from dispatch.models import Message, RecordedMessage
 from dispatch.panels import dispatch_panel
 from dispatch.services.closing import on_personal_data_purging, on_round_closing
@@ -21,6 +23,7 @@ SENDERS = frozenset({Role.COUNTY, Role.OFFICE})
 
 
 def connect() -> None:
+    register(anymail_webhook_secret_check, Tags.security, deploy=True)
     round_closing.connect(on_round_closing, dispatch_uid="dispatch_round_closing")
     personal_data_purging.connect(
         on_personal_data_purging, dispatch_uid="dispatch_personal_data_purging"

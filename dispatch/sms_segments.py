@@ -70,3 +70,14 @@ def sms_length(text: str) -> SmsLength:
         return SmsLength("UCS-2", units, segments, char)
     units, segments = _segments_gsm(text)
     return SmsLength("GSM-7", units, segments)
+
+
+def _plain(char: str) -> bool:
+    return char in GSM_BASIC and char != "\x1b"
+
+
+def shape(value: str) -> str | int:
+    """What of a value put in an SMS decides the text's segments: only its length, when it is
+    made of characters that are one unit in either encoding and change neither; else the value
+    itself (an extension character's place decides where a segment ends)."""
+    return len(value) if all(_plain(char) for char in value) else value

@@ -1,6 +1,17 @@
-from django.urls import include, path
+from anymail import urls as anymail_urls
+from django.urls import URLPattern, include, path
 
 from dispatch import views, webhooks
+
+
+def _anymail_guarded() -> list[URLPattern]:
+    """anymail's own webhook URLs, each refused while no webhook secret is configured."""
+    return [
+        URLPattern(p.pattern, webhooks.secret_required(p.callback), p.default_args, p.name)
+        for p in anymail_urls.urlpatterns
+        if isinstance(p, URLPattern)
+    ]
+
 
 urlpatterns = [
     path(
@@ -69,5 +80,5 @@ urlpatterns = [
     path("webhooks/twilio/status/", webhooks.twilio_status, name="twilio_status"),
     path("webhooks/twilio/innkommende/", webhooks.twilio_inbound, name="twilio_inbound"),
     # anymail's tracking webhooks: /anymail/<esp>/tracking/ (basic auth WEBHOOK_SECRET).
-    path("anymail/", include("anymail.urls")),
+    path("anymail/", include((_anymail_guarded(), anymail_urls.app_name))),
 ]

@@ -8,10 +8,15 @@ from collections.abc import Iterator, Sequence
 from django.db import IntegrityError, transaction
 
 from dispatch.backends.base import Outcome, Outgoing
-from dispatch.models import RecordedMessage
+from dispatch.models import Channel, RecordedMessage
+from dispatch.sms_segments import sms_length
 from portal.lib.bulk import rows_insert
 
-_COLUMNS = ("message_id", "round_id", "channel", "to", "subject", "text", "html")
+_COLUMNS = ("message_id", "round_id", "channel", "to", "subject", "text", "html", "segments")
+
+
+def _segments(m: Outgoing) -> int:
+    return sms_length(m.text).segments if m.channel == Channel.SMS else 0
 
 
 class RecordBackend:
@@ -31,7 +36,16 @@ class RecordBackend:
             ).values_list("message_id", flat=True)
         )
         rows = [
-            (m.message_id, m.round_id, m.channel, m.to, m.subject[:300], m.text, m.html)
+            (
+                m.message_id,
+                m.round_id,
+                m.channel,
+                m.to,
+                m.subject[:300],
+                m.text,
+                m.html,
+                _segments(m),
+            )
             for m in messages
             if m.message_id not in recorded
         ]

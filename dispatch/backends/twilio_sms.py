@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Sequence
+from datetime import datetime
 
 from django.conf import settings
 from django.urls import reverse
@@ -68,3 +69,29 @@ class TwilioBackend:
             else:
                 outcomes.append(Outcome(m.message_id, ok=True, provider_id=sent.sid or ""))
         return outcomes
+
+
+# Twilio's message statuses: it has the message (it went out, or is going).
+TWILIO_DELIVERED = frozenset({"delivered", "read"})
+TWILIO_HAS_IT = frozenset({"accepted", "scheduled", "queued", "sending", "sent"})
+
+
+def twilio_message_status(client: Client, *, sid: str, to: str, since: datetime) -> str:
+    """What Twilio knows of a message: by its SID when the worker recorded one, else the
+    newest message to the number created since the claim (a dead worker may have handed it
+    without recording the SID). "" when Twilio has none."""
+    if sid:
+        try:
+            return str(client.messages(sid).fetch().status or "")
+        except TwilioRestException as exc:
+            if exc.status == 404:
+                return ""
+            raise
+    # Newest first; a message still queued has no date sent to filter on, so by creation.
+    found = [
+        m
+        for m in client.messages.list(to=to, limit=20)
+        if m.date_created is not None and m.date_created >= since
+    ]
+    found.sort(key=lambda m: m.date_created)
+    return str(found[-1].status or "") if found else ""

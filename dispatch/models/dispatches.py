@@ -123,6 +123,7 @@ class SkipReason(models.TextChoices):
     NO_ADDRESS = "no_address", _("No valid address when it was sent")
     OPTED_OUT = "opted_out", _("Opted out of SMS")
     OUTSIDE_WINDOW = "outside_window", _("Outside the survey window")
+    BAD_NUMBER = "bad_number", _("Not a valid mobile number when it was sent")
 
 
 class Message(models.Model):

@@ -20,6 +20,8 @@ class RecordedMessage(models.Model):
     subject = models.CharField(_("subject"), max_length=300, blank=True)
     text = models.TextField(_("text"))
     html = models.TextField(blank=True)
+    # The SMS segments the text goes in, measured as the preview measures it (0 for e-mail).
+    segments = models.PositiveSmallIntegerField(default=0)
     recorded_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

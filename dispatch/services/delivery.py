@@ -62,6 +62,16 @@ def message_find(*, message_key: str | None = None, provider_id: str = "") -> Me
     return None
 
 
+def message_accepted(message: Message) -> bool:
+    """The provider has the message (queued, sent, deferred, opened): an uncertain one went
+    out, so it is sent, never re-sent."""
+    return bool(
+        Message.objects.filter(pk=message.pk, state=MessageState.UNCERTAIN).update(
+            state=MessageState.SENT, sent_at=timezone.now()
+        )
+    )
+
+
 def message_delivered(message: Message) -> bool:
     return bool(
         Message.objects.filter(pk=message.pk, state__in=_OPEN).update(state=MessageState.DELIVERED)

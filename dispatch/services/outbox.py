@@ -46,6 +46,7 @@ from dispatch.models import (
 from dispatch.rendering import FIELDS, first_name_of, sms_text, template, texts
 from dispatch.services.order_rules import Variants
 from portal.lib.client import language_codes, site_url
+from registry_import.validation.values import normalise_mobile
 from surveys.models import Respondent, RespondentRole, SurveyKind
 from surveys.services.links import TOKEN_LENGTH, link_path, links_issue_for_round
 
@@ -189,8 +190,8 @@ def _checked(
     dispatch: Dispatch, rows: list[tuple], people: dict[int, Any], now: datetime
 ) -> tuple[list[tuple], dict[str, list[uuid.UUID]]]:
     """(message id, channel, person) of the messages that go, and the ids of those skipped by
-    reason: out of the window, answered since the preview (R-D7), no valid address or opted
-    out of SMS since."""
+    reason: out of the window, answered since the preview (R-D7), no valid address, opted
+    out of SMS since, or a mobile number that is not one."""
     round_ = dispatch.round
     sms_to = [people[respondent_id].mobile for _m, respondent_id, ch in rows if ch == Channel.SMS]
     opted_out = set()
@@ -214,6 +215,9 @@ def _checked(
             reason = SkipReason.NO_ADDRESS
         elif channel == Channel.SMS and person.mobile in opted_out:
             reason = SkipReason.OPTED_OUT
+        elif channel == Channel.SMS and not normalise_mobile(person.mobile)[1]:
+            # Marked valid but not a mobile number phonenumbers knows: never handed on.
+            reason = SkipReason.BAD_NUMBER
         if reason:
             skip.setdefault(reason, []).append(message_id)
         else:

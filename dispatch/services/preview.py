@@ -26,7 +26,7 @@ from dispatch.services.order_rules import (
     request_errors,
 )
 from dispatch.services.quotas import quota_left, quota_limit
-from dispatch.sms_segments import SmsLength, first_non_gsm, sms_length
+from dispatch.sms_segments import SmsLength, shape, sms_length
 from portal.lib.client import language_codes, site_url
 from surveys.models import RespondentRole, SurveyKind
 from surveys.services.links import link_path, token_new
@@ -238,14 +238,15 @@ def _variant_of(variants: Variants, language: str, row) -> tuple[Variant, str, s
 
 
 def _sms_summary(variants: Variants, people: list[tuple], link: str) -> SmsSummary:
-    """Segments of every SMS: the text differs only in the recipient's name and unit, so each
-    shape (variant, length and alphabet of those values) is measured once."""
+    """Segments of every SMS, counted by `sms_length` as the recording and the sending do: the
+    text differs only in the recipient's name and unit, so each shape of those is measured
+    once."""
     summary = SmsSummary()
     measured: dict[tuple, SmsLength] = {}
     for language, row in people:
         variant, first_name, unit = _variant_of(variants, language, row)
         values = first_name + unit
-        key = (variant, len(values), bool(first_non_gsm(values)))
+        key = (variant, shape(first_name), shape(unit))
         length = measured.get(key)
         if length is None:
             text = sms_text(variant, first_name=first_name, link=link, unit=unit)
