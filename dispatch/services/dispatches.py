@@ -175,14 +175,18 @@ def dispatch_cancel(
     dispatch: Dispatch, *, user: User | None = None, http_request: HttpRequest | None = None
 ) -> int:
     """Cancels what has not been handed to the provider yet; returns the messages cancelled.
-    An SMS dispatch that sent nothing gives its quota unit back."""
+    Every message is settled: waiting and claimed ones are cancelled (a task still holding the
+    claim finds nothing left to hand), and those being handed become uncertain, since they may
+    have gone; a task still handing them marks them with what the provider answered. An SMS
+    dispatch that sent nothing gives its quota unit back."""
     with transaction.atomic():
         dispatch = Dispatch.objects.select_for_update().get(pk=dispatch.pk)
         if dispatch.state not in (DispatchState.SCHEDULED, DispatchState.SENDING):
             raise DispatchRefused(_("The dispatch has finished and cannot be cancelled."))
-        cancelled = dispatch.messages.filter(state=MessageState.PENDING).update(
-            state=MessageState.CANCELLED
-        )
+        cancelled = dispatch.messages.filter(
+            state__in=(MessageState.PENDING, MessageState.CLAIMED)
+        ).update(state=MessageState.CANCELLED)
+        dispatch.messages.filter(state=MessageState.HANDING).update(state=MessageState.UNCERTAIN)
         nothing_sent = not dispatch.messages.exclude(state=MessageState.CANCELLED).exists()
         if dispatch.by_sms and nothing_sent:
             quota_give_back(dispatch.round, _sender_of(dispatch))
