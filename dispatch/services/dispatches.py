@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dispatch.audience import Sender
-from dispatch.models import Dispatch, DispatchState, Message, MessageState, Purpose
+from dispatch.models import Dispatch, DispatchState, Message, MessageState, Purpose, SkipReason
 from dispatch.services.order_rules import DispatchRequest
 from dispatch.services.preview import Plan, dispatch_plan
 from dispatch.services.quotas import quota_give_back, quota_take
@@ -41,6 +41,9 @@ class Counts:
     failed: int
     skipped: int
     waiting: int  # not yet handed to the provider
+    # Handed by a worker that died, or when the dispatch was cancelled: they may have gone.
+    uncertain: int = 0
+    closed: int = 0  # of the skipped: the round had closed when their time came
 
     @property
     def done(self) -> int:
@@ -68,13 +71,18 @@ def dispatch_counts(dispatch: Dispatch) -> Counts:
 
 
 _WAITING = (MessageState.PENDING, MessageState.CLAIMED, MessageState.HANDING)
-_SENT = (MessageState.SENT, MessageState.DELIVERED, MessageState.UNCERTAIN)
+_SENT = (MessageState.SENT, MessageState.DELIVERED)
 
 
 def count_fields() -> dict:
     return {
         "messages": Count("id"),
         "sent": Count("id", filter=Q(state__in=_SENT)),
+        "uncertain": Count("id", filter=Q(state=MessageState.UNCERTAIN)),
+        "closed": Count(
+            "id",
+            filter=Q(state=MessageState.SKIPPED, skip_reason=SkipReason.OUTSIDE_WINDOW),
+        ),
         "delivered": Count("id", filter=Q(state=MessageState.DELIVERED)),
         "failed": Count("id", filter=Q(state=MessageState.FAILED)),
         "skipped": Count("id", filter=Q(state__in=(MessageState.SKIPPED, MessageState.CANCELLED))),
