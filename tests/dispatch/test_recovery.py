@@ -45,6 +45,7 @@ def test_a_dead_workers_messages_go_out_within_two_minutes_at_default_settings(
 ):
     lease = django_settings.DISPATCH_LEASE_SECONDS
     sweeps = django_settings.CELERY_BEAT_SCHEDULE["sweep-outbox"]["schedule"]
+    assert isinstance(sweeps, float)
     assert lease + sweeps <= 120
     d = _queued(django_capture_on_commit_callbacks, year, county_a)
     # The worker's last heartbeat was a lease and a little ago; it has died since.
@@ -68,7 +69,7 @@ def test_a_send_task_that_loses_the_database_tries_again_and_gives_back_its_clai
     RecordedMessage.objects.all().delete()
     Message.objects.filter(dispatch=d).update(state=MessageState.PENDING, claim=None)
     Dispatch.objects.filter(pk=d.pk).update(state=DispatchState.SENDING)
-    lost = []
+    lost: list[str] = []
 
     def database_gone(execute, sql, params, many, context):
         # The connection breaks after the claim, as the messages are about to be handed.
