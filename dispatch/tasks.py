@@ -7,30 +7,67 @@ from __future__ import annotations
 
 import logging
 import math
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from dispatch.backends import is_idempotent
-from dispatch.models import Channel, Dispatch, DispatchState, Message, MessageState
-from dispatch.services.outbox import REFUSED, dispatch_finish_if_done, outbox_process_chunk
+from dispatch.models import Dispatch, DispatchState, Message, MessageState
+from dispatch.services.outbox import (
+    REFUSED,
+    dispatch_finish_if_done,
+    messages_release,
+    outbox_process_chunk,
+    outbox_release,
+)
 
 # The sweeper has always logged as the outbox, which is what log filters and alerts know.
 logger = logging.getLogger("dispatch.services.outbox")
 
 
-@shared_task
-def send_chunk(dispatch_id: int) -> int:
+# A send task that loses the database tries again this many times, waiting 1, 2, 4 … s (at
+# most DB_RETRY_MAX_SECONDS): a restart of PostgreSQL costs seconds, not a sweep. Beyond that,
+# the sweeper picks the dispatch up.
+DB_RETRIES = 40
+DB_RETRY_MAX_SECONDS = 8
+
+
+def db_retry_seconds(retries: int) -> int:
+    return int(min(2**retries, DB_RETRY_MAX_SECONDS))
+
+
+@shared_task(bind=True)
+def send_chunk(self: Task, dispatch_id: int, release: str | None = None) -> int:
     """Claims and sends one chunk of the dispatch's waiting messages. Messages put back after
     a transient error are picked up by a task enqueued for when they may go (never further
-    ahead than the broker's visibility timeout) and, failing that, by the sweeper."""
-    result = outbox_process_chunk(dispatch_id)
+    ahead than the broker's visibility timeout) and, failing that, by the sweeper.
+
+    A lost database connection is retried with back-off; the retry first gives back what the
+    failed try had claimed (`release`), so those messages need not wait for their lease."""
+    claim = uuid.uuid4()
+    unreleased = release
+    try:
+        if release:
+            outbox_release(uuid.UUID(release))
+            unreleased = None
+        result = outbox_process_chunk(dispatch_id, claim=claim)
+    except (OperationalError, InterfaceError) as error:
+        # Celery's Django fixup closes the broken connection after the task, so the retry
+        # opens a fresh one.
+        logger.warning("Send task of dispatch %s lost the database: %s", dispatch_id, error)
+        raise self.retry(
+            args=(dispatch_id,),
+            kwargs={"release": unreleased or str(claim)},
+            exc=error,
+            countdown=db_retry_seconds(self.request.retries),
+            max_retries=DB_RETRIES,
+        ) from error
     if result.retry_in is not None:
         send_chunk.apply_async((dispatch_id,), countdown=result.retry_in)
     return result.sent
@@ -48,6 +85,7 @@ def sweep_outbox() -> dict:
         "released": result.released,
         "rehanded": result.rehanded,
         "uncertain": result.uncertain,
+        "cancelled": result.cancelled,
         "enqueued": result.enqueued,
         "finished": result.finished,
     }
@@ -85,37 +123,37 @@ class SweepResult:
     released: int = 0  # claimed, never handed: waiting again
     rehanded: int = 0  # handing to an idempotent backend: waiting again
     uncertain: int = 0
+    cancelled: int = 0  # left by a dead worker in a dispatch cancelled since
     enqueued: dict[int, int] = field(default_factory=dict)
     finished: int = 0
 
 
-STALL_SECONDS = 120
-
-
 def outbox_sweep(*, now: datetime | None = None) -> SweepResult:
-    """Takes back what dead workers left, re-enqueues dispatches whose messages nobody is
-    working on (the web process died right after the commit, a task was lost), and finishes
+    """Takes back what dead workers left (claims older than the lease, which a live task
+    renews) and sends it on at once; re-enqueues dispatches whose messages nobody is working
+    on (the web process died right after the commit, a task was lost); and finishes
     dispatches with nothing left to do."""
     now = now or timezone.now()
     expired = now - timedelta(seconds=settings.DISPATCH_LEASE_SECONDS)
     result = SweepResult()
-    stale = Message.objects.filter(claimed_at__lt=expired)
-    result.released = stale.filter(state=MessageState.CLAIMED).update(
-        state=MessageState.PENDING, claim=None
+    stale = Message.objects.filter(
+        claimed_at__lt=expired, state__in=(MessageState.CLAIMED, MessageState.HANDING)
     )
-    for channel in (Channel.EMAIL, Channel.SMS):
-        handing = stale.filter(state=MessageState.HANDING, channel=channel)
-        if is_idempotent(channel):
-            result.rehanded += handing.update(state=MessageState.PENDING, claim=None)
-        else:
-            result.uncertain += handing.update(state=MessageState.UNCERTAIN)
-    stalled = now - timedelta(seconds=STALL_SECONDS)
-    sending = Dispatch.objects.filter(state=DispatchState.SENDING, send_at__lt=stalled).annotate(
-        last_claim=Max("messages__claimed_at")
+    taken_back = set(stale.values_list("dispatch_id", flat=True).distinct().order_by())
+    counts = messages_release(stale)
+    result.released, result.rehanded = counts["released"], counts["rehanded"]
+    result.uncertain, result.cancelled = counts["uncertain"], counts["cancelled"]
+    # Nobody works on a dispatch whose last claim is older than the lease: a live task
+    # renews its claim within a third of it.
+    sending = (
+        Dispatch.objects.filter(state=DispatchState.SENDING)
+        .filter(Q(send_at__lt=expired) | Q(pk__in=taken_back))
+        .annotate(last_claim=Max("messages__claimed_at"))
     )
     for dispatch in sending:
-        if dispatch.last_claim is not None and dispatch.last_claim >= stalled:
-            continue  # a worker is on it
+        working = dispatch.last_claim is not None and dispatch.last_claim >= expired
+        if working and dispatch.pk not in taken_back:
+            continue
         waiting = Message.objects.filter(dispatch=dispatch, state=MessageState.PENDING).filter(
             Q(not_before__isnull=True) | Q(not_before__lte=now)
         )

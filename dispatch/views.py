@@ -25,6 +25,8 @@ from dispatch.forms import DispatchForm, GatheringFilterForm
 from dispatch.models import Dispatch, DispatchState, Purpose
 from dispatch.selectors import (
     dispatch_of_sender,
+    dispatch_progress,
+    failure_reasons,
     gathering_candidates,
     gathering_choices,
     recorded_for_sender,
@@ -202,6 +204,8 @@ def dispatch_detail(request: PortalRequest, sender: Sender, pk: int) -> HttpResp
         "counts": counts,
         "running": running,
         "skips": skip_reasons(dispatch) if not dispatch.counts_kept else [],
+        "progress": dispatch_progress(dispatch, counts),
+        "failures": failure_reasons(dispatch) if not dispatch.hides_outcome else [],
         "detail_url": urls("dispatch", pk),
         "cancel_url": urls("dispatch_cancel", pk),
         "back_url": urls("dispatches", dispatch.round.year),

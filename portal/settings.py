@@ -156,6 +156,14 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A task not acknowledged within this time is delivered again by Redis; no task is ever
 # scheduled further ahead than this (dispatch retries wait at most DISPATCH_RETRY_MAX_SECONDS).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# The outbox's recovery (the sweeper, the release of scheduled dispatches) has a queue of its
+# own, served by a worker of its own (docker-compose.yml: worker-control), so that thousands of
+# send tasks queued ahead of it cannot delay it: a sweep sent every 30 s runs within seconds.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {
+    "dispatch.tasks.sweep_outbox": {"queue": "control"},
+    "dispatch.tasks.release_due_dispatches": {"queue": "control"},
+}
 
 # Samples are frozen on their reference date (R-C3). Late in the evening, so the extract taken
 # that day has normally been imported and is what the frozen sample is built from.
@@ -183,12 +191,13 @@ CELERY_BEAT_SCHEDULE = {
     # Scheduled dispatches whose time has come are released to the workers (dispatch/).
     "release-due-dispatches": {
         "task": "dispatch.tasks.release_due_dispatches",
-        "schedule": 60.0,
+        "schedule": 30.0,
     },
-    # The outbox sweeper: messages never picked up, or left by a worker that died.
+    # The outbox sweeper: messages never picked up, or left by a worker that died. With the
+    # lease below, a dead worker's messages are back within lease + 30 s.
     "sweep-outbox": {
         "task": "dispatch.tasks.sweep_outbox",
-        "schedule": 60.0,
+        "schedule": 30.0,
     },
 }
 
@@ -368,10 +377,11 @@ if DISPATCH_EMAIL_BACKEND not in {"django", "record"}:
 # "{{{{{}}}}}" (SparkPost), "[[var:{}]]" (Mailjet). Each chunk of e-mails of one text then goes
 # out as one API call with per-recipient merge data. Empty: one message per recipient.
 DISPATCH_EMAIL_MERGE_FIELD = envstr("DISPATCH_EMAIL_MERGE_FIELD")
-# Messages claimed by one task; a claimed message whose task has not finished within the lease
-# is taken back by the sweeper.
+# Messages claimed by one task. The task renews its claim (a heartbeat) at least every third
+# of the lease while it works the chunk, so a claim older than the lease is a dead worker's and
+# the sweeper takes it back: short, so a crash costs a minute or two, not a quarter of an hour.
 DISPATCH_CHUNK_SIZE = envint("DISPATCH_CHUNK_SIZE", 500)
-DISPATCH_LEASE_SECONDS = envint("DISPATCH_LEASE_SECONDS", 900)
+DISPATCH_LEASE_SECONDS = envint("DISPATCH_LEASE_SECONDS", 60)
 # Transient provider errors: tries per message, with back-off doubling up to the maximum.
 DISPATCH_MAX_ATTEMPTS = envint("DISPATCH_MAX_ATTEMPTS", 5)
 DISPATCH_RETRY_MAX_SECONDS = envint("DISPATCH_RETRY_MAX_SECONDS", 900)

@@ -49,3 +49,4 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]
+handler500 = "portal.front.errors.server_error"

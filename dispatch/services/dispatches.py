@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dispatch.audience import Sender
-from dispatch.models import Dispatch, DispatchState, Message, MessageState, Purpose
+from dispatch.models import Dispatch, DispatchState, Message, MessageState, Purpose, SkipReason
 from dispatch.services.order_rules import DispatchRequest
 from dispatch.services.preview import Plan, dispatch_plan
 from dispatch.services.quotas import quota_give_back, quota_take
@@ -41,6 +41,9 @@ class Counts:
     failed: int
     skipped: int
     waiting: int  # not yet handed to the provider
+    # Handed by a worker that died, or when the dispatch was cancelled: they may have gone.
+    uncertain: int = 0
+    closed: int = 0  # of the skipped: the round had closed when their time came
 
     @property
     def done(self) -> int:
@@ -68,13 +71,18 @@ def dispatch_counts(dispatch: Dispatch) -> Counts:
 
 
 _WAITING = (MessageState.PENDING, MessageState.CLAIMED, MessageState.HANDING)
-_SENT = (MessageState.SENT, MessageState.DELIVERED, MessageState.UNCERTAIN)
+_SENT = (MessageState.SENT, MessageState.DELIVERED)
 
 
 def count_fields() -> dict:
     return {
         "messages": Count("id"),
         "sent": Count("id", filter=Q(state__in=_SENT)),
+        "uncertain": Count("id", filter=Q(state=MessageState.UNCERTAIN)),
+        "closed": Count(
+            "id",
+            filter=Q(state=MessageState.SKIPPED, skip_reason=SkipReason.OUTSIDE_WINDOW),
+        ),
         "delivered": Count("id", filter=Q(state=MessageState.DELIVERED)),
         "failed": Count("id", filter=Q(state=MessageState.FAILED)),
         "skipped": Count("id", filter=Q(state__in=(MessageState.SKIPPED, MessageState.CANCELLED))),
@@ -175,14 +183,18 @@ def dispatch_cancel(
     dispatch: Dispatch, *, user: User | None = None, http_request: HttpRequest | None = None
 ) -> int:
     """Cancels what has not been handed to the provider yet; returns the messages cancelled.
-    An SMS dispatch that sent nothing gives its quota unit back."""
+    Every message is settled: waiting and claimed ones are cancelled (a task still holding the
+    claim finds nothing left to hand), and those being handed become uncertain, since they may
+    have gone; a task still handing them marks them with what the provider answered. An SMS
+    dispatch that sent nothing gives its quota unit back."""
     with transaction.atomic():
         dispatch = Dispatch.objects.select_for_update().get(pk=dispatch.pk)
         if dispatch.state not in (DispatchState.SCHEDULED, DispatchState.SENDING):
             raise DispatchRefused(_("The dispatch has finished and cannot be cancelled."))
-        cancelled = dispatch.messages.filter(state=MessageState.PENDING).update(
-            state=MessageState.CANCELLED
-        )
+        cancelled = dispatch.messages.filter(
+            state__in=(MessageState.PENDING, MessageState.CLAIMED)
+        ).update(state=MessageState.CANCELLED)
+        dispatch.messages.filter(state=MessageState.HANDING).update(state=MessageState.UNCERTAIN)
         nothing_sent = not dispatch.messages.exclude(state=MessageState.CANCELLED).exists()
         if dispatch.by_sms and nothing_sent:
             quota_give_back(dispatch.round, _sender_of(dispatch))

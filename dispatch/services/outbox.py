@@ -21,6 +21,7 @@ conditional on the claim id, so a task whose lease was taken from it changes not
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -28,11 +29,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from dispatch.audience import Sender
-from dispatch.backends import backend_for
+from dispatch.backends import backend_for, is_idempotent
 from dispatch.backends.base import Outcome, Outgoing
 from dispatch.models import (
     Channel,
@@ -70,8 +71,10 @@ def backoff_seconds(attempts: int) -> int:
     return min(30 * 2 ** max(attempts - 1, 0), settings.DISPATCH_RETRY_MAX_SECONDS)
 
 
-def _claim(dispatch_id: int, now: datetime) -> tuple[uuid.UUID, list[tuple]]:
-    claim = uuid.uuid4()
+def _claim(
+    dispatch_id: int, now: datetime, claim: uuid.UUID | None = None
+) -> tuple[uuid.UUID, list[tuple]]:
+    claim = claim or uuid.uuid4()
     if connection.vendor == "postgresql":
         return claim, _claim_postgresql(dispatch_id, now, claim)
     waiting = (
@@ -118,8 +121,11 @@ def _claim_postgresql(dispatch_id: int, now: datetime, claim: uuid.UUID) -> list
         return cursor.fetchall()
 
 
-def outbox_process_chunk(dispatch_id: int, *, now: datetime | None = None) -> ChunkResult:
-    """Claims one chunk of the dispatch's waiting messages and sends it."""
+def outbox_process_chunk(
+    dispatch_id: int, *, now: datetime | None = None, claim: uuid.UUID | None = None
+) -> ChunkResult:
+    """Claims one chunk of the dispatch's waiting messages (under `claim` when given, so the
+    caller can give it back if the database goes away mid-chunk) and sends it."""
     now = now or timezone.now()
     result = ChunkResult()
     dispatch = (
@@ -130,7 +136,7 @@ def outbox_process_chunk(dispatch_id: int, *, now: datetime | None = None) -> Ch
     if dispatch is None:
         return result
     with transaction.atomic():
-        claim, rows = _claim(dispatch_id, now)
+        claim, rows = _claim(dispatch_id, now, claim)
         result.claimed = len(rows)
         if not rows:
             outgoing: list[Outgoing] = []
@@ -282,11 +288,63 @@ def _hand(
     now: datetime,
 ) -> None:
     backend = backend_for(channel)
+    heartbeat = _Heartbeat(claim)
     for group in backend.groups(messages):
+        heartbeat.beat()
         group = _take_for_handing(claim, channel, group, whole=len(group) == len(messages))
         if group:
             outcomes = backend.send(group)
             _mark(claim, group, outcomes, result, timezone.now())
+
+
+def _clock() -> float:
+    return time.monotonic()
+
+
+class _Heartbeat:
+    """Renews the claim's lease while its task works the chunk (one provider call per message
+    with plain SMTP or SMS takes minutes for a chunk), at most every third of the lease: a
+    claim older than the lease is then a dead worker's, and a short lease is safe."""
+
+    def __init__(self, claim: uuid.UUID) -> None:
+        self.claim = claim
+        self.every = settings.DISPATCH_LEASE_SECONDS / 3
+        self.last = _clock()
+
+    def beat(self) -> None:
+        if _clock() - self.last < self.every:
+            return
+        Message.objects.filter(
+            claim=self.claim, state__in=(MessageState.CLAIMED, MessageState.HANDING)
+        ).update(claimed_at=timezone.now())
+        self.last = _clock()
+
+
+def outbox_release(claim: uuid.UUID) -> dict[str, int]:
+    """Gives back what a claim holds, as the sweeper does once its lease has run out: claimed
+    messages wait again; messages being handed wait again only for an idempotent backend, and
+    are otherwise uncertain. Messages of a cancelled dispatch are cancelled, not put back."""
+    return messages_release(Message.objects.filter(claim=claim))
+
+
+def messages_release(held: QuerySet[Message]) -> dict[str, int]:
+    """The release of `held` (claimed or handing messages nobody works on any more)."""
+    cancelled = Q(dispatch__state=DispatchState.CANCELLED)
+    counts = {"released": 0, "rehanded": 0, "uncertain": 0, "cancelled": 0}
+    claimed = held.filter(state=MessageState.CLAIMED)
+    counts["cancelled"] += claimed.filter(cancelled).update(
+        state=MessageState.CANCELLED, claim=None
+    )
+    counts["released"] += claimed.update(state=MessageState.PENDING, claim=None)
+    for channel in (Channel.EMAIL, Channel.SMS):
+        handing = held.filter(state=MessageState.HANDING, channel=channel)
+        if is_idempotent(channel):
+            # Those of a cancelled dispatch may have gone out and will not be handed again.
+            counts["uncertain"] += handing.filter(cancelled).update(state=MessageState.UNCERTAIN)
+            counts["rehanded"] += handing.update(state=MessageState.PENDING, claim=None)
+        else:
+            counts["uncertain"] += handing.update(state=MessageState.UNCERTAIN)
+    return counts
 
 
 def _take_for_handing(
@@ -317,7 +375,11 @@ def _mark(
     from dispatch.services.delivery import contact_undeliverable, sms_opt_out
 
     by_id = {m.message_id: m for m in group}
-    mine = Message.objects.filter(claim=claim, state=MessageState.HANDING)
+    # Uncertain too: the dispatch was cancelled while the provider had them, and its answer
+    # says what became of them.
+    mine = Message.objects.filter(
+        claim=claim, state__in=(MessageState.HANDING, MessageState.UNCERTAIN)
+    )
     plain = [o.message_id for o in outcomes if o.ok and not o.provider_id]
     if plain and len(plain) == len(outcomes):
         # Everything went without a provider id (the common case): no list of ids to send.
@@ -344,7 +406,11 @@ def _mark(
             sent = by_id[outcome.message_id]
             contact_undeliverable(channel=sent.channel, value=sent.to, reason=outcome.error)
         else:
-            _retry_or_fail(message, outcome, result, now)
+            # One of a cancelled dispatch is not tried again.
+            result.failed += message.filter(state=MessageState.UNCERTAIN).update(
+                state=MessageState.FAILED, error=outcome.error
+            )
+            _retry_or_fail(message.filter(state=MessageState.HANDING), outcome, result, now)
 
 
 def _retry_or_fail(message, outcome: Outcome, result: ChunkResult, now: datetime) -> None:
