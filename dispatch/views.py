@@ -32,10 +32,12 @@ from dispatch.selectors import (
     skip_reasons,
 )
 from dispatch.services.dispatches import (
+    AlreadyOrdered,
     DispatchRefused,
     dispatch_cancel,
     dispatch_counts,
     dispatch_create,
+    dispatch_queue_waiting,
 )
 from dispatch.services.gathering import gathering_ends, gathering_sheet
 from dispatch.services.order_rules import DispatchRequest
@@ -164,12 +166,16 @@ def dispatch_new(request: PortalRequest, sender: Sender, year: int, kind: str) -
             send_at=form.send_at(),
             override_spacing=form.cleaned_data["override_spacing"],
             leave_out_ar_same_day=form.cleaned_data.get("leave_out_ar_same_day", False),
+            order_key=form.cleaned_data.get("order_key"),
         )
         if "send" in request.POST:
             try:
                 dispatch = dispatch_create(
                     dispatch_request, user=request.user, http_request=request
                 )
+            except AlreadyOrdered as ordered:
+                messages.info(request, ordered.messages[0])
+                return redirect(sender.route("dispatch", ordered.dispatch.pk))
             except ValidationError as error:
                 for message in error.messages:
                     form.add_error(None, message)
@@ -201,6 +207,7 @@ def dispatch_detail(request: PortalRequest, sender: Sender, pk: int) -> HttpResp
         "dispatch": dispatch,
         "counts": counts,
         "running": running,
+        "queue_waiting": running and dispatch_queue_waiting(dispatch),
         "skips": skip_reasons(dispatch) if not dispatch.counts_kept else [],
         "detail_url": urls("dispatch", pk),
         "cancel_url": urls("dispatch_cancel", pk),
