@@ -5,6 +5,7 @@ organisations; a dispatch is looked up among the sender's own only."""
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -244,6 +245,14 @@ def _lu_round(year: int) -> Round:
     return get_object_or_404(Round, year=year, kind=SurveyKind.LU)
 
 
+def _posted_key(request: HttpRequest) -> uuid.UUID | None:
+    """The one-time key a posted page carried (as DispatchForm's order_key)."""
+    try:
+        return uuid.UUID(request.POST.get("order_key", ""))
+    except ValueError:
+        return None
+
+
 @require_http_methods(["GET", "POST"])
 def gathering(request: PortalRequest, sender: Sender, year: int) -> HttpResponse:
     if sender.is_county:
@@ -256,7 +265,9 @@ def gathering(request: PortalRequest, sender: Sender, year: int) -> HttpResponse
     trade = filters.data.get("trade", "") if filters.is_bound else ""
     company = filters.data.get("company", "") if filters.is_bound else ""
     people = list(gathering_candidates(round_, sender, trade=trade, company=company))
+    order_key = _posted_key(request) if request.method == "POST" else None
     context = _base(sender) | {
+        "order_key": order_key or uuid.uuid4(),
         "round": round_,
         "filters": filters,
         "people": people,
@@ -288,10 +299,14 @@ def gathering(request: PortalRequest, sender: Sender, year: int) -> HttpResponse
                         by_sms=channel in ("sms", "both"),
                         language=_last_language(sender),
                         respondent_ids=frozenset(chosen),
+                        order_key=order_key,
                     ),
                     user=request.user,
                     http_request=request,
                 )
+            except AlreadyOrdered as ordered:
+                messages.info(request, ordered.messages[0])
+                return redirect(urls("dispatch", ordered.dispatch.pk))
             except ValidationError as error:
                 for message in error.messages:
                     messages.error(request, message)
