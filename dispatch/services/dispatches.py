@@ -180,8 +180,9 @@ def dispatch_create(
                 "send_at": dispatch.send_at.isoformat(),
             },
         )
-        if request.sender.is_county and request.round.kind == SurveyKind.AR:
-            owed = _offices_activate(plan, request.sender.county, http_request)
+        county = request.sender.county
+        if county is not None and request.round.kind == SurveyKind.AR:
+            owed = _offices_activate(plan, county, http_request)
             if owed:
                 dispatch.activations_owed = owed
                 dispatch.save(update_fields=["activations_owed"])

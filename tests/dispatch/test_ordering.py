@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -138,20 +139,21 @@ def broker_down(monkeypatch):
     real one are set aside so nothing reaches it."""
     from portal.celery import app
 
-    broker_url = app.conf.broker_url
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
-    app.conf.task_always_eager = False
+    broker_url, eager = app.conf.broker_url, app.conf.task_always_eager
+    app.conf.update(broker_url="redis://127.0.0.1:1/0", task_always_eager=False)
     monkeypatch.setattr(app, "_pool", None)
     monkeypatch.setattr(app.amqp, "_producer_pool", None)
+
+    def back(*, worker: bool = False) -> None:
+        """The broker is back: the real one for a worker, or tasks run here, in the test."""
+        app.conf.update(broker_url=broker_url, task_always_eager=not worker)
+        monkeypatch.setattr(app, "_pool", None)
+        monkeypatch.setattr(app.amqp, "_producer_pool", None)
+
     try:
-        yield app
+        yield back
     finally:
-        app.conf.broker_url = broker_url
-        app.conf.task_always_eager = True  # as the suite runs tasks: here, in the test
-
-
-def _broker_back(app) -> None:
-    app.conf.task_always_eager = True
+        app.conf.update(broker_url=broker_url, task_always_eager=eager)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -169,7 +171,7 @@ def test_an_order_with_the_broker_down_answers_the_page_and_is_sent_once_it_is_b
     Dispatch.objects.filter(pk=dispatch.pk).update(send_at=timezone.now() - timedelta(minutes=2))
     page = client.get(response["Location"]).content.decode()
     assert "sendes når køen er tilbake" in page
-    _broker_back(broker_down)
+    broker_down()
     outbox_sweep(now=timezone.now() + timedelta(minutes=3))
     assert Message.objects.filter(dispatch=dispatch, state=MessageState.SENT).count() == 2
     assert "sendes når køen er tilbake" not in client.get(response["Location"]).content.decode()
@@ -190,7 +192,7 @@ def test_the_activations_of_an_ar_order_with_the_broker_down_go_once_it_is_back(
     manager = User.objects.get(email="dl@okvest.test")  # R-A3: the office's user is made
     assert [m[:2] for m in dispatch.activations_owed] == [["invitation", manager.pk]]
     assert not mail.outbox
-    _broker_back(broker_down)
+    broker_down()
     # The sweeper leaves an order of a moment ago to its own hook, then takes it.
     assert activations_enqueue_owed() == 0
     assert activations_enqueue_owed(now=timezone.now() + timedelta(minutes=2)) == 1
@@ -200,3 +202,28 @@ def test_the_activations_of_an_ar_order_with_the_broker_down_go_once_it_is_back(
     assert dispatch.activations_owed == []
     assert activations_enqueue_owed(now=timezone.now() + timedelta(minutes=4)) == 0
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.celery
+def test_an_ar_order_with_redis_down_is_sent_by_a_worker_once_it_is_back_activations_included(
+    celery_worker_thread, county_a, office_a, year, broker_down, settings
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    office_a.email, office_a.email_valid, office_a.manager_name = "dl@okvest.test", True, "Dagny"
+    office_a.save()
+    dispatch = dispatch_create(request(year.ar, Sender(county=county_a)))
+    messages = Message.objects.filter(dispatch=dispatch)
+    assert messages.exists() and not messages.exclude(state=MessageState.PENDING).exists()
+    assert not mail.outbox
+    broker_down(worker=True)
+    later = timezone.now() + timedelta(minutes=3)
+    assert outbox_sweep(now=later).enqueued == {dispatch.pk: 1}
+    assert activations_enqueue_owed(now=later) == 1
+    deadline = time.monotonic() + 60
+    waiting = (MessageState.PENDING, MessageState.CLAIMED, MessageState.HANDING)
+    while messages.filter(state__in=waiting).exists() or not mail.outbox:
+        assert time.monotonic() < deadline, "the worker sent nothing"
+        time.sleep(0.05)  # polling the worker's progress, not waiting for time to pass
+    assert messages.filter(state=MessageState.SENT).count() == messages.count()
+    assert [m.to for m in mail.outbox] == [["dl@okvest.test"]]
+    assert User.objects.get(email="dl@okvest.test").memberships.get().training_office == office_a
