@@ -34,6 +34,7 @@ from portal.accounts.invitations import base_url_of
 from portal.accounts.user_admin import office_manager_activate
 from portal.audit.record import audit_record
 from portal.lib.bulk import rows_insert
+from portal.lib.oslo import oslo_now
 from portal.models import AuditAction, County, Role, TrainingOffice, User
 from surveys.models import RespondentRole, SurveyKind
 
@@ -50,7 +51,7 @@ class AlreadyOrdered(DispatchRefused):
         self.dispatch = dispatch
         user = dispatch.created_by
         name = (user.full_name or user.email) if user is not None else _("another user")
-        at = date_format(timezone.localtime(dispatch.created_at), "SHORT_DATETIME_FORMAT")
+        at = date_format(oslo_now(dispatch.created_at), "SHORT_DATETIME_FORMAT")
         super().__init__(
             _("This dispatch was already ordered by %(name)s %(time)s.")
             % {"name": name, "time": at}
