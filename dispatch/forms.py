@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 from django import forms
@@ -50,11 +51,16 @@ class DispatchForm(forms.Form):
     leave_out_ar_same_day = forms.BooleanField(
         label=_("Leave out companies that get an ÅR reminder the same day"), required=False
     )
+    # Made when the form is first shown and carried through the previews: a second post of
+    # the same form finds the dispatch the first one made (dispatch.services.dispatches).
+    order_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, lbu: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if not lbu:
             del self.fields["leave_out_ar_same_day"]
+        if not self.is_bound:
+            self.initial["order_key"] = uuid.uuid4()
 
     def clean(self) -> dict:
         super().clean()

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
 
 from dispatch.models import Dispatch, DispatchState, Message, MessageState
 from dispatch.services.outbox import (
@@ -26,6 +27,7 @@ from dispatch.services.outbox import (
     outbox_process_chunk,
     outbox_release,
 )
+from portal.tasks import send_access_notice, send_invitation
 
 # The sweeper has always logged as the outbox, which is what log filters and alerts know.
 logger = logging.getLogger("dispatch.services.outbox")
@@ -81,6 +83,7 @@ def release_due_dispatches() -> list[int]:
 @shared_task
 def sweep_outbox() -> dict:
     result = outbox_sweep()
+    activations_enqueue_owed()
     return {
         "released": result.released,
         "rehanded": result.rehanded,
@@ -93,11 +96,52 @@ def sweep_outbox() -> dict:
 
 def dispatch_enqueue(dispatch_id: int, messages: int) -> int:
     """One task per chunk of messages; a task claims whichever chunk is still waiting, so a
-    task too many (or delivered twice) finds nothing and stops."""
+    task too many (or delivered twice) finds nothing and stops. A broker that cannot be
+    reached is logged, not raised: this runs after the order has committed, and the sweeper
+    enqueues the dispatch again once its messages have waited a while."""
     tasks = max(1, math.ceil(messages / settings.DISPATCH_CHUNK_SIZE))
-    for _i in range(tasks):
-        send_chunk.delay(dispatch_id)
+    for done in range(tasks):
+        try:
+            send_chunk.delay(dispatch_id)
+        except (BrokerError, OSError):
+            logger.exception(
+                "Dispatch %s: the queue cannot be reached; the sweeper enqueues it later",
+                dispatch_id,
+            )
+            return done
     return tasks
+
+
+# The sweeper leaves a fresh order's activations to the order's own on-commit hook.
+ACTIVATIONS_GRACE_SECONDS = 60
+
+
+def activations_enqueue(dispatch_id: int) -> int:
+    """Puts the R-A3 activation e-mails an order owes on the queue and forgets them once
+    all are there; with the broker away they stay owed for the sweeper. Returns how many."""
+    owed = Dispatch.objects.filter(pk=dispatch_id).values_list("activations_owed", flat=True)
+    mails = owed.first() or []
+    for done, (kind, user_id, organisation, base_url) in enumerate(mails):
+        task = send_invitation if kind == "invitation" else send_access_notice
+        try:
+            task.delay(user_id, organisation, base_url)
+        except (BrokerError, OSError):
+            logger.exception(
+                "Dispatch %s: activation e-mails kept until the queue is back", dispatch_id
+            )
+            # Those already on the queue are not owed again.
+            Dispatch.objects.filter(pk=dispatch_id).update(activations_owed=mails[done:])
+            return done
+    if mails:
+        Dispatch.objects.filter(pk=dispatch_id).update(activations_owed=[])
+    return len(mails)
+
+
+def activations_enqueue_owed(*, now: datetime | None = None) -> int:
+    now = now or timezone.now()
+    settled = now - timedelta(seconds=ACTIVATIONS_GRACE_SECONDS)
+    owing = Dispatch.objects.filter(created_at__lt=settled).exclude(activations_owed=[])
+    return sum(activations_enqueue(pk) for pk in owing.values_list("pk", flat=True))
 
 
 def dispatches_release_due(now: datetime | None = None) -> list[int]:

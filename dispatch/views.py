@@ -5,6 +5,7 @@ organisations; a dispatch is looked up among the sender's own only."""
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -34,10 +35,12 @@ from dispatch.selectors import (
     skip_reasons,
 )
 from dispatch.services.dispatches import (
+    AlreadyOrdered,
     DispatchRefused,
     dispatch_cancel,
     dispatch_counts,
     dispatch_create,
+    dispatch_queue_waiting,
 )
 from dispatch.services.gathering import gathering_ends, gathering_sheet
 from dispatch.services.order_rules import DispatchRequest
@@ -166,12 +169,16 @@ def dispatch_new(request: PortalRequest, sender: Sender, year: int, kind: str) -
             send_at=form.send_at(),
             override_spacing=form.cleaned_data["override_spacing"],
             leave_out_ar_same_day=form.cleaned_data.get("leave_out_ar_same_day", False),
+            order_key=form.cleaned_data.get("order_key"),
         )
         if "send" in request.POST:
             try:
                 dispatch = dispatch_create(
                     dispatch_request, user=request.user, http_request=request
                 )
+            except AlreadyOrdered as ordered:
+                messages.info(request, ordered.messages[0])
+                return redirect(sender.route("dispatch", ordered.dispatch.pk))
             except ValidationError as error:
                 for message in error.messages:
                     form.add_error(None, message)
@@ -203,6 +210,7 @@ def dispatch_detail(request: PortalRequest, sender: Sender, pk: int) -> HttpResp
         "dispatch": dispatch,
         "counts": counts,
         "running": running,
+        "queue_waiting": running and dispatch_queue_waiting(dispatch),
         "skips": skip_reasons(dispatch) if not dispatch.counts_kept else [],
         "progress": dispatch_progress(dispatch, counts),
         "failures": failure_reasons(dispatch) if not dispatch.hides_outcome else [],
@@ -241,6 +249,14 @@ def _lu_round(year: int) -> Round:
     return get_object_or_404(Round, year=year, kind=SurveyKind.LU)
 
 
+def _posted_key(request: HttpRequest) -> uuid.UUID | None:
+    """The one-time key a posted page carried (as DispatchForm's order_key)."""
+    try:
+        return uuid.UUID(request.POST.get("order_key", ""))
+    except ValueError:
+        return None
+
+
 @require_http_methods(["GET", "POST"])
 def gathering(request: PortalRequest, sender: Sender, year: int) -> HttpResponse:
     if sender.is_county:
@@ -253,7 +269,9 @@ def gathering(request: PortalRequest, sender: Sender, year: int) -> HttpResponse
     trade = filters.data.get("trade", "") if filters.is_bound else ""
     company = filters.data.get("company", "") if filters.is_bound else ""
     people = list(gathering_candidates(round_, sender, trade=trade, company=company))
+    order_key = _posted_key(request) if request.method == "POST" else None
     context = _base(sender) | {
+        "order_key": order_key or uuid.uuid4(),
         "round": round_,
         "filters": filters,
         "people": people,
@@ -285,10 +303,14 @@ def gathering(request: PortalRequest, sender: Sender, year: int) -> HttpResponse
                         by_sms=channel in ("sms", "both"),
                         language=_last_language(sender),
                         respondent_ids=frozenset(chosen),
+                        order_key=order_key,
                     ),
                     user=request.user,
                     http_request=request,
                 )
+            except AlreadyOrdered as ordered:
+                messages.info(request, ordered.messages[0])
+                return redirect(urls("dispatch", ordered.dispatch.pk))
             except ValidationError as error:
                 for message in error.messages:
                     messages.error(request, message)

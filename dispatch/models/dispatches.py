@@ -65,6 +65,12 @@ class Dispatch(models.Model):
     delivered_count = models.PositiveIntegerField(default=0)
     failed_count = models.PositiveIntegerField(default=0)
     counts_kept = models.BooleanField(default=False)
+    # The one-time key of the order form that made it: a second post of the same form (a
+    # double-click, a page sent again) finds this dispatch instead of making another.
+    order_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    # R-A3 activation e-mails this order owes, as [user id, organisation, base url]: kept until
+    # they are on the queue, so a broker that is down when the order commits loses none.
+    activations_owed = models.JSONField(default=list, blank=True, editable=False)
 
     class Meta:
         ordering = ["-send_at", "-pk"]

@@ -1,35 +1,69 @@
 """Ordering, cancelling and releasing dispatches. A dispatch is written whole or not at all:
 its row, one message row per recipient and channel, its SMS quota unit and its audit entry in
-one transaction; the sending tasks are enqueued once that has been committed."""
+one transaction; the sending tasks are enqueued once that has been committed, and a broker
+that is away then does not undo the order (the sweeper enqueues it later).
+
+Orders of one round are planned and written one at a time (a lock held to the end of the
+transaction), each planning afresh inside the lock: a double-click, a page sent again or
+twenty administrators pressing Send at once make one dispatch, and the others find its
+recipients already reached. The order form's one-time key, unique among dispatches, tells a
+second post of the same form from a new order."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from dispatch.audience import Sender
 from dispatch.models import Dispatch, DispatchState, Message, MessageState, Purpose, SkipReason
-from dispatch.services.order_rules import DispatchRequest
+from dispatch.services.order_rules import DispatchRequest, LeftOut
 from dispatch.services.preview import Plan, dispatch_plan
 from dispatch.services.quotas import quota_give_back, quota_take
-from dispatch.tasks import dispatch_enqueue
+from dispatch.tasks import activations_enqueue, dispatch_enqueue
+from portal.accounts.access import Scope
+from portal.accounts.mails import base_url_of
 from portal.accounts.user_admin import office_manager_activate
 from portal.audit.record import audit_record
 from portal.lib.bulk import rows_insert
-from portal.models import AuditAction, TrainingOffice, User
+from portal.lib.oslo import oslo_now
+from portal.models import AuditAction, County, Role, TrainingOffice, User
 from surveys.models import RespondentRole, SurveyKind
 
 
 class DispatchRefused(ValidationError):
     """The dispatch cannot be made as asked; the messages say what to change."""
+
+
+class AlreadyOrdered(DispatchRefused):
+    """The order was made already: the same form posted again, or another order of the same
+    sender that has just reached everyone this one would. `dispatch` is that order."""
+
+    def __init__(self, dispatch: Dispatch) -> None:
+        self.dispatch = dispatch
+        user = dispatch.created_by
+        name = (user.full_name or user.email) if user is not None else _("another user")
+        at = date_format(oslo_now(dispatch.created_at), "SHORT_DATETIME_FORMAT")
+        super().__init__(
+            _("This dispatch was already ordered by %(name)s %(time)s.")
+            % {"name": name, "time": at}
+        )
+
+
+# Reasons that say an earlier order has reached the person: an order that leaves everyone out
+# for these, shortly after the sender's own order of the same kind, is that order again.
+_REACHED = frozenset({LeftOut.INVITED, LeftOut.SPACING, LeftOut.CAP})
+RECENT_ORDER = timedelta(minutes=10)
+# pg_advisory_xact_lock(ORDER_LOCK, round id): the first key keeps the portal's locks apart.
+ORDER_LOCK = 0x4F524452
 
 
 @dataclass(frozen=True)
@@ -95,6 +129,25 @@ def _counts(recipients: int, messages: QuerySet[Message]) -> Counts:
     return Counts(recipients=recipients, **row)
 
 
+# How long due messages may wait unclaimed before the page says the queue is away.
+QUEUE_QUIET = timedelta(seconds=60)
+
+
+def dispatch_queue_waiting(dispatch: Dispatch, now: datetime | None = None) -> bool:
+    """Sending, with messages due that no worker has claimed for a while: their tasks never
+    reached a worker (the broker was away when it was ordered, or a worker died), and the
+    sweeper enqueues them again once the queue is back."""
+    now = now or timezone.now()
+    quiet = now - QUEUE_QUIET
+    if dispatch.state != DispatchState.SENDING or dispatch.counts_kept or dispatch.send_at > quiet:
+        return False
+    messages = dispatch.messages.order_by()
+    if messages.filter(claimed_at__gte=quiet).exists():
+        return False
+    due = Q(not_before__isnull=True) | Q(not_before__lte=now)
+    return messages.filter(due, state=MessageState.PENDING).exists()
+
+
 def dispatch_create(
     request: DispatchRequest,
     *,
@@ -102,9 +155,12 @@ def dispatch_create(
     http_request: HttpRequest | None = None,
     now: datetime | None = None,
 ) -> Dispatch:
-    """Plans the dispatch afresh and writes it, or raises DispatchRefused."""
+    """Plans the dispatch afresh and writes it, or raises DispatchRefused (AlreadyOrdered
+    when it has been ordered already)."""
     now = now or timezone.now()
     with transaction.atomic():
+        _round_lock(request)
+        _earlier_order_refuse(request)
         plan = dispatch_plan(request, now=now)
         if plan.errors:
             raise DispatchRefused(plan.errors)
@@ -112,6 +168,7 @@ def dispatch_create(
         # and takes its SMS dispatch, even when everyone picked is left out.
         hides = request.purpose == Purpose.GATHERING and plan.people > 0
         if not plan.recipients and not hides:
+            _recent_order_refuse(plan, now)
             raise DispatchRefused(_("Nobody can be reached by this dispatch."))
         if request.by_sms and (plan.by_sms or hides):
             quota_take(request.round, request.sender)
@@ -132,29 +189,90 @@ def dispatch_create(
                 "send_at": dispatch.send_at.isoformat(),
             },
         )
-        if request.sender.is_county and request.round.kind == SurveyKind.AR:
-            _offices_activate(plan, request.sender.county, http_request)
+        county = request.sender.county
+        if county is not None and request.round.kind == SurveyKind.AR:
+            owed = _offices_activate(plan, county, http_request)
+            if owed:
+                dispatch.activations_owed = owed
+                dispatch.save(update_fields=["activations_owed"])
+                transaction.on_commit(lambda: activations_enqueue(dispatch.pk))
         if dispatch.state == DispatchState.SENDING:
             count = plan.by_email + plan.by_sms
             transaction.on_commit(lambda: dispatch_enqueue(dispatch.pk, count))
     return dispatch
 
 
-def _offices_activate(plan: Plan, county, http_request: HttpRequest | None) -> None:
+def _round_lock(request: DispatchRequest) -> None:
+    """Held until the transaction ends. Per round rather than per sender: the reminder cap and
+    "already invited" count the county's and the offices' messages together (R-D3, R-D6).
+    SQLite has one writer at a time anyway."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [ORDER_LOCK, request.round.pk])
+
+
+def _earlier_order_refuse(request: DispatchRequest) -> None:
+    if request.order_key is None:
+        return
+    earlier = (
+        Dispatch.objects.select_related("created_by")
+        .filter(order_key=request.order_key, **request.sender.filter)
+        .first()
+    )
+    if earlier is not None:
+        raise AlreadyOrdered(earlier)
+
+
+def _recent_order_refuse(plan: Plan, now: datetime) -> None:
+    """Everyone left out because an order of the sender's own, of the same kind and made a
+    moment ago, reaches them: that order is named, so the administrator can follow it."""
+    request = plan.request
+    if not plan.left_out or set(plan.left_out) - _REACHED:
+        return
+    recent = (
+        Dispatch.objects.select_related("created_by")
+        .filter(
+            round=request.round,
+            purpose=request.purpose,
+            created_at__gte=now - RECENT_ORDER,
+            **request.sender.filter,
+        )
+        .exclude(state=DispatchState.CANCELLED)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if recent is not None:
+        raise AlreadyOrdered(recent)
+
+
+def _offices_activate(
+    plan: Plan, county: County, http_request: HttpRequest | None
+) -> list[list]:
     """R-A3: a training office that gets ÅR from the county and has no user yet gets one for
-    its managing director, with the activation e-mail (sent once this transaction commits)."""
+    its managing director. Returns the e-mails owed them, as Dispatch.activations_owed keeps
+    them: the dispatch, not the broker, holds them until they are on the queue."""
     offices = TrainingOffice.objects.filter(
         county=county,
         respondents__pk__in=[r.respondent_id for r in plan.recipients],
         respondents__role=RespondentRole.OFFICE,
     ).distinct()
+    owed: list[list] = []
     for office in offices:
-        office_manager_activate(office=office, county=county, request=http_request)
+        user = office_manager_activate(
+            office=office, county=county, request=http_request, queue_mail=False
+        )
+        if user is None or not user.is_active:
+            continue
+        kind = "notice" if user.has_usable_password() else "invitation"
+        organisation = str(Scope(role=Role.OFFICE, office=office).label)
+        owed.append([kind, user.pk, organisation, base_url_of(http_request)])
+    return owed
 
 
 def _write(plan: Plan, user: User | None, now: datetime) -> Dispatch:
     request = plan.request
     dispatch = Dispatch.objects.create(
+        order_key=request.order_key,
         round=request.round,
         county=request.sender.county,
         training_office=request.sender.office,

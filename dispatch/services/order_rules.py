@@ -8,6 +8,7 @@ message of an order gets. The preview (dispatch.services.preview) applies them t
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -64,6 +65,8 @@ class DispatchRequest:
     leave_out_ar_same_day: bool = False
     # Gathering mode (R-D13): the apprentices the office picked.
     respondent_ids: frozenset[int] | None = None
+    # The order form's one-time key (dispatch.forms.DispatchForm): None orders without one.
+    order_key: uuid.UUID | None = None
 
     @property
     def channels(self) -> list[str]:

@@ -120,12 +120,14 @@ def access_grant(
     full_name: str = "",
     request: HttpRequest | None = None,
     reason: str = "",
+    queue_mail: bool = True,
 ) -> Grant:
     """Gives the person with `email` access to `target`, creating their user if there is none
     (one person, one user). The address finds its user only if it is proved or the portal
     set it (portal.accounts.addresses); an unproved claim of a user's own is refused. A new user, or
     one who never chose a password, gets the activation e-mail; a user who has one gets a
-    notice. The e-mails go after the transaction commits."""
+    notice. The e-mails go after the transaction commits; with `queue_mail` False the caller
+    queues them itself (a caller that must keep them until a broker takes them)."""
     _check_grantable(by, target)
     email = address_normalise(email)
     if not email:
@@ -157,8 +159,14 @@ def access_grant(
             )
         invited = added and user.is_active and not user.has_usable_password()
         if invited:
-            invitation_queue(user=user, organisation=target.label, request=request, by=by)
-        elif added and user.is_active:
+            invitation_queue(
+                user=user,
+                organisation=target.label,
+                request=request,
+                by=by,
+                enqueue=queue_mail,
+            )
+        elif added and user.is_active and queue_mail:
             base_url = base_url_of(request)
             organisation = str(target.label)
             transaction.on_commit(
@@ -168,9 +176,15 @@ def access_grant(
 
 
 def invitation_queue(
-    *, user: User, organisation: str, by: Scope, request: HttpRequest | None = None
+    *,
+    user: User,
+    organisation: str,
+    by: Scope,
+    request: HttpRequest | None = None,
+    enqueue: bool = True,
 ) -> None:
-    """Sends (after commit) a fresh activation e-mail; recorded in the log."""
+    """Sends (after commit) a fresh activation e-mail; recorded in the log. With `enqueue`
+    False only the log entry is written: the caller queues the e-mail."""
     if not user.is_active:
         raise PermissionDenied("a deactivated user gets no activation e-mail")
     base_url = base_url_of(request)
@@ -182,7 +196,8 @@ def invitation_queue(
         target=user.email,
         detail={"user_id": user.pk},
     )
-    transaction.on_commit(lambda: send_invitation.delay(user.pk, organisation, base_url))
+    if enqueue:
+        transaction.on_commit(lambda: send_invitation.delay(user.pk, organisation, base_url))
 
 
 def membership_revoke(
@@ -254,13 +269,18 @@ def user_rename(
 
 
 def office_manager_activate(
-    *, office: TrainingOffice, county: County, request: HttpRequest | None = None
+    *,
+    office: TrainingOffice,
+    county: County,
+    request: HttpRequest | None = None,
+    queue_mail: bool = True,
 ) -> User | None:
     """R-A3: the county sent ÅR to a training office that has no user yet. The office's
     managing director (the office's e-mail in the register) gets a user with access to the
     office and the activation e-mail, unless a user claims that address unproved (then nobody
     gets access, and None is returned). Idempotent: an office that already has a user (active or
-    not, whoever created it) or has no valid e-mail gets nothing, and None is returned."""
+    not, whoever created it) or has no valid e-mail gets nothing, and None is returned.
+    `queue_mail` as in access_grant."""
     if office.county_id != county.pk:
         raise PermissionDenied("the county manages only offices located in it")
     if not office.email_valid or not office.email:
@@ -278,6 +298,7 @@ def office_manager_activate(
                 by=Scope(role=Role.COUNTY, county=county),
                 request=request,
                 reason="ar_sent",
+                queue_mail=queue_mail,
             )
         except ValidationError as refused:
             # A user claims the office's address unproved: the ÅR goes out, the access does not.

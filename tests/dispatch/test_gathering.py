@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def _page(client, url: str) -> str:
     body = client.get(url).content.decode()
+    body = re.sub(r'name="order_key" value="[^"]*"', "", body)  # one-time, fresh each time
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", body)
 
 
@@ -98,3 +99,25 @@ def test_the_dispatch_page_shows_no_lu_count_of_fewer_than_k_asked(
     assert "Færre enn 5 er invitert" in before
     _answer(year.people["lu_a_member"])
     assert _normalised(client.get(url).content.decode()) == _normalised(before)
+
+
+def test_a_double_click_on_send_the_links_sends_them_once(
+    client, office_a_admin, office_a, year, django_capture_on_commit_callbacks
+):
+    client.force_login(office_a_admin)
+    url = reverse("office_gathering", args=[office_a.orgnr, year.lu.year])
+    key = re.search(r'name="order_key" value="([0-9a-f-]{36})"', _page_raw(client, url))
+    assert key, "the gathering page carries no one-time key"
+    picked = year.people["lu_a_member"]
+    form = {"respondent": [picked.pk], "action": "send", "channel": "email"}
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(url, form | {"order_key": key.group(1)})
+        second = client.post(url, form | {"order_key": key.group(1)})
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert Dispatch.objects.count() == 1
+    assert Message.objects.filter(respondent=picked).count() == 1
+
+
+def _page_raw(client, url: str) -> str:
+    return client.get(url).content.decode()

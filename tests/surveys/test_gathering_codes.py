@@ -46,7 +46,7 @@ def _code(respondent: Respondent) -> str:
 
 def _normalised(body: str) -> str:
     """A page with what differs between any two visits (form keys, CSRF tokens) blanked."""
-    body = re.sub(r'name="(respondent|csrfmiddlewaretoken)" value="[^"]*"', "", body)
+    body = re.sub(r'name="(respondent|csrfmiddlewaretoken|order_key)" value="[^"]*"', "", body)
     return body
 
 

@@ -38,7 +38,7 @@ def _answer(person: Respondent) -> None:
 
 def _same(body: str) -> str:
     """What two visits of a page share: CSRF tokens, form keys, ids and times made equal."""
-    body = re.sub(r'name="(csrfmiddlewaretoken|respondent)" value="[^"]*"', "", body)
+    body = re.sub(r'name="(csrfmiddlewaretoken|respondent|order_key)" value="[^"]*"', "", body)
     return re.sub(r"\d+", "#", body)
 
 
