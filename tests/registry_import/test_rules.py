@@ -309,8 +309,28 @@ def test_a_running_import_whose_process_lives_is_left_running(db, settings):
         assert import_runs_fail_interrupted() == []
         alive.refresh_from_db()
         assert alive.status == ImportStatus.RUNNING
-    # The worker's connection is gone, and its lock with it.
+    # The worker's connection is closed; its server process lets go of the lock when it has
+    # ended, which on a busy machine is a moment later.
+    _wait_until_unlocked(_RUN_LOCKS, alive.pk)
     assert import_runs_fail_interrupted() == [alive.pk]
+
+
+def _wait_until_unlocked(classid: int, objid: int, seconds: float = 30.0) -> None:
+    import time
+
+    from django.db import connection
+
+    deadline = time.monotonic() + seconds
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = %s"
+                " AND objid = %s AND objsubid = 2",
+                [classid, objid],
+            )
+            if cursor.fetchone()[0] == 0 or time.monotonic() > deadline:
+                return
+            time.sleep(0.05)
 
 
 def test_a_redelivered_upload_of_a_dead_worker_is_recorded_as_failed_not_imported_twice(
