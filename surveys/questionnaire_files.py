@@ -262,6 +262,24 @@ def _section(data: dict[str, Any], kind: str, place: _Place) -> SectionSpec:
     return SectionSpec(code=code, title=title, part=part, questions=questions)
 
 
+def _number_range(
+    data: dict[str, Any], question_type: str, here: _Place
+) -> tuple[int | None, int | None]:
+    """A number question's whole-number min and max; no other question has them."""
+    if question_type != QuestionType.NUMBER:
+        if "min" in data or "max" in data:
+            raise here.error("only number questions have min and max")
+        return None, None
+    min_value, max_value = data.get("min"), data.get("max")
+    for name, value in (("min", min_value), ("max", max_value)):
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise here.error(f"a number question needs a whole-number {name}")
+    assert isinstance(min_value, int) and isinstance(max_value, int)  # checked just above
+    if min_value >= max_value:
+        raise here.error(f"min ({min_value}) must be less than max ({max_value})")
+    return min_value, max_value
+
+
 def _question(data: dict[str, Any], section: str, kind: str, place: _Place) -> QuestionSpec:
     code = _code(data.get("code"), "question", place)
     here = place.at(f"question {code}")
@@ -301,17 +319,7 @@ def _question(data: dict[str, Any], section: str, kind: str, place: _Place) -> Q
     elif "choices" in data:
         raise here.error("only single and multiple questions have choices")
 
-    min_value = max_value = None
-    if question_type == QuestionType.NUMBER:
-        min_value, max_value = data.get("min"), data.get("max")
-        for name, value in (("min", min_value), ("max", max_value)):
-            if not isinstance(value, int) or isinstance(value, bool):
-                raise here.error(f"a number question needs a whole-number {name}")
-        assert isinstance(min_value, int) and isinstance(max_value, int)  # checked just above
-        if min_value >= max_value:
-            raise here.error(f"min ({min_value}) must be less than max ({max_value})")
-    elif "min" in data or "max" in data:
-        raise here.error("only number questions have min and max")
+    min_value, max_value = _number_range(data, question_type, here)
 
     index = data.get("index")
     if index is not None and not isinstance(index, str):

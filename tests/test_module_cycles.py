@@ -13,7 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ("portal", "registry_import", "surveys", "dispatch", "reporting", "demo")
 # About a screen: a function longer than that is read in pieces, and should be written in them.
-MAX_FUNCTION_LINES = 85
+MAX_FUNCTION_LINES = 80
 
 
 def modules_of(app: str, root: Path = ROOT) -> dict[str, Path]:

@@ -22,7 +22,7 @@ import random
 from datetime import date, timedelta
 from itertools import accumulate
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from demo.register.data import BAD_EMAILS, BAD_MOBILES, FEMALE_SHARE, REGIONS
 from demo.register.population import (
@@ -339,21 +339,26 @@ class _Generator(Population):
                 row = self.contract_row(
                     number, person, kind, status_text, start, end, code, company, day_month
                 )
-                fault = dirty.get(k)
-                if fault == "bad_fodselsnummer":
-                    row["fodselsnummer"] = spoil(row["fodselsnummer"])
-                elif fault == "unknown_company":
-                    row["bedrift_orgnr"] = self.new_orgnr()
-                    row["opplaeringskontor_orgnr"] = row["faglig_leder_id"] = ""
-                elif fault == "bad_email":
-                    user = slug(person.first) + "." + slug(person.last)
-                    row["epost"] = rng.choice(BAD_EMAILS).format(u=user)
-                elif fault == "bad_mobile":
-                    row["mobil"] = rng.choice(BAD_MOBILES)
-                elif fault == "bad_date":
-                    row["sluttdato"] = f"31.02.{end.year}"
+                self.contract_spoil(row, dirty.get(k), person, end)
                 writer.writerow(row)
         return path
+
+    def contract_spoil(
+        self, row: dict[str, Any], fault: str | None, person: DemoPerson, end: date
+    ) -> None:
+        """The dirty contract rows of a real extract: one fault each."""
+        if fault == "bad_fodselsnummer":
+            row["fodselsnummer"] = spoil(row["fodselsnummer"])
+        elif fault == "unknown_company":
+            row["bedrift_orgnr"] = self.new_orgnr()
+            row["opplaeringskontor_orgnr"] = row["faglig_leder_id"] = ""
+        elif fault == "bad_email":
+            user = slug(person.first) + "." + slug(person.last)
+            row["epost"] = self.rng.choice(BAD_EMAILS).format(u=user)
+        elif fault == "bad_mobile":
+            row["mobil"] = self.rng.choice(BAD_MOBILES)
+        elif fault == "bad_date":
+            row["sluttdato"] = f"31.02.{end.year}"
 
     def contract_row(
         self,

@@ -105,20 +105,7 @@ def research_export(
         for key in keys:
             key[2] = None
     coarsened = coarsen(keys, settings.REPORTING_THRESHOLD)
-    names: dict[str, dict[Any, str]] = {
-        "county": dict(County.objects.values_list("pk", "code")),
-        "office": dict(
-            TrainingOffice.objects.filter(pk__in={k[1] for k in keys if k[1]}).values_list(
-                "pk", "orgnr"
-            )
-        ),
-        "company": dict(
-            Company.objects.filter(pk__in={k[2] for k in keys if k[2]}).values_list("pk", "orgnr")
-        ),
-        "trade": dict(
-            Trade.objects.filter(pk__in={k[3] for k in keys if k[3]}).values_list("pk", "code")
-        ),
-    }
+    names = _unit_names(keys)
     header = [
         "year",
         "survey",
@@ -161,6 +148,24 @@ def research_export(
             },
         )
     return excel_csv(header, lines), export
+
+
+def _unit_names(keys: list[list[Any]]) -> dict[str, dict[Any, str]]:
+    """The public numbers of the units the export's rows name, by their ids."""
+    return {
+        "county": dict(County.objects.values_list("pk", "code")),
+        "office": dict(
+            TrainingOffice.objects.filter(pk__in={k[1] for k in keys if k[1]}).values_list(
+                "pk", "orgnr"
+            )
+        ),
+        "company": dict(
+            Company.objects.filter(pk__in={k[2] for k in keys if k[2]}).values_list("pk", "orgnr")
+        ),
+        "trade": dict(
+            Trade.objects.filter(pk__in={k[3] for k in keys if k[3]}).values_list("pk", "code")
+        ),
+    }
 
 
 def _cell(value) -> str:

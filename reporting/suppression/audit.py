@@ -197,6 +197,30 @@ def _pinned(
     return known, pinners, free, free_count
 
 
+def _covered_parents_drop(
+    layout: _Layout, shown: np.ndarray, row_mask: np.ndarray
+) -> np.ndarray:
+    """A parent whose shown children cover it exactly adds nothing to its children (the first
+    such relation of each parent): its row leaves `row_mask`. Returns the children whose
+    relation that was."""
+    parents = layout.complete_parent
+    covered = (
+        np.bincount(
+            layout.complete_of,
+            weights=~shown[layout.complete_children],
+            minlength=len(parents),
+        )
+        == 0
+    )
+    candidates = np.flatnonzero(row_mask[parents] & covered)
+    _unique, first = np.unique(parents[candidates], return_index=True)
+    chosen = candidates[first]
+    row_mask[parents[chosen]] = False
+    dropped = np.zeros(len(shown), dtype=bool)
+    dropped[layout.complete_children[np.isin(layout.complete_of, chosen)]] = True
+    return dropped
+
+
 class _ColumnSystem:
     """The shown figures of one column as equations over the inner cells an attacker does not
     know yet."""
@@ -222,24 +246,8 @@ class _ColumnSystem:
         self.bounded = ~np.isnan(bound)
         self.known = known
         self.column = column
-        # A parent whose shown children cover it exactly adds nothing to its children (the
-        # first such relation of each parent).
         row_mask = shown & (free_count > 0)
-        parents = layout.complete_parent
-        covered = (
-            np.bincount(
-                layout.complete_of,
-                weights=~shown[layout.complete_children],
-                minlength=len(parents),
-            )
-            == 0
-        )
-        candidates = np.flatnonzero(row_mask[parents] & covered)
-        _unique, first = np.unique(parents[candidates], return_index=True)
-        chosen = candidates[first]
-        row_mask[parents[chosen]] = False
-        self.dropped_children = np.zeros(cells, dtype=bool)
-        self.dropped_children[layout.complete_children[np.isin(layout.complete_of, chosen)]] = True
+        self.dropped_children = _covered_parents_drop(layout, shown, row_mask)
         entries = free & row_mask[layout.owner]
         row_cells = np.flatnonzero(row_mask)
         row_of = np.full(cells, -1, dtype=np.int64)
