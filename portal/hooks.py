@@ -9,7 +9,6 @@ from typing import Any
 from allauth.account import signals as account_signals
 from allauth.mfa import signals as mfa_signals
 from django.contrib.auth import signals as auth_signals
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.two_factor import forget_two_factor
@@ -31,7 +30,7 @@ def _navigation() -> None:
         NavEntry(
             "county_contact",
             _("Contact for ÅR"),
-            lambda scope: reverse("county_contact", args=[scope.county.code]),  # type: ignore[union-attr]  # county role
+            lambda scope: scope.route("contact"),
             roles=frozenset({Role.COUNTY}),
             priority=90,
         )

@@ -54,7 +54,7 @@ def _navigation() -> None:
         NavEntry(
             "quality",
             _("Quality report"),
-            lambda scope: reverse("county_quality", args=[scope.county.code]),  # type: ignore[union-attr]  # county role
+            lambda scope: scope.route("quality"),
             roles=COUNTY,
             priority=10,
         )
@@ -72,7 +72,7 @@ def _navigation() -> None:
         NavEntry(
             "samples",
             _("Samples"),
-            lambda scope: reverse("county_samples_latest", args=[scope.county.code]),  # type: ignore[union-attr]  # county role
+            lambda scope: scope.route("samples_latest"),
             roles=COUNTY,
             priority=15,
         )
@@ -90,7 +90,7 @@ def _navigation() -> None:
         NavEntry(
             "office_annual_report",
             _("Our Årlig rapportering"),
-            lambda scope: reverse("office_annual_report", args=[scope.office.orgnr]),  # type: ignore[union-attr]  # office role
+            lambda scope: scope.route("annual_report"),
             roles=OFFICE,
             priority=35,
         )
