@@ -105,18 +105,17 @@ def _threshold_days(reference_date: date) -> int:
     return (reference_date - lu_threshold_date(reference_date)).days
 
 
-def months_in_training_exceeds_11(
-    contracts_in_same_trade: Iterable[Period], reference_date: date
-) -> bool:
-    """R-S1's test for one apprentice in one trade: more than 11 months in training on the
+def months_in_training_exceeds_11(contracts: Iterable[Period], reference_date: date) -> bool:
+    """R-S1's test for one apprentice or candidate: more than 11 months in training on the
     reference date.
 
-    Pass every contract of the apprentice in that trade, whatever its status: time in earlier
-    completed or terminated contracts of the trade counts, and a running one counts up to the
-    reference date (see `days_in_training`). "More than 11 months" means more days than from 11
+    Pass every contract of the person, whatever its trade and status: time in training as an
+    apprentice or candidate is what counts, so earlier completed or terminated contracts count,
+    in this trade or another, and a running one counts up to the reference date (see
+    `days_in_training`). "More than 11 months" means more days than from 11
     calendar months before the reference date up to it, so with reference date 2026-10-01
     training since 2025-11-01 is not enough and training since 2025-10-31 is."""
-    return days_in_training(contracts_in_same_trade, reference_date) > _threshold_days(
+    return days_in_training(contracts, reference_date) > _threshold_days(
         reference_date
     )
 
@@ -137,9 +136,10 @@ def lu_eligible_contracts(reference_date: date, county: County | None = None) ->
 
     An apprentice is in the sample when, on the reference date (1 October of the survey year),
     they have a running contract with an NLR-registered company (R-S4) and have been in training
-    for more than 11 months in that contract's trade (`months_in_training_exceeds_11`): time in
-    earlier contracts of the same trade counts, with any company or county, whether completed or
-    terminated; contracts in other trades do not. Only contracts still in the register count.
+    for more than 11 months (`months_in_training_exceeds_11`): the seed's "vært i lære i mer enn
+    11 måneder" is time in training as an apprentice or candidate, so every earlier contract
+    counts, in any trade, with any company or county, whether completed or terminated. Only
+    contracts still in the register count.
 
     The result is one row per eligible running contract (an apprentice with running contracts in
     two trades may appear twice), restricted to contracts of `county` when given.
@@ -158,15 +158,15 @@ def lu_eligible_contracts(reference_date: date, county: County | None = None) ->
             start_date__lte=reference_date,
             apprentice_id__in=undecided.values("apprentice_id"),
         )
-        .values_list("id", "apprentice_id", "trade_id", "status", "start_date", "end_date")
+        .values_list("id", "apprentice_id", "status", "start_date", "end_date")
         .order_by()
     )
-    # Grouped by (apprentice, trade): (ids of running contracts, periods of all contracts).
-    by_trade: dict[tuple[int, int], tuple[list[int], list[tuple[date, date]]]] = {}
-    for pk, apprentice_id, trade_id, status, start, end in history:
-        group = by_trade.get((apprentice_id, trade_id))
+    # Grouped by apprentice: (ids of running contracts, periods of all contracts).
+    by_person: dict[int, tuple[list[int], list[tuple[date, date]]]] = {}
+    for pk, apprentice_id, status, start, end in history:
+        group = by_person.get(apprentice_id)
         if group is None:
-            group = by_trade[(apprentice_id, trade_id)] = ([], [])
+            group = by_person[apprentice_id] = ([], [])
         if status == _RUNNING or end > reference_date:
             group[0].append(pk)
         group[1].append((start, training_end(status, end, reference_date)))
@@ -175,7 +175,7 @@ def lu_eligible_contracts(reference_date: date, county: County | None = None) ->
     # tens of thousands of apprentices nationally.
     threshold = _threshold_days(reference_date)
     eligible_ids: list[int] = []
-    for running_ids, periods in by_trade.values():
+    for running_ids, periods in by_person.values():
         if running_ids and _days_in_periods(periods, reference_date) > threshold:
             eligible_ids.extend(running_ids)
     # The history spans every county and company; filtering on `base` again keeps only this

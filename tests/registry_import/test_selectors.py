@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from registry_import.models import Contract, ContractStatus
+from registry_import.models import Contract, ContractKind, ContractStatus
 from registry_import.selectors import (
     days_in_training,
     lu_eligible_contracts,
@@ -92,17 +92,48 @@ class TestTheSelector:
         # 153 + 214 days, more than the 334 of eleven months.
         assert eligible_ids() == {now.register_id}
 
-    def test_an_earlier_contract_in_another_trade_does_not_count(self, nlr_company):
+    def test_an_earlier_contract_in_another_trade_counts(self, nlr_company):
+        # R-S1 counts time in training as an apprentice or candidate, not time in one trade:
+        # an apprentice who changed trade has still been "i lære" since the first contract.
         person = rows.apprentice()
         rows.contract(
             person,
             nlr_company,
-            start=date(2024, 8, 1),
+            start=date(2025, 8, 1),
             end=date(2025, 12, 1),
+            status=ContractStatus.TERMINATED,
+            trade_=rows.trade("BUTMB3----", "Tømrerfaget"),
+        )
+        now = rows.contract(person, nlr_company, start=date(2026, 1, 1), end=FAR_END)
+        # 122 + 273 days over two trades, more than the 334 of eleven months; neither alone is.
+        assert eligible_ids() == {now.register_id}
+
+    def test_time_as_a_candidate_before_an_apprentice_contract_counts(self, nlr_company):
+        person = rows.apprentice()
+        rows.contract(
+            person,
+            nlr_company,
+            start=date(2025, 6, 1),
+            end=date(2026, 1, 1),
             status=ContractStatus.COMPLETED,
+            kind=ContractKind.CANDIDATE,
+            trade_=rows.trade("BUTMB3----", "Tømrerfaget"),
+        )
+        now = rows.contract(person, nlr_company, start=date(2026, 1, 1), end=FAR_END)
+        assert eligible_ids() == {now.register_id}
+
+    def test_a_gap_after_a_contract_in_another_trade_is_not_counted(self, nlr_company):
+        person = rows.apprentice()
+        rows.contract(
+            person,
+            nlr_company,
+            start=date(2025, 1, 1),
+            end=date(2025, 2, 1),
+            status=ContractStatus.TERMINATED,
             trade_=rows.trade("BUTMB3----", "Tømrerfaget"),
         )
         rows.contract(person, nlr_company, start=date(2026, 1, 1), end=FAR_END)
+        # 31 + 273 days: the months between the contracts were not time in training.
         assert eligible_ids() == set()
 
     def test_overlapping_contracts_in_the_trade_are_not_counted_twice(self, nlr_company):
