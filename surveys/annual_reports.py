@@ -8,18 +8,19 @@ and the training office concerned, never by the national level.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, When
 from django.db.models.functions import Lower
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from portal.models import County, TrainingOffice
 from surveys.models import (
     IdentifiedResponse,
     Question,
+    QuestionType,
     Respondent,
     RespondentRole,
     Round,
@@ -77,6 +78,19 @@ def with_answers(units: QuerySet[Respondent]) -> QuerySet[Respondent]:
     )
 
 
+def members_answered(respondent: Respondent) -> tuple[int, int]:
+    """(member companies, of them answered) of an office's ÅR respondent's round: what its own
+    reporting is based on (R-L4)."""
+    counts = (
+        Respondent.objects.filter(
+            round_id=respondent.round_id, training_office_id=respondent.training_office_id
+        )
+        .exclude(role=RespondentRole.OFFICE)
+        .aggregate(total=Count("pk"), answered=Count("pk", filter=Q(answered_at__isnull=False)))
+    )
+    return counts["total"], counts["answered"]
+
+
 def unit_type(respondent: Respondent) -> str:
     if respondent.role == RespondentRole.OFFICE:
         return "office"
@@ -108,6 +122,10 @@ class UnitRow:
     def type_label(self) -> str:
         return str(UNIT_TYPES[self.type])
 
+    @property
+    def flags(self) -> list[str]:
+        return list(self.answer.flags) if self.answer is not None else []
+
 
 def unit_row(respondent: Respondent) -> UnitRow:
     answers = getattr(respondent, "answers", None)
@@ -128,9 +146,15 @@ def units_filtered(
     type_: str = "",
     office_id: int | None = None,
     search: str = "",
+    flagged: bool = False,
 ) -> QuerySet[Respondent]:
     """Filtered by status "answered"/"missing", type office/member/independent, one training
-    office's units, or a name or organisation number."""
+    office's units, a name or organisation number, or the answers a plausibility check flagged
+    (surveys.plausibility)."""
+    if flagged:
+        units = units.filter(
+            Exists(IdentifiedResponse.objects.filter(respondent=OuterRef("pk")).exclude(flags=[]))
+        )
     if status == "answered":
         units = units.filter(answered_at__isnull=False)
     elif status == "missing":
@@ -166,6 +190,7 @@ class AnswerSheet:
     row: UnitRow
     round: Round
     lines: list[tuple[Question, str]]
+    warnings: list[str] = field(default_factory=list)  # the flagged checks' messages
 
 
 def answer_sheet(respondent: Respondent) -> AnswerSheet:
@@ -174,14 +199,27 @@ def answer_sheet(respondent: Respondent) -> AnswerSheet:
     answers: dict[str, Any] = row.answer.answers if row.answer is not None else {}
     survey = survey_load(respondent)
     lines = [(q, answer_label(q, answers.get(q.code))) for q in survey.questions]
-    return AnswerSheet(row=row, round=respondent.round, lines=lines)
+    language = get_language() or "nb"
+    warnings = [
+        check["message"].get(language) or check["message"]["nb"]
+        for check in survey.questionnaire.checks
+        if check["code"] in row.flags
+    ]
+    return AnswerSheet(row=row, round=respondent.round, lines=lines, warnings=warnings)
+
+
+def _cell(question: Question, value: Any) -> Any:
+    if question.type == QuestionType.NUMBER and isinstance(value, int | float):
+        return value
+    return answer_label(question, value)
 
 
 def answers_table(
     round_: Round, units: QuerySet[Respondent]
 ) -> tuple[list[str], list[list[Any]]]:
     """Every unit's answers in one table: the unit, then one column per question of the round's
-    questionnaire (a question outside a unit's part is left empty)."""
+    questionnaire (a question outside a unit's part is left empty). The header gives each
+    question's text; the first row, each question's id. Numbers stay numbers."""
     rows = [unit_row(r) for r in with_answers(units)]
     questions = list(
         Question.objects.filter(questionnaire_id=round_.questionnaire_id)
@@ -194,9 +232,10 @@ def answers_table(
         _("Type"),
         _("Training office"),
         _("Answered"),
-        *[f"{q.code}: {q.localized_text}" for q in questions],
+        _("Answers to check"),
+        *[q.localized_text for q in questions],
     ]
-    table = []
+    table: list[list[Any]] = [[_("Question id"), "", "", "", "", "", *[q.code for q in questions]]]
     for row in rows:
         answers = row.answer.answers if row.answer is not None else {}
         part = respondent_part(row.respondent)
@@ -206,9 +245,10 @@ def answers_table(
                 row.orgnr,
                 row.type_label,
                 row.office_name,
-                row.answer.submitted_at.isoformat() if row.answer else "",
+                row.answer.submitted_at if row.answer else "",
+                ", ".join(row.flags),
                 *[
-                    answer_label(q, answers.get(q.code))
+                    _cell(q, answers.get(q.code))
                     if not q.section.part or q.section.part == part
                     else ""
                     for q in questions

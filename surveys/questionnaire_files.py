@@ -14,7 +14,7 @@ import hashlib
 import re
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,12 +22,13 @@ from django.conf import settings
 
 from portal.lib.client import language_codes
 from surveys.models.questionnaires import QuestionType, SectionPart, SurveyKind
+from surveys.plausibility import CheckSpecError, check_parse
 
 CODE_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,49}")
 FILE_NAME_PATTERN = re.compile(r"(?P<kind>lu|lbu|ar)-(?P<version>\d{4})\.toml")
 VOLUNTARY_KINDS = {SurveyKind.LU.value, SurveyKind.LBU.value}  # R-L1, R-L2
 
-FILE_KEYS = {"kind", "version", "title", "information_letter", "indexes", "sections"}
+FILE_KEYS = {"kind", "version", "title", "information_letter", "indexes", "sections", "checks"}
 INDEX_KEYS = {"code", "name"}
 SECTION_KEYS = {"code", "title", "part", "questions"}
 CHOICE_KEYS = {"code", "text"}
@@ -114,6 +115,7 @@ class QuestionnaireFile:
     information_letter: dict[str, str]
     indexes: tuple[IndexSpec, ...]
     sections: tuple[SectionSpec, ...]
+    checks: tuple[dict[str, Any], ...] = ()  # plausibility checks (surveys.plausibility)
     questions: tuple[QuestionSpec, ...] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -223,6 +225,9 @@ def _questionnaire(data: dict[str, Any], place: _Place, sha256: str) -> Question
     )
     _refuse_duplicates([q.code for q in questionnaire_file.questions], "question", place)
     _check_indexes(questionnaire_file, place)
+    checks = _checks(data.get("checks", []), questionnaire_file, place)
+    if checks:
+        questionnaire_file = replace(questionnaire_file, checks=checks)
     if kind == SurveyKind.AR:
         _check_annual_report(questionnaire_file, place)
     else:
@@ -232,6 +237,24 @@ def _questionnaire(data: dict[str, Any], place: _Place, sha256: str) -> Question
                     "only ÅR reporting questions summarise documentation questions"
                 )
     return questionnaire_file
+
+
+def _checks(
+    value: Any, questionnaire_file: QuestionnaireFile, place: _Place
+) -> tuple[dict[str, Any], ...]:
+    raw = _table_list(value, "checks", place)
+    if raw and questionnaire_file.kind != SurveyKind.AR:
+        raise place.error("plausibility checks are for ÅR only (LU and LBU answers are anonymous)")
+    types = {q.code: q.type for q in questionnaire_file.questions}
+    checks = []
+    for number, item in enumerate(raw, start=1):
+        here = place.at(f"check {item.get('code') or number}")
+        try:
+            checks.append(check_parse(item, types))
+        except CheckSpecError as error:
+            raise here.error(str(error)) from None
+    _refuse_duplicates([c["code"] for c in checks], "check", place)
+    return tuple(checks)
 
 
 def _index(data: dict[str, Any], place: _Place) -> IndexSpec:

@@ -37,6 +37,11 @@ urlpatterns = [
         office_report.office_annual_report,
         name="office_annual_report",
     ),
+    path(
+        "kontor/<str:orgnr>/arlig-rapportering/kvittering/",
+        office_report.office_annual_report_receipt,
+        name="office_annual_report_receipt",
+    ),
     # Response rates (R-D5)
     path(
         "fylke/<str:code>/svarprosent/",
@@ -65,6 +70,21 @@ urlpatterns = [
         name="county_ar_answers",
     ),
     path(
+        "fylke/<str:code>/arlig-rapportering/oversikt/",
+        annual_reports.county_ar_overview,
+        name="county_ar_overview",
+    ),
+    path(
+        "fylke/<str:code>/arlig-rapportering/oversikt/last-ned/<str:fmt>/",
+        annual_reports.county_ar_overview,
+        name="county_ar_overview_download",
+    ),
+    path(
+        "fylke/<str:code>/arlig-rapportering/<int:respondent_id>/apne-igjen/",
+        annual_reports.county_ar_reopen,
+        name="county_ar_reopen",
+    ),
+    path(
         "fylke/<str:code>/arlig-rapportering/<int:respondent_id>/",
         annual_reports.county_ar_sheet,
         name="county_ar_sheet",
@@ -83,6 +103,16 @@ urlpatterns = [
         "kontor/<str:orgnr>/arlig-rapportering/medlemmer/",
         annual_reports.office_ar_answers,
         name="office_ar_answers",
+    ),
+    path(
+        "kontor/<str:orgnr>/arlig-rapportering/medlemmer/oversikt/",
+        annual_reports.office_ar_overview,
+        name="office_ar_overview",
+    ),
+    path(
+        "kontor/<str:orgnr>/arlig-rapportering/medlemmer/oversikt/last-ned/<str:fmt>/",
+        annual_reports.office_ar_overview,
+        name="office_ar_overview_download",
     ),
     path(
         "kontor/<str:orgnr>/arlig-rapportering/medlemmer/<int:respondent_id>/",

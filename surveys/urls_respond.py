@@ -12,6 +12,7 @@ urlpatterns = [
     path("s/del/<int:number>/", respond.respond_section, name="respond_section"),
     path("s/send-inn/", respond.respond_send, name="respond_send"),
     path("s/lagret/", respond.respond_saved, name="respond_saved"),
+    path("s/kvittering/", respond.respond_receipt, name="respond_receipt"),
     path("s/uten-samtykke/", respond.respond_no_consent, name="respond_no_consent"),
     # Last: every fixed address above wins over a token.
     path("s/<str:token>/", respond.respond_link, name="respond_link"),

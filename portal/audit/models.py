@@ -35,6 +35,7 @@ class AuditAction(models.TextChoices):
     IMPORT_STARTED = "import_started", _("Register import started")
     RESULTS_PUBLISHED = "results_published", _("Results published")
     RESEARCH_EXPORT = "research_export", _("Research export")
+    AR_REOPENED = "ar_reopened", _("ÅR answers opened again for correction")
 
 
 class AppendOnly(Exception):

@@ -33,6 +33,8 @@ class Questionnaire(models.Model):
     version = models.PositiveSmallIntegerField(_("version"))  # the year it was introduced
     title = models.JSONField(_("title"), default=dict)
     information_letter = models.JSONField(_("information letter"), default=dict)  # R-L9
+    # ÅR plausibility checks from the file's [[checks]] (surveys.plausibility).
+    checks = models.JSONField(_("plausibility checks"), default=list, blank=True)
     source_file = models.CharField(_("source file"), max_length=200)
     source_sha256 = models.CharField(_("SHA-256 of the source file"), max_length=64)
 

@@ -105,6 +105,8 @@ class IdentifiedResponse(models.Model):
     company = models.ForeignKey(Company, on_delete=models.PROTECT, null=True, blank=True)
     part = models.CharField(max_length=20, choices=SectionPart.choices)
     answers = models.JSONField(default=dict)
+    # The codes of the questionnaire's plausibility checks the answers failed when submitted.
+    flags = models.JSONField(default=list, blank=True)
     # The day in Norway, not the time: a time could be set against the LBU answers of the same
     # hours, as the company's ÅR continues to its LBU in the same link (R-D9, docs/privacy.md).
     submitted_at = models.DateField()

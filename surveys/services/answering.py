@@ -41,6 +41,7 @@ from surveys.models import (
     SurveyKind,
 )
 from surveys.models.questionnaires import DONT_KNOW_LABEL, ScaleStep
+from surveys.plausibility import failed_check_codes
 from surveys.services.anonymous import anonymous_store
 
 DONT_KNOW = "dk"
@@ -307,6 +308,7 @@ def answers_submit(survey: Survey, *, user: Any = None, now: datetime | None = N
                 company_id=respondent.company_id,
                 part=respondent_part(respondent) or SectionPart.NONE,
                 answers=answers,
+                flags=failed_check_codes(survey.questionnaire.checks, answers),
                 submitted_at=oslo_today(now),
                 submitted_by=user if user is not None and user.is_authenticated else None,
             )

@@ -74,6 +74,7 @@ def _questionnaire_save(spec: QuestionnaireFile) -> LoadResult:
             version=spec.version,
             title=spec.title,
             information_letter=spec.information_letter,
+            checks=list(spec.checks),
             source_file=spec.name,
             source_sha256=spec.sha256,
         )
@@ -88,6 +89,7 @@ def _questionnaire_save(spec: QuestionnaireFile) -> LoadResult:
     _refuse_changes_to_used_questions(questionnaire, spec)
     questionnaire.title = spec.title
     questionnaire.information_letter = spec.information_letter
+    questionnaire.checks = list(spec.checks)
     questionnaire.source_file = spec.name
     questionnaire.source_sha256 = spec.sha256
     questionnaire.save()

@@ -5,17 +5,19 @@ national route: the national level has no access to ÅR (R-L6)."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from portal.accounts.access import county_view, office_view
 from portal.audit.record import audit_record
 from portal.lib.downloads import attachment, table_download
 from portal.lib.paging import paged_list
-from portal.models import AuditAction, County, TrainingOffice
+from portal.models import AuditAction, County, TrainingOffice, User
 from surveys.annual_report_pdf import answer_sheet_pdf
 from surveys.annual_reports import (
     UNIT_TYPES,
@@ -28,7 +30,10 @@ from surveys.annual_reports import (
     units_filtered,
     with_answers,
 )
+from surveys.ar_overview import ar_overview, overview_table
 from surveys.models import Round
+from surveys.services.ar_followup import REASON_MAX_LENGTH, CannotReopen, ar_reopen
+from surveys.tasks import ar_reopen_notice, mail_queue
 
 
 def _round(request: HttpRequest) -> tuple[Round, list[Round]]:
@@ -51,6 +56,7 @@ def _filters(request: HttpRequest) -> dict:
         ),
         "office_id": int(office) if office.isdigit() else None,
         "search": request.GET.get("sok", "")[:100],
+        "flagged": request.GET.get("kontroll", "") == "flagget",
     }
 
 
@@ -65,7 +71,7 @@ def _list(
     round_, rounds = _round(request)
     units = units_filtered(ar_units(round_, county=county, office=office), **_filters(request))
     count, answered = units_answered(units)
-    paged = paged_list(request, units, "side")
+    paged = paged_list(request, with_answers(units), "side")
     paged.page.object_list = [unit_row(r) for r in paged.page.object_list]
     audit_record(
         AuditAction.VIEW_IDENTIFIED,
@@ -73,11 +79,7 @@ def _list(
         target=_("%(round)s: list of units") % {"round": round_},
         detail={"round_id": round_.pk, "rows": len(paged.page.object_list)},
     )
-    offices = (
-        TrainingOffice.objects.filter(county=county).order_by("name").values_list("pk", "name")
-        if county is not None
-        else []
-    )
+    offices = _offices(county)
     return render(
         request,
         "surveys/annual_reports/list.html",
@@ -106,7 +108,9 @@ def _unit(round_: Round, respondent_id: int, county, office):
     return answer_sheet(respondent)
 
 
-def _sheet(request, respondent_id: int, *, county, office, base_url: str) -> HttpResponse:
+def _sheet(
+    request, respondent_id: int, *, county, office, base_url: str, reopen_error: str = ""
+) -> HttpResponse:
     round_, _rounds = _round(request)
     sheet = _unit(round_, respondent_id, county, office)
     audit_record(
@@ -118,7 +122,17 @@ def _sheet(request, respondent_id: int, *, county, office, base_url: str) -> Htt
     return render(
         request,
         "surveys/annual_reports/sheet.html",
-        {"sheet": sheet, "base_url": base_url, "year": round_.year},
+        {
+            "sheet": sheet,
+            "base_url": base_url,
+            "year": round_.year,
+            "can_reopen": county is not None
+            and sheet.row.answer is not None
+            and round_.opens_at <= timezone.now() < round_.closes_at,
+            "reopen_error": reopen_error,
+            "reason_max": REASON_MAX_LENGTH,
+        },
+        status=400 if reopen_error else 200,
     )
 
 
@@ -160,6 +174,58 @@ def _download(request, fmt: str, *, county, office, name: str) -> HttpResponse:
     )
 
 
+def _overview(
+    request: HttpRequest, fmt: str, *, organisation: str, county, office, base_url: str, name: str
+) -> HttpResponse:
+    """ÅR across the units in view (surveys.ar_overview), filtered as the list is."""
+    if fmt not in ("", "csv", "xlsx"):
+        raise Http404
+    round_, rounds = _round(request)
+    units = units_filtered(ar_units(round_, county=county, office=office), **_filters(request))
+    count, answered = units_answered(units)
+    overviews = ar_overview(round_, units)
+    audit_record(
+        AuditAction.DOWNLOAD if fmt else AuditAction.VIEW_IDENTIFIED,
+        request=request,
+        target=_("%(round)s: answers across units") % {"round": round_},
+        detail={"round_id": round_.pk, "units": count, "answered": answered, "format": fmt},
+    )
+    if fmt:
+        headers, table = overview_table(overviews)
+        return table_download(
+            fmt,
+            headers,
+            table,
+            filename=f"arlig-rapportering-{round_.year}-{name}-oversikt",
+            title=str(round_),
+        )
+    return render(
+        request,
+        "surveys/annual_reports/overview.html",
+        {
+            "organisation": organisation,
+            "round": round_,
+            "rounds": rounds,
+            "count": count,
+            "answered": answered,
+            "overviews": overviews,
+            "filters": request.GET,
+            "offices": _offices(county),
+            "unit_types": UNIT_TYPES if county is not None else {},
+            "base_url": base_url,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def _offices(county: County | None) -> list[tuple[int, str]]:
+    if county is None:
+        return []
+    return list(
+        TrainingOffice.objects.filter(county=county).order_by("name").values_list("pk", "name")
+    )
+
+
 # --- County ------------------------------------------------------------------------------------
 
 
@@ -182,9 +248,51 @@ def county_ar_sheet(request: HttpRequest, county: County, respondent_id: int) ->
 
 
 @county_view
+@require_POST
+def county_ar_reopen(request: HttpRequest, county: County, respondent_id: int) -> HttpResponse:
+    """Opens a submitted ÅR answer again for correction (reason logged, respondent told)."""
+    round_, _rounds = _round(request)
+    respondent = ar_units(round_, county=county).filter(pk=respondent_id).first()
+    if respondent is None:
+        raise Http404
+    try:
+        user = request.user if isinstance(request.user, User) else None
+        ar_reopen(respondent, user=user, reason=request.POST.get("begrunnelse", ""))
+    except CannotReopen as error:
+        return _sheet(
+            request,
+            respondent_id,
+            county=county,
+            office=None,
+            base_url=_county_base(county),
+            reopen_error=str(error),
+        )
+    mail_queue(ar_reopen_notice, respondent.pk, request.POST["begrunnelse"].strip())
+    messages.success(
+        request,
+        _("The answers are open for correction. The respondent has been told by e-mail."),
+    )
+    return redirect(f"{_county_base(county)}{respondent_id}/?aar={round_.year}")
+
+
+@county_view
 @require_GET
 def county_ar_pdf(request: HttpRequest, county: County, respondent_id: int) -> HttpResponse:
     return _pdf(request, respondent_id, county=county, office=None)
+
+
+@county_view
+@require_GET
+def county_ar_overview(request: HttpRequest, county: County, fmt: str = "") -> HttpResponse:
+    return _overview(
+        request,
+        fmt,
+        organisation=county.name,
+        county=county,
+        office=None,
+        base_url=_county_base(county),
+        name=county.code,
+    )
 
 
 @county_view
@@ -220,6 +328,20 @@ def office_ar_sheet(
 @require_GET
 def office_ar_pdf(request: HttpRequest, office: TrainingOffice, respondent_id: int) -> HttpResponse:
     return _pdf(request, respondent_id, county=None, office=office)
+
+
+@office_view
+@require_GET
+def office_ar_overview(request: HttpRequest, office: TrainingOffice, fmt: str = "") -> HttpResponse:
+    return _overview(
+        request,
+        fmt,
+        organisation=office.name,
+        county=None,
+        office=office,
+        base_url=_office_base(office),
+        name=office.orgnr,
+    )
 
 
 @office_view

@@ -4,14 +4,19 @@ a summary of what its member companies answered to the documentation questions (
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from portal.accounts.access import office_view
+from portal.lib.downloads import attachment
 from portal.models import TrainingOffice
+from surveys.annual_reports import members_answered
 from surveys.answer_forms import AnswerForm
 from surveys.models import Respondent, RespondentRole, SurveyKind
+from surveys.plausibility import plausibility_warnings
 from surveys.services.answering import (
     MissingAnswers,
     NotAllowed,
@@ -24,6 +29,8 @@ from surveys.services.answering import (
     respondent_state,
     survey_load,
 )
+from surveys.services.ar_followup import receipt_pdf
+from surveys.tasks import ar_receipt, mail_queue
 
 
 def office_ar_respondent(office: TrainingOffice) -> Respondent | None:
@@ -69,6 +76,7 @@ def office_annual_report(request: HttpRequest, office: TrainingOffice) -> HttpRe
                 # Another person in the office submitted, or the questionnaire changed, meanwhile.
                 messages.error(request, _("The answers could not be submitted. Check the page."))
             else:
+                mail_queue(ar_receipt, respondent.pk)
                 messages.success(request, _("Årlig rapportering has been submitted. Thank you."))
             return redirect("office_annual_report", office.orgnr)
     submitted = None
@@ -80,6 +88,12 @@ def office_annual_report(request: HttpRequest, office: TrainingOffice) -> HttpRe
                 "rows": [(q, answer_label(q, answer.answers.get(q.code))) for q in questions],
             }
     summaries = office_member_summaries(respondent, questions)
+    members, members_done = members_answered(respondent)
+    warnings = (
+        plausibility_warnings(survey.questionnaire.checks, saved, get_language() or "nb")
+        if state == State.OPEN
+        else []
+    )
     return render(
         request,
         "surveys/office_report/annual_report.html",
@@ -92,5 +106,22 @@ def office_annual_report(request: HttpRequest, office: TrainingOffice) -> HttpRe
             "form": form,
             "entries": form.entries(summaries) if form is not None else [],
             "submitted": submitted,
+            "members": members,
+            "members_answered": members_done,
+            "warnings": warnings,
         },
+    )
+
+
+@office_view
+@require_GET
+def office_annual_report_receipt(request: HttpRequest, office: TrainingOffice) -> HttpResponse:
+    """The office's receipt: its submitted ÅR answers as a PDF."""
+    respondent = office_ar_respondent(office)
+    if respondent is None or respondent.answered_at is None:
+        raise Http404
+    return attachment(
+        receipt_pdf(respondent),
+        "application/pdf",
+        f"kvittering-arlig-rapportering-{respondent.round.year}-{office.orgnr}.pdf",
     )

@@ -16,13 +16,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from portal.lib.client import language_codes
+from portal.lib.downloads import attachment
 from surveys.answer_forms import AnswerForm, field_anchor
 from surveys.i18n import localized
-from surveys.models import CodeDraft, Draft, RespondentLink, SurveyKind
+from surveys.models import CodeDraft, Draft, Respondent, RespondentLink, SurveyKind
+from surveys.plausibility import plausibility_warnings
 from surveys.respondent_session import (
     session_browser_key,
     session_end,
@@ -47,6 +49,7 @@ from surveys.services.answering import (
     respondent_state,
     survey_load,
 )
+from surveys.services.ar_followup import receipt_pdf
 from surveys.services.code_answering import (
     browser_key_new,
     code_answers_submit,
@@ -62,6 +65,7 @@ from surveys.services.links import (
     misses_exceeded,
     respondent_form_key,
 )
+from surveys.tasks import ar_receipt, mail_queue
 
 # --- Reaching a respondent through the link --------------------------------------------------
 
@@ -365,6 +369,29 @@ def respond_section(request: HttpRequest, visit: Visit, number: int) -> HttpResp
     )
 
 
+def respond_receipt(request: HttpRequest) -> HttpResponse:
+    """The receipt of a submitted ÅR answer as a PDF: what the county has received. Reached
+    from the page that says the answers are submitted, so it needs the session's link but not
+    an open survey."""
+    link_id = session_link_id(request)
+    link = link_by_id(link_id) if link_id is not None else None
+    if link is None or link.gathering:
+        raise Http404
+    respondent = respondent_current(link.respondent)
+    if respondent.round.kind != SurveyKind.AR:
+        # A company's ÅR link goes on to its LBU (R-D9): the receipt is of the ÅR before it.
+        respondent = Respondent.objects.filter(continues_to=respondent).first() or respondent
+    if respondent.round.kind != SurveyKind.AR or respondent.answered_at is None:
+        raise Http404
+    return _private(
+        attachment(
+            receipt_pdf(respondent),
+            "application/pdf",
+            f"kvittering-arlig-rapportering-{respondent.round.year}.pdf",
+        )
+    )
+
+
 @respondent_page
 def respond_saved(request: HttpRequest, visit: Visit) -> HttpResponse:
     survey = survey_load(visit.respondent)
@@ -388,6 +415,8 @@ def respond_send(request: HttpRequest, visit: Visit) -> HttpResponse:
         except NotAllowed:
             return redirect(visit.url("respond_entry"))
         else:
+            if survey.kind == SurveyKind.AR:
+                mail_queue(ar_receipt, visit.respondent.pk)
             if survey.kind == SurveyKind.AR and visit.respondent.continues_to_id:
                 messages.success(
                     request,
@@ -417,11 +446,30 @@ def respond_send(request: HttpRequest, visit: Visit) -> HttpResponse:
             visit,
             survey,
             sections=sections,
+            warnings=_warnings(visit, survey, saved),
             missing=missing,
             posted=request.method == "POST",
             last_page=_page_url(visit, survey, survey.page_count),
         ),
     )
+
+
+def _warnings(visit: Visit, survey: Survey, saved: dict[str, Any]) -> list[dict[str, Any]]:
+    """ÅR's plausibility warnings, each with links to the questions to look at."""
+    if survey.is_anonymous:
+        return []
+    found = plausibility_warnings(survey.questionnaire.checks, saved, get_language() or "nb")
+    if not found:
+        return []
+    where = {
+        q.code: (q, f"{_page_url(visit, survey, s.number)}#{field_anchor(q)}")
+        for s in survey.sections
+        for q in s.questions
+    }
+    return [
+        {"message": w.message, "questions": [where[c] for c in w.questions if c in where]}
+        for w in found
+    ]
 
 
 # --- The personal code typed from a sheet or letter -----------------------------------------

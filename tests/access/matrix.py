@@ -84,6 +84,15 @@ MATRIX: dict[str, Row] = {
     "office_ar_sheet": row("office_a", "ar_unit", allowed="office_a", post=405),
     "office_ar_pdf": row("office_a", "ar_unit", allowed="office_a", post=405),
     "office_ar_download": row("office_a", "fmt", allowed="office_a", post=405),
+    "county_ar_overview": row("county_a", allowed="county_a", post=405),
+    "county_ar_overview_download": row("county_a", "fmt", allowed="county_a", post=405),
+    "office_ar_overview": row("office_a", allowed="office_a", post=405),
+    "office_ar_overview_download": row("office_a", "fmt", allowed="office_a", post=405),
+    # Reopening for correction is the county's alone, by POST with a reason; the world's unit
+    # has not answered, so the county's POST is refused with the reason why (400).
+    "county_ar_reopen": row("county_a", "ar_unit", allowed="county_a", get=405, post=400),
+    # The office's receipt of its own submitted ÅR: the world's office has none to give.
+    "office_annual_report_receipt": row("office_a", allowed="office_a", get=404, post=405),
     # User administration (portal/accounts/user_admin.py): each level manages the one below it.
     "national_users": row(allowed="national"),
     "national_user": row("county_admin_user", allowed="national", post=302),
@@ -276,6 +285,7 @@ PUBLIC: dict[str, str] = {
     "respond_section": "the respondent's session",
     "respond_send": "the respondent's session",
     "respond_saved": "the respondent's session",
+    "respond_receipt": "the respondent's session",
     "respond_no_consent": "the respondent's session",
 }
 # anymail's webhooks authenticate themselves (tests/dispatch/test_providers.py).

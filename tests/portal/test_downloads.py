@@ -25,3 +25,11 @@ def test_text_that_a_spreadsheet_would_run_is_kept_as_text():
     workbook = load_workbook(io.BytesIO(excel_xlsx(["Navn"], [["=SUM(A1)"]], "Ark")))
     assert workbook.active["A2"].value == "=SUM(A1)"
     assert workbook.active["A2"].data_type == "s"
+
+
+def test_decimal_numbers_have_a_decimal_comma_in_csv():
+    from decimal import Decimal
+
+    text = excel_csv(["Andel", "Antall"], [[16.7, 3], [0.1 + 0.2, 12], [Decimal("2.50"), -4]])
+    lines = text.decode("utf-8").lstrip("\ufeff").split("\r\n")
+    assert lines[1:4] == ["16,7;3", "0,3;12", "2,5;-4"]

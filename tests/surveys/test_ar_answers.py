@@ -121,15 +121,23 @@ def test_every_answer_as_csv_and_excel(client, county_a_admin, county_a, units, 
     client.force_login(county_a_admin)
     base = list_url("county", county_a)
     text = client.get(f"{base}last-ned/csv/").content.decode("utf-8-sig")
-    header, *lines = text.strip().splitlines()
-    assert header.startswith("Enhet;Organisasjonsnummer;Type;Opplæringskontor;Svart;dok_plan")
+    header, ids, *lines = text.strip().splitlines()
+    # The question's text heads its column; its id is in a row of its own, for machines.
+    assert header.startswith(
+        "Enhet;Organisasjonsnummer;Type;Opplæringskontor;Svart;Svar som bør kontrolleres;"
+        "Spørsmål dokumentasjon.1"
+    )
+    assert "dok_plan" not in header
+    assert ids.startswith("Spørsmåls-id;;;;;;dok_plan")
     member = next(line for line in lines if line.startswith("Nær Elektro AS"))
     assert member.endswith(";Nei;2;;")
     office = next(line for line in lines if line.startswith(office_a.name))
     assert office.endswith(";;;Ja;7")
     xlsx = client.get(f"{base}last-ned/xlsx/")
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
-    assert sheet.max_row == 4
+    assert sheet.max_row == 5
+    numbers = [row[-1] for row in sheet.iter_rows(min_row=3, values_only=True)]
+    assert 7 in numbers  # a number answer stays a number in Excel, not text
     assert AuditEntry.objects.filter(action=AuditAction.DOWNLOAD).count() == 2
 
 
