@@ -104,6 +104,15 @@ def _navigation() -> None:
             priority=40,
         )
     )
+    nav_register(
+        NavEntry(
+            "materials",
+            _("Letters and handouts"),
+            lambda scope: scope.route("materials"),
+            roles=COUNTY_AND_OFFICE,
+            priority=45,
+        )
+    )
 
 
 def register_import_succeeded(sender: Any, **kwargs: Any) -> None:

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from surveys.views import annual_reports, office_report, quality, rate_pages, rounds, samples
+from surveys.views import (
+    annual_reports,
+    materials,
+    office_report,
+    quality,
+    rate_pages,
+    rounds,
+    samples,
+)
 
 urlpatterns = [
     path("nasjonalt/runder/", rounds.national_rounds, name="national_rounds"),
@@ -128,5 +136,48 @@ urlpatterns = [
         "kontor/<str:orgnr>/arlig-rapportering/medlemmer/last-ned/<str:fmt>/",
         annual_reports.office_ar_download,
         name="office_ar_download",
+    ),
+    # Letters and handouts to inform the respondents (R-L9)
+    path("fylke/<str:code>/informasjon/", materials.county_materials, name="county_materials"),
+    path(
+        "fylke/<str:code>/informasjon/brev/<int:year>/<str:kind>/",
+        materials.county_materials_letter,
+        name="county_materials_letter",
+    ),
+    path(
+        "fylke/<str:code>/informasjon/brev/<int:year>/<str:kind>/<str:fmt>/",
+        materials.county_materials_letter,
+        name="county_materials_letter_file",
+    ),
+    path(
+        "fylke/<str:code>/informasjon/oppslag/<int:year>/<str:kind>/",
+        materials.county_materials_handout,
+        name="county_materials_handout",
+    ),
+    path(
+        "fylke/<str:code>/informasjon/oppslag/<int:year>/<str:kind>/<str:fmt>/",
+        materials.county_materials_handout,
+        name="county_materials_handout_file",
+    ),
+    path("kontor/<str:orgnr>/informasjon/", materials.office_materials, name="office_materials"),
+    path(
+        "kontor/<str:orgnr>/informasjon/brev/<int:year>/<str:kind>/",
+        materials.office_materials_letter,
+        name="office_materials_letter",
+    ),
+    path(
+        "kontor/<str:orgnr>/informasjon/brev/<int:year>/<str:kind>/<str:fmt>/",
+        materials.office_materials_letter,
+        name="office_materials_letter_file",
+    ),
+    path(
+        "kontor/<str:orgnr>/informasjon/oppslag/<int:year>/<str:kind>/",
+        materials.office_materials_handout,
+        name="office_materials_handout",
+    ),
+    path(
+        "kontor/<str:orgnr>/informasjon/oppslag/<int:year>/<str:kind>/<str:fmt>/",
+        materials.office_materials_handout,
+        name="office_materials_handout_file",
     ),
 ]

@@ -266,6 +266,7 @@ def test_each_ready_only_calls_its_hooks_connect_and_nothing_else_calls_it():
 PANELS = {"calendar", "dispatch", "reporting-latest", "response_rates", "rounds_waiting"}
 NAV = {
     "ar_answers",
+    "materials",
     "audit",
     "county_contact",
     "dispatch",

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import segno
 from django.db import transaction
 from django.http import HttpRequest
 
@@ -18,6 +17,7 @@ from dispatch.audience import Sender, audience
 from portal.audit.record import audit_record
 from portal.lib.client import site_url
 from portal.lib.oslo import oslo_datetime, oslo_today
+from portal.lib.qr import qr_svg
 from portal.models import AuditAction, User
 from surveys.models import Respondent, Round
 from surveys.services.links import code_display, gathering_codes_issue, link_path
@@ -31,11 +31,6 @@ class SheetEntry:
     code: str
     url: str
     qr_svg: str
-
-
-def qr_svg(url: str) -> str:
-    """The QR code as inline SVG (no image files, allowed by the page's CSP)."""
-    return segno.make(url, error="m").svg_inline(scale=3, border=2, omitsize=False)
 
 
 def gathering_ends(now: datetime | None = None) -> datetime:

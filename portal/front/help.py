@@ -15,6 +15,12 @@ from portal.lib.oslo import oslo_today
 from portal.models import County, Role
 
 GUIDES = {"fylke": Role.COUNTY, "kontor": Role.OFFICE, "nasjonalt": Role.NATIONAL}
+# The guides to the report portal (results, trends, follow-up, targets, PDF, downloads).
+REPORT_GUIDES = {
+    "resultater-fylke": Role.COUNTY,
+    "resultater-kontor": Role.OFFICE,
+    "resultater-nasjonalt": Role.NATIONAL,
+}
 
 
 @require_GET
@@ -44,7 +50,7 @@ def help_page(request: HttpRequest) -> HttpResponse:
 @require_GET
 def guide(request: HttpRequest, role: str) -> HttpResponse:
     """The guide in the language in use; bokmål where a translation is missing."""
-    if role not in GUIDES:
+    if role not in GUIDES and role not in REPORT_GUIDES:
         raise Http404
     language = (get_language() or "nb")[:2]
     template = select_template(

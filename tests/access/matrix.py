@@ -84,6 +84,25 @@ MATRIX: dict[str, Row] = {
     "office_ar_sheet": row("office_a", "ar_unit", allowed="office_a", post=405),
     "office_ar_pdf": row("office_a", "ar_unit", allowed="office_a", post=405),
     "office_ar_download": row("office_a", "fmt", allowed="office_a", post=405),
+    # Letters and handouts for the respondents (R-L9): the county's and the office's own.
+    "county_materials": row("county_a", allowed="county_a", post=405),
+    "county_materials_letter": row("county_a", "year", "kind", allowed="county_a", post=405),
+    "county_materials_letter_file": row(
+        "county_a", "year", "kind", "pdf", allowed="county_a", post=405
+    ),
+    "county_materials_handout": row("county_a", "year", "kind", allowed="county_a", post=405),
+    "county_materials_handout_file": row(
+        "county_a", "year", "kind", "pdf", allowed="county_a", post=405
+    ),
+    "office_materials": row("office_a", allowed="office_a", post=405),
+    "office_materials_letter": row("office_a", "year", "kind", allowed="office_a", post=405),
+    "office_materials_letter_file": row(
+        "office_a", "year", "kind", "pdf", allowed="office_a", post=405
+    ),
+    "office_materials_handout": row("office_a", "year", "kind", allowed="office_a", post=405),
+    "office_materials_handout_file": row(
+        "office_a", "year", "kind", "pdf", allowed="office_a", post=405
+    ),
     "county_ar_overview": row("county_a", allowed="county_a", post=405),
     "county_ar_overview_download": row("county_a", "fmt", allowed="county_a", post=405),
     "office_ar_overview": row("office_a", allowed="office_a", post=405),

@@ -97,6 +97,7 @@ def world(counties, county_a, county_b, office_a, office_b, national_admin, coun
             "category": "laerlinger",
             "ar_unit": ar_unit.pk,
             "fmt": "csv",
+            "pdf": "pdf",
             "role": "fylke",
             # A county administrator (the national level manages them), an office user (the
             # county manages them) and an office user who is not the office administrator.
