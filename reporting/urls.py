@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reporting.views import downloads, pdf, research, results, targets
+from reporting.views import downloads, followup, pdf, research, results, targets
 from reporting.views.common import for_county, for_national, for_office
 
 # The results at each level; a county and an office also have follow-up and the PDF report.
@@ -54,7 +54,7 @@ urlpatterns = [
     ),
     path(
         "fylke/<str:code>/resultater/<int:year>/<slug:kind>/oppfolging/",
-        for_county(results.results_followup),
+        for_county(followup.followup_page),
         name="county_results_followup",
     ),
     path(
@@ -100,7 +100,7 @@ urlpatterns = [
     ),
     path(
         "kontor/<str:orgnr>/resultater/<int:year>/<slug:kind>/oppfolging/",
-        for_office(results.results_followup),
+        for_office(followup.followup_page),
         name="office_results_followup",
     ),
     path(

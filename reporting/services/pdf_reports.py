@@ -16,6 +16,7 @@ from typing import Any
 import reportlab
 from django.conf import settings
 from django.utils import translation
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, String
 from reportlab.lib import colors
@@ -37,6 +38,7 @@ from reporting.selectors import (
     results_overview,
     results_trend,
 )
+from reporting.services.decisions import decisions_by_item
 
 FONT, FONT_BOLD = "PortalSans", "PortalSans-Bold"
 _FONTS = Path(reportlab.__file__).parent / "fonts"
@@ -378,7 +380,36 @@ def _follow_up(
     )
     for line in items or [_("Nothing stands out.")]:
         story.append(Paragraph(line, styles["body"]))
-    return story
+    return story + _decisions(scope, publication, styles)
+
+
+def _decisions(
+    scope: ResultScope, publication: Publication, styles: dict[str, ParagraphStyle]
+) -> list:
+    """The measures decided on this year's findings, as a table for the meeting."""
+    round_ = publication.round
+    decisions = [
+        d for found in decisions_by_item(scope, round_.year, round_.kind).values() for d in found
+    ]
+    if not decisions:
+        return []
+    rows: list[list[Any]] = [
+        [_("Finding"), _("Measure"), _("Responsible"), _("Due date"), _("Status")]
+    ]
+    rows += [
+        [
+            Paragraph(escape(d.finding), styles["body"]),
+            Paragraph(escape(d.measure), styles["body"]),
+            Paragraph(escape(d.owner), styles["body"]),
+            d.due.strftime("%d.%m.%Y") if d.due else "",
+            str(d.get_status_display()),
+        ]
+        for d in sorted(decisions, key=lambda d: (d.created_at, d.pk))
+    ]
+    return [
+        Paragraph(_("Measures decided"), styles["h2"]),
+        _table(rows, [42 * mm, 50 * mm, 36 * mm, 21 * mm, 21 * mm]),
+    ]
 
 
 def _document(story: list, title: str, subject: str) -> bytes:

@@ -66,3 +66,9 @@ def share_at(figure: Figure, index: int) -> str:
 @register.filter
 def decimal1(value) -> str:
     return "–" if value is None else floatformat(value, 1)
+
+
+@register.filter
+def item_link(links, slug: str) -> str:
+    """The page of one item of the round the links are for."""
+    return links.item(slug)

@@ -14,7 +14,6 @@ from portal.lib.oslo import oslo_today
 from portal.models import County
 from reporting.charts import Bar, bar_chart, trend_chart
 from reporting.figures import HIDDEN_EXPLANATION
-from reporting.followup import follow_up_list
 from reporting.items import item_by_slug
 from reporting.scopes import ResultScope
 from reporting.selectors import (
@@ -219,28 +218,3 @@ def results_trends(request: HttpRequest, scope: ResultScope, kind: str) -> HttpR
         ),
     )
 
-
-@require_GET
-def results_followup(
-    request: HttpRequest, scope: ResultScope, year: int, kind: str
-) -> HttpResponse:
-    publication = publication_or_404(year, kind)
-    try:
-        limit = int(request.GET.get("andel", settings.REPORTING_FOLLOW_UP_PERCENT))
-    except ValueError:
-        limit = settings.REPORTING_FOLLOW_UP_PERCENT
-    limit = max(1, min(limit, 100))
-    return render(
-        request,
-        "reporting/followup.html",
-        _context(
-            request,
-            scope,
-            publication=publication,
-            followup=follow_up_list(scope, publication, share_limit=limit / 100),
-            limit=limit,
-            kind=kind,
-            year=year,
-            links=RoundLinks(scope, year, kind),
-        ),
-    )

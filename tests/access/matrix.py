@@ -166,8 +166,9 @@ MATRIX: dict[str, Row] = {
     "county_results_switch": row(
         "county_a", "results_year", "results_kind", allowed="county_a", get=404, post=405
     ),
+    # The follow-up list takes decisions by POST; an empty one is refused with the reason (400).
     "county_results_followup": row(
-        "county_a", "results_year", "results_kind", allowed="county_a", get=200, post=405
+        "county_a", "results_year", "results_kind", allowed="county_a", get=200, post=400
     ),
     "county_results_pdf": row(
         "county_a", "results_year", "results_kind", allowed="county_a", get=200, post=302
@@ -214,7 +215,7 @@ MATRIX: dict[str, Row] = {
         "office_a", "results_year", "results_kind", allowed="office_a", get=404, post=405
     ),
     "office_results_followup": row(
-        "office_a", "results_year", "results_kind", allowed="office_a", get=200, post=405
+        "office_a", "results_year", "results_kind", allowed="office_a", get=200, post=400
     ),
     "office_results_pdf": row(
         "office_a", "results_year", "results_kind", allowed="office_a", get=200, post=302
