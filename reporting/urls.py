@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reporting.views import downloads, followup, pdf, research, results, targets
+from reporting.views import comparison, downloads, followup, pdf, research, results, targets
 from reporting.views.common import for_county, for_national, for_office
 
 # The results at each level; a county and an office also have follow-up and the PDF report.
@@ -58,6 +58,16 @@ urlpatterns = [
         name="county_results_followup",
     ),
     path(
+        "fylke/<str:code>/resultater/<int:year>/<slug:kind>/fylkene/",
+        for_county(comparison.results_comparison),
+        name="county_results_comparison",
+    ),
+    path(
+        "fylke/<str:code>/resultater/<int:year>/<slug:kind>/fylkene/<str:fmt>/",
+        for_county(comparison.results_comparison),
+        name="county_results_comparison_file",
+    ),
+    path(
         "fylke/<str:code>/resultater/<int:year>/<slug:kind>/pdf/",
         for_county(pdf.pdf_start),
         name="county_results_pdf",
@@ -102,6 +112,16 @@ urlpatterns = [
         "kontor/<str:orgnr>/resultater/<int:year>/<slug:kind>/oppfolging/",
         for_office(followup.followup_page),
         name="office_results_followup",
+    ),
+    path(
+        "kontor/<str:orgnr>/resultater/<int:year>/<slug:kind>/fylkene/",
+        for_office(comparison.results_comparison),
+        name="office_results_comparison",
+    ),
+    path(
+        "kontor/<str:orgnr>/resultater/<int:year>/<slug:kind>/fylkene/<str:fmt>/",
+        for_office(comparison.results_comparison),
+        name="office_results_comparison_file",
     ),
     path(
         "kontor/<str:orgnr>/resultater/<int:year>/<slug:kind>/pdf/",

@@ -37,6 +37,13 @@ class RoundLinks:
         )
 
     @property
+    def comparison(self) -> str:
+        """The counties side by side; the national pages break down by county already."""
+        if self.scope.level == "national":
+            return ""
+        return self._url("results_comparison", self.year, self.kind)
+
+    @property
     def pdf(self) -> str:
         return (
             "" if self.scope.level == "national" else self._url("results_pdf", self.year, self.kind)

@@ -170,6 +170,12 @@ MATRIX: dict[str, Row] = {
     "county_results_followup": row(
         "county_a", "results_year", "results_kind", allowed="county_a", get=200, post=400
     ),
+    "county_results_comparison": row(
+        "county_a", "results_year", "results_kind", allowed="county_a", get=200, post=405
+    ),
+    "county_results_comparison_file": row(
+        "county_a", "results_year", "results_kind", "fmt", allowed="county_a", get=200, post=405
+    ),
     "county_results_pdf": row(
         "county_a", "results_year", "results_kind", allowed="county_a", get=200, post=302
     ),
@@ -216,6 +222,12 @@ MATRIX: dict[str, Row] = {
     ),
     "office_results_followup": row(
         "office_a", "results_year", "results_kind", allowed="office_a", get=200, post=400
+    ),
+    "office_results_comparison": row(
+        "office_a", "results_year", "results_kind", allowed="office_a", get=200, post=405
+    ),
+    "office_results_comparison_file": row(
+        "office_a", "results_year", "results_kind", "fmt", allowed="office_a", get=200, post=405
     ),
     "office_results_pdf": row(
         "office_a", "results_year", "results_kind", allowed="office_a", get=200, post=302
