@@ -149,7 +149,33 @@ def overview_table(scope: ResultScope, publication: Publication) -> Table:
     return table
 
 
+def answers_table(scope: ResultScope, publication: Publication, item: Item, loaded=None) -> Table:
+    """The number of answers by group, with the number invited and the response rate."""
+    table = Table(
+        item.slug,
+        _("Answers by group, %(round)s") % {"round": publication.round},
+        [_("Grouped by"), _("Group"), _("Invited"), _("Answers"), _("Response rate (%)")],
+    )
+    for breakdown in results_breakdowns(scope, publication, item, loaded=loaded):
+        for row in breakdown.rows:
+            f = row.figure
+            rate = f.response_rate if f.shown else None
+            table.rows.append(
+                [
+                    breakdown.title,
+                    row.label,
+                    HIDDEN if f.hidden else ("" if f.sampled is None else f.sampled),
+                    _n(f),
+                    _share(rate, f),
+                ]
+            )
+            table.records.append({"unit": unit_record(row.unit), **figure_record(item, f)})
+    return table
+
+
 def item_table(scope: ResultScope, publication: Publication, item: Item, loaded=None) -> Table:
+    if item.kind == "answers":
+        return answers_table(scope, publication, item, loaded)
     table = Table(
         item.slug,
         _("%(item)s by group, %(round)s") % {"item": item.label, "round": publication.round},

@@ -248,7 +248,7 @@ def _rate(figure: Figure) -> str:
 def _response_rates(scope: ResultScope, overview, styles: dict[str, ParagraphStyle]) -> list:
     answers, national = overview.answers, overview.national_answers
     rows = [
-        [_("Unit"), _("Asked"), _("Answers"), _("Response rate")],
+        [_("Unit"), _("Invited"), _("Answers"), _("Response rate")],
         [
             scope.label,
             str(answers.sampled or "") if answers.shown else HIDDEN,

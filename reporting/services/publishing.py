@@ -23,7 +23,13 @@ from portal.models import AuditAction, User
 from reporting.counting import RoundCounts, round_counts
 from reporting.items import ANSWERS, items_of
 from reporting.models import PdfReport, Publication, ResultUnit
-from reporting.suppression import Structure, pattern_compute, structure_build
+from reporting.suppression import (
+    Structure,
+    item_pattern_compute,
+    joint_structure,
+    pattern_compute,
+    structure_build,
+)
 from reporting.suppression.linked_tables import UNIT_TYPES
 from surveys.models import Round, SurveyKind
 
@@ -141,8 +147,13 @@ def _figures(
     result: list[dict[str, Any]] = [{} for _ in cells]
     answers = counts.items[ANSWERS]
     answers_values = [int(answers.n[m].sum()) for m in members]
-    answers_pattern = pattern_compute(structure, answers.n.tolist(), threshold=threshold)
     sampled = counts.sampled if counts.sampled is not None else np.zeros(len(structure.classes))
+    # The county saw its sample while the round was open, and the class rule is public: the
+    # people sampled per report class bound every count, answers and items alike.
+    ceilings = np.maximum(sampled, answers.n)
+    answers_pattern = pattern_compute(
+        structure, answers.n.tolist(), threshold=threshold, class_upper=ceilings
+    )
     for cell in range(len(cells)):
         if cells[cell].is_phantom:
             continue
@@ -153,21 +164,18 @@ def _figures(
                 "n": answers_values[cell],
                 "s": int(sampled[members[cell]].sum()),
             }
-    forced = answers_pattern.hidden
-    bounds = {
-        cell: answers_values[cell]
-        for cell in range(len(cells))
-        if not cells[cell].is_phantom and cell not in forced
-    }
+    joint = joint_structure(structure)
 
     def item_pattern(code: str):
         item = counts.items[code]
-        return pattern_compute(
+        return item_pattern_compute(
             structure,
+            joint,
             item.n.tolist(),
+            answers.n.tolist(),
+            answers_pattern.hidden,
             threshold=threshold,
-            forced=forced,
-            upper_bounds=bounds,
+            class_upper=ceilings,
             # Choices of a multiple-choice question overlap; their counts are not a partition.
             value_counts=None if _overlapping(code, counts) else item.counts,
         )

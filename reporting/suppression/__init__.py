@@ -6,16 +6,19 @@ from reporting.suppression.linked_tables import (
     RELATIONS,
     UNIT_TYPES,
     Structure,
+    joint_structure,
     structure_build,
     unit_of,
 )
-from reporting.suppression.pattern import Pattern, pattern_compute
+from reporting.suppression.pattern import Pattern, item_pattern_compute, pattern_compute
 
 __all__ = [
     "RELATIONS",
     "UNIT_TYPES",
     "Pattern",
     "Structure",
+    "item_pattern_compute",
+    "joint_structure",
     "pattern_compute",
     "structure_build",
     "unit_of",

@@ -106,6 +106,7 @@ class _Part:
         entries: tuple,
         rhs: np.ndarray,
         equal: np.ndarray,
+        upper: np.ndarray | None = None,
     ):
         rows, classes = entries
         self.variables = variables
@@ -120,7 +121,11 @@ class _Part:
         lp.num_row_ = len(row_cells)
         lp.col_cost_ = np.zeros(len(variables))
         lp.col_lower_ = np.zeros(len(variables))
-        lp.col_upper_ = np.full(len(variables), highspy.kHighsInf)
+        lp.col_upper_ = (
+            np.full(len(variables), highspy.kHighsInf)
+            if upper is None
+            else upper[variables].astype(float)
+        )
         lp.row_lower_ = np.where(equal, rhs, -highspy.kHighsInf)
         lp.row_upper_ = rhs.astype(float)
         lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
@@ -232,8 +237,12 @@ class _ColumnSystem:
         totals: np.ndarray,
         hidden: set[int],
         upper_bounds: dict[int, int],
+        class_upper: np.ndarray | None = None,
     ) -> None:
         layout = _layout(structure)
+        # What the attacker knows of each inner cell on its own: at most the people sampled in
+        # the report class (the sample and the class rule are known to the county).
+        self.class_upper = class_upper
         cells = len(structure.cells)
         hidden_mask = np.zeros(cells, dtype=bool)
         hidden_mask[list(hidden)] = True
@@ -326,6 +335,7 @@ class _ColumnSystem:
                 (local[self.rows[chosen]], self.classes[chosen]),
                 self.rhs[row_ids],
                 self.equal[row_ids],
+                self.class_upper,
             )
         return part
 
@@ -339,8 +349,12 @@ class _ColumnSystem:
         pinned = cells[self.known[cells]]
         low = high = float(self.column[pinned].sum())
         unknown = cells[~self.known[cells]]
-        if len(unknown) and not self.in_rows[unknown].all():
-            return low, float("inf"), [], []  # in no equation: nothing bounds it
+        free_alone = unknown[~self.in_rows[unknown]]
+        if len(free_alone):
+            if self.class_upper is None:
+                return low, float("inf"), [], []  # in no equation: nothing bounds it
+            high += float(self.class_upper[free_alone].sum())  # only its own ceiling bounds it
+            unknown = unknown[self.in_rows[unknown]]
         binding: list[int] = []
         tables: list[np.ndarray] = []
         for label in np.unique(self.labels[unknown]):
@@ -415,9 +429,14 @@ def audit_run(
     hidden: set[int],
     primary: set[int],
     upper_bounds: dict[int, int],
+    class_upper: np.ndarray | None = None,
+    hideable: set[int] | None = None,
 ) -> None:
     """Hides more until no primary's interval (summed over the columns) is narrower than the
-    threshold."""
+    threshold. With `class_upper` (the people sampled per inner cell, which an attacker who
+    knows the sample knows) every inner cell is at most that, and a primary whose sample is
+    itself smaller than the threshold must keep the whole range the sample allows. With
+    `hideable`, only those cells may be hidden (the others' pattern is settled)."""
     if not primary:
         return
     cells = structure.cells
@@ -434,8 +453,16 @@ def audit_run(
     def system(v: int) -> _ColumnSystem:
         found = systems[v]
         if found is None:
-            found = systems[v] = _ColumnSystem(structure, columns[v], totals[v], hidden, bounds)
+            found = systems[v] = _ColumnSystem(
+                structure, columns[v], totals[v], hidden, bounds, class_upper
+            )
         return found
+
+    def needed(cell: int) -> float:
+        if class_upper is None:
+            return threshold - _EPSILON
+        ceiling = float(class_upper[list(cells[cell].members)].sum())
+        return min(threshold, ceiling) - _EPSILON
 
     primaries = sorted(primary, key=lambda i: (values[i], i))
     spreads = _Spreads(structure, primaries, columns)
@@ -445,7 +472,9 @@ def audit_run(
             spreads.add(v, system(v).explore(explorer, _EXPLORE_ROUNDS))
     for _ in range(_TARGETED_ROUNDS):
         spread = spreads.spread()
-        doubtful = [cells[c].members for j, c in enumerate(primaries) if spread[j] < threshold]
+        doubtful = [
+            cells[c].members for j, c in enumerate(primaries) if spread[j] < needed(c)
+        ]
         if not doubtful:
             break
         for v in order:
@@ -456,7 +485,7 @@ def audit_run(
     # the others.
     for cell in primaries:
         j = spreads.index[cell]
-        if spreads.spread()[j] >= threshold - _EPSILON:
+        if spreads.spread()[j] >= needed(cell):
             continue
         members = list(cells[cell].members)
         tried: set[int] = set()
@@ -470,13 +499,17 @@ def audit_run(
                 spreads.add(v, tables)
                 width += high - low
                 binding += found
-                if width >= threshold - _EPSILON:
+                if width >= needed(cell):
                     break
-            if width >= threshold - _EPSILON:
+            if width >= needed(cell):
                 break
             candidates = [c for c in set(binding) if c not in hidden and c not in tried]
+            if hideable is not None:
+                candidates = [c for c in candidates if c in hideable]
             if not candidates:
                 candidates = _neighbours(structure, cell, hidden | tried)
+                if hideable is not None:
+                    candidates = [c for c in candidates if c in hideable]
             if not candidates:
                 break  # everything around it is hidden already; nothing more to hide
             pick = min(candidates, key=lambda c: cost(structure, values, c))
@@ -496,3 +529,4 @@ def _neighbours(structure: Structure, cell: int, excluded: set[int]) -> list[int
         for i, c in enumerate(structure.cells)
         if not c.is_phantom and i not in excluded and members.intersection(c.members)
     ]
+

@@ -165,3 +165,29 @@ def structure_build(
             residual = cell_for(rest) if rest else None
             relations.append(Relation(parent_cell, list(ordered), residual))
     return Structure(classes, cells, relations, cell_of_unit)
+
+
+def joint_structure(structure: Structure) -> Structure:
+    """An item's table and the answers table as one structure, for the attacker who reads them
+    together: each inner cell twice, as the item's count and as the answers that skipped the
+    item, so every item cell is a sum over the first half and every answers cell over both.
+    Cell j of `structure` is item cell j here, its answers cell is j + len(structure.cells);
+    both unknown halves are counts, so an item's count is at most the answers in every inner
+    cell, and the skips of the groups under a parent add up to the parent's."""
+    size, count = len(structure.classes), len(structure.cells)
+    cells = [Cell(c.members, list(c.units)) for c in structure.cells]
+    cells += [
+        Cell(c.members + tuple(size + m for m in c.members), list(c.units))
+        for c in structure.cells
+    ]
+    relations = [Relation(r.parent, list(r.children), r.residual) for r in structure.relations]
+    relations += [
+        Relation(
+            r.parent + count,
+            [c + count for c in r.children],
+            None if r.residual is None else r.residual + count,
+        )
+        for r in structure.relations
+    ]
+    classes = list(structure.classes) + [("skipped", *key) for key in structure.classes]
+    return Structure(classes, cells, relations, dict(structure.cell_of_unit))

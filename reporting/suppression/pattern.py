@@ -39,13 +39,16 @@ def pattern_compute(
     forced: Iterable[int] = (),
     upper_bounds: dict[int, int] | None = None,
     value_counts: np.ndarray | None = None,
+    class_upper: Sequence[int] | np.ndarray | None = None,
 ) -> Pattern:
     """The suppression pattern of one table. `class_values`: the count per inner cell (answers
     to the question). `forced`: cells hidden whatever their count (the unit's number of answers
     is hidden). `upper_bounds`: cell id → a published bound on its count (the unit's number of
     answers), which the attacker may use too. `value_counts`: inner cells × answer values, when
     every shown cell also shows how many gave each answer; the audit then bounds each hidden
-    count value by value, as an attacker with the distributions would."""
+    count value by value, as an attacker with the distributions would. `class_upper`: per
+    inner cell, the most it can be as an attacker who knows the sample sees it (the people
+    sampled in the report class)."""
     values = structure.values(class_values)
     cells = structure.cells
     primary = {i for i, v in enumerate(values) if 0 < v < threshold}
@@ -54,7 +57,8 @@ def pattern_compute(
     sensitive = set(primary)
     _relation_pass(structure, values, threshold, hidden, sensitive)
     counts = [np.asarray(class_values, dtype=float)]
-    audit_run(structure, counts, threshold, hidden, primary, upper_bounds or {})
+    ceilings = None if class_upper is None else np.asarray(class_upper, dtype=float)
+    audit_run(structure, counts, threshold, hidden, primary, upper_bounds or {}, ceilings)
     if value_counts is not None and value_counts.shape[1] > 1:
         by_value = [
             np.asarray(value_counts[:, v], dtype=float) for v in range(value_counts.shape[1])
@@ -62,7 +66,7 @@ def pattern_compute(
         # Hiding more only takes equations away from the attacker (a hidden cell's published
         # bound is looser than its shown count), so no count interval narrows: the count audit
         # above still holds.
-        audit_run(structure, by_value, threshold, hidden, primary, {})
+        audit_run(structure, by_value, threshold, hidden, primary, {}, ceilings)
     return Pattern(hidden=hidden, primary=primary)
 
 
@@ -104,3 +108,60 @@ def _relation_pass(
                 hidden.add(pick)
                 hidden_members.append(pick)
                 changed = True
+
+
+
+def item_pattern_compute(
+    structure: Structure,
+    joint: Structure,
+    item_values: Sequence[int],
+    answers_values: Sequence[int],
+    answers_hidden: set[int],
+    *,
+    threshold: int,
+    class_upper: Sequence[int] | np.ndarray | None = None,
+    value_counts: np.ndarray | None = None,
+) -> Pattern:
+    """The pattern of an item's table, the answers table's pattern settled: a unit whose
+    answers are hidden hides the item too, and the audit reads the item together with the
+    answers (`joint`, from `joint_structure(structure)`): every inner cell's count is at most
+    its answers, so the people who skipped the item add up across groups."""
+    values = structure.values(item_values)
+    cells = structure.cells
+    primary = {i for i, v in enumerate(values) if 0 < v < threshold}
+    hidden = {i for i in primary if not cells[i].is_phantom}
+    hidden.update(i for i in answers_hidden if not cells[i].is_phantom)
+    _relation_pass(structure, values, threshold, hidden, set(primary))
+    items = np.asarray(item_values, dtype=float)
+    skipped = np.asarray(answers_values, dtype=float) - items
+    count = len(cells)
+    joint_hidden = hidden | {count + i for i in answers_hidden}
+    ceilings = None
+    if class_upper is not None:
+        upper = np.asarray(class_upper, dtype=float)
+        ceilings = np.concatenate([upper, upper])
+    audit_run(
+        joint,
+        [np.concatenate([items, skipped])],
+        threshold,
+        joint_hidden,
+        primary,
+        {},
+        ceilings,
+        hideable={i for i in range(count) if not cells[i].is_phantom},
+    )
+    hidden = {i for i in joint_hidden if i < count}
+    if value_counts is not None and value_counts.shape[1] > 1:
+        by_value = [
+            np.asarray(value_counts[:, v], dtype=float) for v in range(value_counts.shape[1])
+        ]
+        audit_run(
+            structure,
+            by_value,
+            threshold,
+            hidden,
+            primary,
+            {},
+            None if class_upper is None else np.asarray(class_upper, dtype=float),
+        )
+    return Pattern(hidden=hidden, primary=primary)

@@ -34,8 +34,7 @@ def scope_tables(scope: ResultScope, publication: Publication) -> list[Table]:
     tables = [overview_table(scope, publication)]
     loaded = breakdown_units(scope, publication)
     for item in publication_items(publication):
-        if item.kind != "answers":
-            tables.append(item_table(scope, publication, item, loaded))
+        tables.append(item_table(scope, publication, item, loaded))
     return tables
 
 
@@ -77,7 +76,7 @@ def results_table(
             built = overview_table(scope, publication)
         else:
             item = item_by_slug(publication_items(publication), table)
-            if item is None or item.kind == "answers":
+            if item is None:
                 raise Http404
             built = item_table(scope, publication, item)
     filename = f"{kind}-{year}-{scope.key}-{table}.{fmt}"

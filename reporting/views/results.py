@@ -14,7 +14,7 @@ from portal.lib.oslo import oslo_today
 from portal.models import County
 from reporting.charts import Bar, bar_chart, trend_chart
 from reporting.figures import HIDDEN_EXPLANATION
-from reporting.items import item_by_slug
+from reporting.items import ANSWERS, item_by_slug
 from reporting.scopes import ResultScope
 from reporting.selectors import (
     SORTS,
@@ -112,6 +112,7 @@ def results_round(request: HttpRequest, scope: ResultScope, year: int, kind: str
             years=years,
             year_links=[(y, scope.url("results_round", y, kind)) for y in years],
             overview_downloads=links.downloads("oversikt"),
+            answers_url=links.item(ANSWERS),
         ),
     )
 

@@ -164,3 +164,79 @@ def narrow_by_answers(documents: list[dict], classes: list[dict], threshold: int
             if ends[1] - ends[0] < threshold - 1e-6:
                 narrow.append(Narrow(item, key, ends[0], ends[1]))
     return narrow
+
+
+def _rows_of(
+    units: dict[tuple, tuple[dict, Any]], classes: list[dict]
+) -> list[tuple[list[int], Any]]:
+    return [(members(u, classes), n) for u, n in units.values()]
+
+
+def narrow_joint(
+    documents: list[dict],
+    classes: list[dict],
+    threshold: int,
+    sampled: list[int] | None = None,
+) -> tuple[list[Narrow], int]:
+    """The attack on each item together with the answers table: per class, the answers a and
+    the item's count x, every shown figure an equation, x ≤ a in every class (the people who
+    skipped the question add up across groups), and with `sampled` (level 2: the attacker knows
+    the sample per class) a ≤ the people sampled. A hidden count is narrowed when its interval
+    is smaller than the threshold (or than what the sample alone allows, when that is less);
+    the caller tells which of those were truly small groups."""
+    figures = published_figures(documents)
+    answers = figures.get("answers", {})
+    size = len(classes)
+    ceiling = None if sampled is None else np.asarray(sampled, dtype=float)
+    narrow: list[Narrow] = []
+    attacked = 0
+    for item, units in figures.items():
+        joint = item != "answers"
+        width = 2 * size if joint else size
+        equations = [(m, n, 0) for m, n in _rows_of(answers, classes) if n != "*"]
+        if joint:
+            equations += [(m, n, size) for m, n in _rows_of(units, classes) if n != "*"]
+        hidden = [(key, members(u, classes)) for key, (u, n) in units.items() if n == "*"]
+        if not hidden:
+            continue
+        a_eq: Any = lil_matrix((max(1, len(equations)), width))
+        b_eq = np.zeros(max(1, len(equations)))
+        for r, (m, n, offset) in enumerate(equations):
+            for i in m:
+                a_eq[r, offset + i] = 1
+            b_eq[r] = n
+        a_ub: Any = None
+        b_ub: Any = None
+        if joint:  # x_i - a_i <= 0
+            a_ub = lil_matrix((size, width))
+            for i in range(size):
+                a_ub[i, size + i] = 1
+                a_ub[i, i] = -1
+            a_ub = a_ub.tocsr()
+            b_ub = np.zeros(size)
+        upper = None if ceiling is None else np.concatenate([ceiling] * (2 if joint else 1))
+        bounds = [(0, None if upper is None else float(upper[j])) for j in range(width)]
+        offset = size if joint else 0
+        for key, m in hidden:
+            attacked += 1
+            objective = np.zeros(width)
+            objective[[offset + i for i in m]] = 1
+            ends = []
+            for sign in (1, -1):
+                result = linprog(
+                    sign * objective,
+                    A_eq=a_eq.tocsr() if equations else None,
+                    b_eq=b_eq if equations else None,
+                    A_ub=a_ub,
+                    b_ub=b_ub,
+                    bounds=bounds,
+                    method="highs",
+                )
+                assert result.status in (0, 3), result.message
+                ends.append(float("inf") if result.status == 3 else sign * result.fun)
+            need = float(threshold)
+            if ceiling is not None:
+                need = min(need, float(ceiling[m].sum()))
+            if ends[1] - ends[0] < need - 1e-6:
+                narrow.append(Narrow(item, key, ends[0], ends[1]))
+    return narrow, attacked

@@ -98,6 +98,6 @@ def test_unknown_surveys_years_and_items_are_404(client, county_a_admin, publish
         COUNTY + "2019/lu/",
         COUNTY + "2024/lu/sporsmal/finnes_ikke/",
         COUNTY + "2024/lu/tabeller/oversikt.pdf",
-        COUNTY + "2024/lu/tabeller/answers.csv",
+        COUNTY + "2024/lu/tabeller/finnes_ikke.csv",
     ]:
         assert client.get(url).status_code == 404, url

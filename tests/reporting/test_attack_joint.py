@@ -1,0 +1,297 @@
+"""The attacker of docs/privacy.md at both levels: everything one organisation can download,
+each item read together with the answers table (an item's count is at most the answers in every
+class, so the people who skipped a question add up across groups), and, at the second level,
+the sample per report class the county saw while the round was open. No hidden count may be
+narrowed below the threshold, or below what the sample alone allows when that is less. Each
+relation of the audit is shown to be needed: without it a random round leaks."""
+
+import random
+
+import pytest
+from django.conf import settings
+
+from demo.synthetic_results import Person, closed_round_ensure, round_fill
+from portal.models import Company, County, Membership, Role, TrainingOffice, User
+from registry_import.models import Trade
+from reporting.counting import class_key
+from reporting.services import publishing
+from reporting.services.publishing import round_publish
+from surveys.models import AnonymousResponse, Round
+from surveys.response_counts import response_counts
+from tests.conftest import PASSWORD, give_two_factor
+from tests.reporting.attack import narrow_joint
+from tests.reporting.test_attack import downloads_of, everything_published
+
+pytestmark = pytest.mark.django_db
+
+
+DIMENSIONS = ("county", "office", "company", "trade", "kind")
+
+
+def _named_classes(round_: Round) -> list[tuple[tuple, int]]:
+    """The round's sample per report class (the public class rule), named as downloads name
+    units: (county code, office and company numbers, trade code, kind)."""
+    codes = _names()
+    found = []
+    for count in response_counts(round_):
+        key = class_key(
+            round_,
+            count.county_id,
+            count.training_office_id,
+            count.company_id,
+            count.trade_id,
+            count.apprentice_kind,
+        )
+        named = tuple(
+            codes[dim].get(value) if dim in codes else (value or None)
+            for dim, value in zip(DIMENSIONS, key, strict=True)
+        )
+        found.append((named, count.sampled))
+    return found
+
+
+def small_groups(round_: Round, narrow: list, threshold: int) -> list:
+    """The narrowed counts that are truly below the threshold (and above 0): the groups the
+    threshold protects. A count hidden only to protect another may be narrowed; what matters is
+    that no small group is (the truth is read from the answers, not from the publishing)."""
+    from reporting.counting import round_counts
+    from reporting.items import items_of
+    from tests.reporting.attack import FIXES
+
+    counts = round_counts(round_, items_of(round_.questionnaire))
+    names = _names()
+    classes = [
+        tuple(
+            names[dim].get(value) if dim in names else (value or None)
+            for dim, value in zip(DIMENSIONS, key, strict=True)
+        )
+        for key in counts.classes
+    ]
+    found = []
+    for entry in narrow:
+        unit_type, *fixed = entry.unit
+        wanted = dict(fixed)
+        column = counts.items[entry.item].n
+        true = sum(
+            int(column[i])
+            for i, named in enumerate(classes)
+            if all(named[DIMENSIONS.index(dim)] == wanted[dim] for dim in FIXES[unit_type])
+        )
+        if 0 < true < threshold:
+            found.append((entry, true))
+    return found
+
+
+def _names() -> dict[str, dict]:
+    return {
+        "county": dict(County.objects.values_list("pk", "code")),
+        "office": dict(TrainingOffice.objects.values_list("pk", "orgnr")),
+        "company": dict(Company.objects.values_list("pk", "orgnr")),
+        "trade": dict(Trade.objects.values_list("pk", "code")),
+    }
+
+
+def sample_of(round_: Round, classes: list[dict]) -> list[int]:
+    """The people sampled per report class, as the attacker of level 2 knows them: the county
+    saw its sample, and the class rule is public."""
+    found: dict[tuple, int] = {}
+    for named, sampled in _named_classes(round_):
+        found[named] = found.get(named, 0) + sampled
+    order = [tuple(c[dim] for dim in DIMENSIONS) for c in classes]
+    missing = set(found) - set(order)
+    assert not missing, f"sampled classes the attacker lacks: {sorted(missing, key=str)[:3]}"
+    return [found.get(key, 0) for key in order]
+
+
+def sampled_classes(round_: Round) -> list[dict]:
+    """Every report class of the sample (with or without answers), as the downloads name
+    units."""
+    names: set[tuple] = {
+        (county, office, company, trade, kind or None)
+        for county, office, company, trade, kind in AnonymousResponse.objects.filter(
+            round=round_
+        ).values_list(
+            "county__code",
+            "training_office__orgnr",
+            "company__orgnr",
+            "trade__code",
+            "apprentice_kind",
+        )
+    }
+    names.update(named for named, _sampled in _named_classes(round_))
+    return [
+        dict(zip(("county", "office", "company", "trade", "kind"), c, strict=True))
+        for c in sorted(names, key=str)
+    ]
+
+
+def _organisations(world) -> list[tuple[str, User | None, dict]]:
+    found: list[tuple[str, User | None, dict]] = [("public", None, {})]
+    for county in (world.county_a, world.county_b):
+        user = User.objects.create_user(f"fylke{county.code}@test.no", PASSWORD)
+        Membership.objects.create(user=user, role=Role.COUNTY, county=county)
+        give_two_factor(user)
+        found.append((county.name, user, {"county": county}))
+    for name, office in world.offices.items():
+        user = User.objects.create_user(f"{name}@kontor.test", PASSWORD)
+        Membership.objects.create(user=user, role=Role.OFFICE, training_office=office)
+        found.append((office.name, user, {"office": office}))
+    return found
+
+
+def test_no_organisation_narrows_a_hidden_count_at_either_level(client, published, world):
+    threshold = settings.REPORTING_THRESHOLD
+    round_ = published.round
+    classes = sampled_classes(round_)
+    sample = sample_of(round_, classes)
+    attacked = 0
+    for name, user, org in _organisations(world):
+        documents = downloads_of(client, user, 2024, **org)
+        narrow, seen = narrow_joint(documents, classes, threshold)
+        leaks = small_groups(round_, narrow, threshold)
+        assert leaks == [], f"{name} narrows from the outputs: {leaks[:5]}"
+        narrow, _seen = narrow_joint(documents, classes, threshold, sample)
+        leaks = small_groups(round_, narrow, threshold)
+        assert leaks == [], f"{name} narrows knowing the sample: {leaks[:5]}"
+        attacked += seen
+    assert attacked > 50
+
+
+def random_round(
+    seed: int,
+    world,
+    *,
+    response_rate: float = 0.55,
+    year: int = 2023,
+    codes: tuple[str, ...] = ("46", "03", "11"),
+) -> Round:
+    """A round of random offices, companies and trades in three counties; each `year` its own
+    organisations, so several can be made in one test."""
+    rng = random.Random(seed)
+    counties = list(County.objects.filter(code__in=codes))
+    tag = year % 100
+    trades = [Trade.objects.create(code=f"T{tag}-{i}", name=f"Fag {i}") for i in range(10)]
+    from demo.portal_users import valid_orgnr
+
+    people = []
+    for c_index, county in enumerate(counties):
+        for o in range(rng.randint(1, 4)):
+            office = TrainingOffice.objects.create(
+                orgnr=valid_orgnr(91000000 + tag * 100000 + c_index * 1000 + o * 10),
+                name=f"OK {county.code}-{o}",
+                county=county,
+            )
+            office_trades = rng.sample(trades, rng.randint(1, 4))
+            for m in range(rng.randint(2, 6)):
+                company = Company.objects.create(
+                    orgnr=valid_orgnr(60000000 + tag * 100000 + c_index * 10000 + o * 100 + m * 3),
+                    name=f"Bedrift {county.code}-{o}-{m}",
+                    county=county,
+                    training_office=office,
+                )
+                for _ in range(rng.choice([1, 1, 2, 3, 6])):
+                    people.append(
+                        Person(
+                            county.pk,
+                            office.pk,
+                            company.pk,
+                            rng.choice(office_trades).pk,
+                            rng.choice(["apprentice", "apprentice", "candidate"]),
+                        )
+                    )
+        for _ in range(rng.randint(3, 12)):
+            people.append(Person(county.pk, None, None, rng.choice(trades).pk, "apprentice"))
+    round_ = closed_round_ensure(year, "LU")
+    round_fill(round_, people, k=settings.REPORTING_THRESHOLD, rng=rng, response_rate=response_rate)
+    return round_
+
+
+ITEMS = ("answers", "index:trivsel", "mobbing_laeretiden", "trivsel_trives")
+
+
+def _attack_everything(round_: Round, *, level: int) -> tuple[list, int]:
+    publication = round_publish(round_id=round_.pk)
+    carried = set(publication.units.filter(unit_type="N").get().figures)
+    items = ITEMS if set(ITEMS) <= carried else ["answers", *sorted(carried - {"answers"})[:4]]
+    document = everything_published(publication, items)
+    classes = sampled_classes(round_)
+    sample = sample_of(round_, classes) if level == 2 else None
+    threshold = settings.REPORTING_THRESHOLD
+    narrow, attacked = narrow_joint([document], classes, threshold, sample)
+    return small_groups(round_, narrow, threshold), attacked
+
+
+@pytest.mark.parametrize("seed", [3, 11])
+@pytest.mark.parametrize("level", [1, 2])
+def test_a_random_round_leaks_nothing_at_either_level(seed, level, questionnaires, world):
+    narrow, attacked = _attack_everything(random_round(seed, world), level=level)
+    assert narrow == []
+    assert attacked > 20
+
+
+@pytest.mark.parametrize("seed", [17, 23])
+def test_more_random_rounds_leak_nothing_knowing_the_sample(seed, questionnaires, world):
+    narrow, attacked = _attack_everything(random_round(seed, world), level=2)
+    assert narrow == []
+    assert attacked > 20
+
+
+@pytest.mark.parametrize("level", [1, 2])
+def test_a_round_on_the_old_county_structure_leaks_nothing(level, questionnaires, world):
+    """2019: Hordaland and Sogn og Fjordane (Vestland from 2020) beside Oslo. The national
+    figures and the counties of that year are one linked table, so no sum over the old
+    counties pins a hidden one."""
+    round_ = random_round(5, world, year=2019, codes=("12", "14", "03"))
+    narrow, attacked = _attack_everything(round_, level=level)
+    assert narrow == []
+    assert attacked > 10
+
+
+def _leaks(world, seeds, *, level: int) -> bool:
+    for number, seed in enumerate(seeds):
+        round_ = random_round(seed, world, year=2021 + number)
+        narrow, _attacked = _attack_everything(round_, level=level)
+        if narrow:
+            return True
+    return False
+
+
+def test_without_the_answers_read_with_each_item_a_random_round_leaks(
+    questionnaires, world, monkeypatch
+):
+    """The skips relation is needed: each item audited on its own, with the shown answers only
+    as a ceiling per unit, lets the people who skipped a question add up to a hidden count."""
+    from reporting.suppression import pattern_compute
+
+    def items_alone(structure, joint, item_values, answers_values, answers_hidden, **kw):
+        values = structure.values(answers_values)
+        bounds = {
+            cell: values[cell]
+            for cell, c in enumerate(structure.cells)
+            if not c.is_phantom and cell not in answers_hidden
+        }
+        return pattern_compute(
+            structure, item_values, forced=answers_hidden, upper_bounds=bounds, **kw
+        )
+
+    monkeypatch.setattr(publishing, "item_pattern_compute", items_alone)
+    assert _leaks(world, [3, 11, 17, 23], level=1)
+
+
+def test_without_the_sample_as_a_ceiling_a_random_round_leaks_to_who_knows_it(
+    questionnaires, world, monkeypatch
+):
+    """The sample relation is needed: audited without the people sampled per class as a
+    ceiling, the attacker who saw the sample narrows a hidden count."""
+    real_compute, real_items = publishing.pattern_compute, publishing.item_pattern_compute
+    monkeypatch.setattr(
+        publishing,
+        "pattern_compute",
+        lambda *a, **kw: real_compute(*a, **{**kw, "class_upper": None}),
+    )
+    monkeypatch.setattr(
+        publishing,
+        "item_pattern_compute",
+        lambda *a, **kw: real_items(*a, **{**kw, "class_upper": None}),
+    )
+    assert _leaks(world, [3, 11, 17, 23], level=2)
