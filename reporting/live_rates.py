@@ -5,11 +5,11 @@ reporting/hooks.py.
 - While the round takes answers: the scope's report classes (a county's or an office's) as one
   linked structure of the units the pages show, suppressed by pattern_compute with each cell's
   invited count as the published ceiling on its answers (whoever sees the pages saw the sample).
-  A group under the threshold is a band, never the count.
+  A hidden count is "*" whether it is under the threshold or hidden to protect one: a mark
+  that told the two apart would tell the attacker which hidden counts are small.
 - From the last day to answer on: the figures of the round's results. Once published they are
   read from the publication; before, they are computed as publishing computes the answers'
-  pattern (the round's classes nationally, the unit types of the survey, pattern_compute), and
-  hidden figures are not told apart (no band), as the results do not.
+  pattern (the round's classes nationally, the unit types of the survey, pattern_compute).
 
 The pattern is kept in the cache per round, scope and counts, so a page pays for the linear
 programs only when an answer has come in since."""
@@ -28,13 +28,13 @@ from reporting.items import ANSWERS
 from reporting.models import Publication, ResultUnit
 from reporting.services.publishing import UNIT_TYPES_OF
 from reporting.suppression import pattern_compute, structure_build
-from reporting.suppression.linked_tables import UNIT_TYPES
+from reporting.suppression.linked_tables import UNIT_TYPES, Cell
 from surveys.models import AnonymousResponse, SurveyKind
 from surveys.rate_disclosure import Answered, ClassCount, RateQuestion, UnitKey
 
 _CACHE_SECONDS = 60 * 60 * 24
 # The unit types of each scope's pages.
-_SCOPE_TYPES = {"county": ("C", "CO", "CM", "CT", "CK"), "office": ("O", "OM", "OT", "OK")}
+_SCOPE_TYPES = {"county": ("C", "CO", "CM", "CT"), "office": ("O", "OM", "OT")}
 _DIM_COLUMNS = {
     "county": "county_id",
     "office": "office_id",
@@ -70,9 +70,9 @@ def _cached(
     )
     found = cache.get(key)
     if found is None:
-        found = {unit: (a.n, a.band) for unit, a in compute().items()}
+        found = {unit: a.n for unit, a in compute().items()}
         cache.set(key, found, _CACHE_SECONDS)
-    return {unit: Answered(n, band) for unit, (n, band) in found.items()}
+    return {unit: Answered(n) for unit, n in found.items()}
 
 
 def _class_key(kind: str, key: tuple) -> tuple:
@@ -93,18 +93,22 @@ def _live(question: RateQuestion) -> dict[UnitKey, Answered]:
     types = [t for t in _SCOPE_TYPES[question.scope[0]] if t in UNIT_TYPES_OF[kind]]
     structure = structure_build(sampled, types)
     classes = structure.classes
-    invited = structure.values([sampled[k] for k in classes])
+    # Whoever sees the pages saw the sample and knows the class rule: each class's invited
+    # bounds its answers, and so does each cell's. A class that is no cell of its own is one
+    # here, hidden by nature, so that the audit knows its bound.
+    single = {cell.members for cell in structure.cells}
+    structure.cells.extend(Cell((i,)) for i in range(len(classes)) if (i,) not in single)
+    invited = structure.values([sampled[c] for c in classes])
+    counts = [answered[c] for c in classes]
     pattern = pattern_compute(
         structure,
-        [answered[k] for k in classes],
+        counts,
         threshold=settings.REPORTING_THRESHOLD,
         upper_bounds=dict(enumerate(invited)),
     )
-    values = structure.values([answered[k] for k in classes])
+    values = structure.values(counts)
     return {
-        unit: Answered(None, band=cell in pattern.primary)
-        if cell in pattern.hidden
-        else Answered(values[cell])
+        unit: Answered(None if cell in pattern.hidden else values[cell])
         for unit, cell in structure.cell_of_unit.items()
     }
 

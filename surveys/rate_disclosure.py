@@ -9,8 +9,12 @@ that match a set of fixed dimensions, keyed as ("CO", (county id, office id)) an
 types of published results). Invited counts are always shown: whoever sees the pages saw the
 sample. Answered counts are shown as the hook says.
 
+A hidden count is one mark whether it is under the threshold or hidden to protect one: a mark
+that told the two apart would tell which hidden counts are small, and with the total and the
+other rows narrow them further.
+
 Without a hook (the report portal not installed) a conservative rule applies: no answered count
-of a group is shown, only the band for groups under the threshold."""
+of a group is shown, only the scope's total when it holds at least the threshold."""
 
 from __future__ import annotations
 
@@ -59,11 +63,9 @@ class RateQuestion:
 
 @dataclass(frozen=True)
 class Answered:
-    """One answered count as the pages may show it: `n`, or hidden; `band` when it is hidden
-    because fewer than the threshold have answered (shown as "under K answers")."""
+    """One answered count as the pages may show it: `n`, or None when hidden."""
 
     n: int | None
-    band: bool = False
 
     @property
     def hidden(self) -> bool:
@@ -93,8 +95,7 @@ def unit_of(unit_type: str, key: ClassKey) -> UnitKey | None:
 
 
 def conservative(question: RateQuestion) -> dict[UnitKey, Answered]:
-    """No count per group: the scope's total when it holds at least the threshold, every group
-    as the band when under it and hidden otherwise."""
+    """No count per group: only the scope's total, when it holds at least the threshold."""
     k = settings.REPORTING_THRESHOLD
     answered: dict[UnitKey, int] = {}
     scope_type, scope_id = question.scope
@@ -107,7 +108,7 @@ def conservative(question: RateQuestion) -> dict[UnitKey, Answered]:
                 answered[unit] = answered.get(unit, 0) + count.answered
     total_type = "C" if scope_type == "county" else "O"
     return {
-        unit: Answered(n if unit[0] == total_type and n >= k else None, band=0 < n < k)
+        unit: Answered(n if unit[0] == total_type and n >= k else None)
         for unit, n in answered.items()
     }
 

@@ -6,8 +6,8 @@ Counts come from surveys.response_counts, per report class: the cells of the rou
 results, so a group is the sum of the classes that kept it and the classes that left its
 dimension out make one row of their own. For LU and LBU the answered counts are shown as
 surveys.rate_disclosure says (the suppression of published results): a group with fewer than
-REPORTING_THRESHOLD answers as a band, never as the count, and as many more hidden as it takes
-that none can be worked out (R-L7). From the last day to answer on, the figures are the ones
+REPORTING_THRESHOLD answers is hidden, never its count, and as many more as it takes that none
+can be worked out (R-L7), each with why. From the last day to answer on, the figures are the ones
 the round's results publish, hidden the same way. Invited counts are shown: the organisation
 saw its sample. ÅR is identified by law (R-L3) and shown in full."""
 
@@ -55,7 +55,7 @@ GROUPINGS: dict[str, tuple[type[Model], str, str]] = {
 }
 
 # Why an answered count is not shown.
-BAND, PROTECT, MERGED, RESULTS = "band", "protect", "merged", "results"
+PROTECT, MERGED, RESULTS = "protect", "merged", "results"
 
 
 def is_protected(kind: str) -> bool:
@@ -69,15 +69,11 @@ class RateRow:
     label: str
     sampled: int
     answered: int | None  # None when hidden
-    reason: str = ""  # BAND, PROTECT or MERGED when hidden
+    reason: str = ""  # PROTECT, MERGED or RESULTS when hidden
 
     @property
     def hidden(self) -> bool:
         return self.answered is None
-
-    @property
-    def band(self) -> bool:
-        return self.reason == BAND
 
     @property
     def why(self) -> str:
@@ -90,19 +86,13 @@ class RateRow:
         return 100 * self.answered / self.sampled
 
 
-def hidden_text(reason: str) -> str:
-    """An answered count not shown, as the pages and downloads write it."""
-    if reason == BAND:
-        return _("under %(threshold)s answers") % {"threshold": _threshold()}
-    return "*"
-
-
 def hidden_reason(reason: str) -> str:
     """Why an answered count is not shown, in a sentence."""
-    if reason == BAND:
-        return _("Fewer than %(threshold)s have answered.") % {"threshold": _threshold()}
     if reason == PROTECT:
-        return _("Hidden so that small groups cannot be worked out from the other figures.")
+        return _(
+            "Fewer than %(threshold)s have answered, or hidden so that a group with fewer "
+            "cannot be worked out from the other figures."
+        ) % {"threshold": _threshold()}
     if reason == RESULTS:
         return _(
             "Hidden as in the published results: too few answers, or hidden so that small "
@@ -140,7 +130,7 @@ class ScopeCounts:
         if found is None:
             return None, MERGED if unit is None else PROTECT
         if found.n is None:
-            return None, BAND if found.band else RESULTS if self.final else PROTECT
+            return None, RESULTS if self.final else PROTECT
         return found.n, ""
 
 
@@ -265,10 +255,6 @@ class Totals:
     @property
     def hidden(self) -> bool:
         return self.answered is None
-
-    @property
-    def band(self) -> bool:
-        return self.reason == BAND
 
     @property
     def why(self) -> str:

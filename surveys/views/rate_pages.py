@@ -25,7 +25,6 @@ from surveys.rate_tables import (
     SORT_KEYS,
     chart_context,
     hidden_reason,
-    hidden_text,
     is_final,
     is_protected,
     kind_rates,
@@ -158,7 +157,7 @@ def _download(
         [
             row.label,
             row.sampled,
-            hidden_text(row.reason) if row.answered is None else row.answered,
+            "*" if row.answered is None else row.answered,
             "*" if row.rate is None else round(row.rate, 1),
             hidden_reason(row.reason),
         ]

@@ -25,6 +25,11 @@ from tests.surveys.factories import (
 
 pytestmark = pytest.mark.django_db
 
+WHY = (
+    "Færre enn 5 har svart, eller skjult så en gruppe med færre ikke kan regnes ut fra de andre "
+    "tallene."
+)
+
 
 # --- Counts for a county and an office ----------------------------------------------------------
 
@@ -65,36 +70,39 @@ def lu_sample(lu_round, county_a, county_b, office_a, office_b):
     return lu_round
 
 
-def test_the_county_sees_its_offices_with_the_small_ones_as_a_band(lu_sample, county_a, office_a):
+def test_the_county_sees_its_offices_with_the_small_ones_hidden(lu_sample, county_a, office_a):
     by_office = {r.label: r for r in rate_rows(lu_sample, by="office", county=county_a)}
     shown = by_office[office_a.name]
     assert (shown.sampled, shown.answered, round(shown.rate)) == (10, 6, 60)
-    # Office B's 2 answers are under the threshold: a band, its invited shown.
+    # Office B's 2 answers are under the threshold: hidden, its invited shown.
     small = by_office["Opplæringskontoret Øst"]
-    assert (small.sampled, small.answered, small.band, small.rate) == (5, None, True, None)
+    assert (small.sampled, small.answered, small.rate) == (5, None, None)
+    assert small.why.startswith("Færre enn 5 har svart, eller skjult")
     # The classes that kept only the county: one row, never its count (the total minus the
     # shown rows would otherwise give office B's).
     rest = by_office["Selvstendige lærebedrifter, og grupper for små til å holdes adskilt"]
-    assert (rest.sampled, rest.answered, rest.band) == (12, None, False)
+    assert (rest.sampled, rest.answered) == (12, None)
+    assert rest.why.startswith("Grupper for små til å holdes adskilt")
     totals = kind_rates(lu_sample, county=county_a, today=oslo_today(), compare=False).totals
     assert (totals.sampled, totals.answered) == (27, 14)
 
 
-def test_a_county_total_under_the_threshold_is_a_band(lu_sample, county_b):
+def test_a_county_total_under_the_threshold_is_hidden(lu_sample, county_b):
     answered = timezone.now()
     Respondent.objects.filter(round=lu_sample, county=county_b).update(answered_at=None)
     Respondent.objects.filter(
         pk__in=Respondent.objects.filter(county=county_b).values("pk")[:3]
     ).update(answered_at=answered)
     totals = kind_rates(lu_sample, county=county_b, today=oslo_today(), compare=False).totals
-    assert (totals.sampled, totals.answered, totals.band) == (4, None, True)
+    assert (totals.sampled, totals.answered, totals.rate) == (4, None, None)
 
 
 def test_without_the_report_portal_no_group_count_is_shown(lu_sample, county_a, monkeypatch):
     monkeypatch.setattr(rate_disclosure, "_disclosures", [])
     rows_ = rate_rows(lu_sample, by="office", county=county_a)
-    assert all(r.answered is None for r in rows_)
-    assert [r.sampled for r in rows_ if r.band] == [5]
+    assert sorted(r.sampled for r in rows_ if r.answered is None) == [5, 10, 12]
+    totals = kind_rates(lu_sample, county=county_a, today=oslo_today(), compare=False).totals
+    assert (totals.sampled, totals.answered) == (27, 14)
 
 
 def test_ar_is_shown_in_full(counties, county_a, office_a):
@@ -150,9 +158,9 @@ def test_the_county_page(
         body = client.get(page_url(county_a), {"etter": "kontor"}).content.decode()
     assert "Svarprosent" in body and "Opplæringskontoret Vest" in body
     assert '<td class="num">10</td><td class="num">6</td><td class="num">60 %</td>' in body
-    # Office B's answers as the band, with why on the page.
-    band = '<abbr title="Færre enn 5 har svart.">under 5 svar</abbr>'
-    assert f'<td class="num">5</td><td class="num">{band}</td>' in body
+    # Office B's answers hidden, with why on the page.
+    why = WHY
+    assert f'<td class="num">5</td><td class="num"><abbr title="{why}">*</abbr></td>' in body
     assert "Hvorfor noen tall er skjult" in body
     assert "<svg" in body and 'role="img"' in body and "hadde 52 % svart" in body
     assert 'hx-trigger="every 60s"' in body
@@ -204,12 +212,13 @@ def test_downloads_hide_the_same_groups_and_are_logged(client, county_a_admin, c
     lines = csv_body.strip().splitlines()
     assert lines[0] == "Opplæringskontor;Invitert;Svart;Svarprosent (%);Hvorfor skjult"
     assert "Opplæringskontoret Vest;10;6;60.0;" in lines
-    assert "Opplæringskontoret Øst;5;under 5 svar;*;Færre enn 5 har svart." in lines
+    why = WHY
+    assert f"Opplæringskontoret Øst;5;*;*;{why}" in lines
     xlsx = client.get(f"{page_url(county_a)}xlsx/", {"etter": "kontor"})
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     values = [[c.value for c in r] for r in sheet.iter_rows()]
     assert ["Opplæringskontoret Vest", 10, 6, 60.0, None] in values
-    assert ["Opplæringskontoret Øst", 5, "under 5 svar", "*", "Færre enn 5 har svart."] in values
+    assert ["Opplæringskontoret Øst", 5, "*", "*", why] in values
     assert client.get(f"{page_url(county_a)}pdf/").status_code == 404
     downloads = AuditEntry.objects.filter(action=AuditAction.DOWNLOAD, county=county_a)
     assert [e.detail["format"] for e in downloads.order_by("pk")] == ["csv", "xlsx"]
