@@ -42,8 +42,13 @@ def answered_cell(text: str) -> object:
 
 
 def read_total(body: str) -> object:
-    """The organisation's own answered total from the page (English)."""
-    match = re.search(r"<dt>Answered</dt><dd>(.*?)</dd>", body, re.S)
+    """The organisation's own answered total from the page: the second figure of its summary
+    (invited, answered, rate)."""
+    match = re.search(
+        r'<dl class="inline-figures">\s*<dt>[^<]*</dt><dd>[^<]*</dd>\s*<dt>[^<]*</dt><dd>(.*?)</dd>',
+        body,
+        re.S,
+    )
     assert match, "no answered total on the page"
     text = re.sub(r"<[^>]+>", "", match.group(1))
     return answered_cell(text)
@@ -70,10 +75,12 @@ def rates_reading(
     register's identifier}); rows whose label the register does not know (the rest of the
     classes) are left out: they are not a unit."""
     figures: list[dict] = []
-    body = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    body = response.content.decode()
     figures.append(_figure(scope, read_total(body)))
     for word, (unit_type, dim, ids) in groupings.items():
-        response = client.get(f"{url}csv/", {"etter": word}, HTTP_ACCEPT_LANGUAGE="en")
+        response = client.get(f"{url}csv/", {"etter": word})
         assert response.status_code == 200
         for label, _invited, answered in read_rows(response.content):
             if label not in ids:
