@@ -45,7 +45,8 @@ def read_total(body: str) -> object:
     """The organisation's own answered total from the page: the second figure of its summary
     (invited, answered, rate)."""
     match = re.search(
-        r'<dl class="inline-figures">\s*<dt>[^<]*</dt><dd>[^<]*</dd>\s*<dt>[^<]*</dt><dd>(.*?)</dd>',
+        r'<dl class="inline-figures">\s*<dt>[^<]*</dt><dd>[^<]*</dd>'
+        r"\s*<dt>[^<]*</dt><dd>(.*?)</dd>",
         body,
         re.S,
     )
