@@ -222,3 +222,49 @@ def test_downloads_hide_the_same_groups_and_are_logged(client, county_a_admin, c
     assert client.get(f"{page_url(county_a)}pdf/").status_code == 404
     downloads = AuditEntry.objects.filter(action=AuditAction.DOWNLOAD, county=county_a)
     assert [e.detail["format"] for e in downloads.order_by("pk")] == ["csv", "xlsx"]
+
+
+def test_the_suppression_is_computed_once_per_round_scope_and_counts(
+    client, county_a_admin, county_a, lu_sample, monkeypatch, django_assert_max_num_queries
+):
+    from django.core.cache import cache
+
+    from reporting import live_rates
+
+    cache.clear()
+    real = live_rates.pattern_compute
+    calls = []
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(live_rates, "pattern_compute", counted)
+    client.force_login(county_a_admin)
+    client.get(page_url(county_a))
+    assert len(calls) == 1
+    with django_assert_max_num_queries(20):
+        client.get(page_url(county_a), {"etter": "fag"})
+        client.get(f"{page_url(county_a)}csv/", {"etter": "bedrift"})
+    assert len(calls) == 1  # other groupings and the download: the same pattern
+    # A new answer changes the counts: the pattern is made again.
+    Respondent.objects.filter(round=lu_sample, county=county_a, answered_at=None).filter(
+        pk__in=Respondent.objects.filter(county=county_a, answered_at=None).values("pk")[:1]
+    ).update(answered_at=timezone.now())
+    client.get(page_url(county_a))
+    assert len(calls) == 2
+
+
+def test_the_front_page_panel_hides_a_small_total(client, county_b_admin, county_b, lu_sample):
+    Respondent.objects.filter(round=lu_sample, county=county_b).update(answered_at=None)
+    client.force_login(county_b_admin)
+    body = client.get(reverse("county_dashboard", args=[county_b.code])).content.decode()
+    panel = body[body.index('id="panel-rates"') :]
+    assert '<td class="num">4</td>\n        <td class="num">0</td>' in panel  # nobody yet
+    Respondent.objects.filter(
+        pk__in=Respondent.objects.filter(round=lu_sample, county=county_b).values("pk")[:2]
+    ).update(answered_at=timezone.now())
+    body = client.get(reverse("county_dashboard", args=[county_b.code])).content.decode()
+    panel = body[body.index('id="panel-rates"') :]
+    hidden = f'<td class="num">4</td>\n        <td class="num"><abbr title="{WHY}">*</abbr></td>'
+    assert hidden in panel  # two answers: hidden, with why
