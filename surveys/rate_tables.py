@@ -186,10 +186,16 @@ def _labels(model: type[Model], ids: Iterable[int | None]) -> dict[int, str]:
     return dict(model._default_manager.filter(pk__in=ids).values_list("pk", "name"))
 
 
-def _none_label(by: str) -> str:
+def _none_label(by: str, classes: bool) -> str:
     if by == "office":
-        return _("Independent companies, and groups too small to be kept apart")
-    return _("Other (groups too small to be kept apart)")
+        if classes:
+            return _("Independent companies, and groups too small to be kept apart")
+        return _("Independent companies (no training office)")
+    if classes:
+        return _("Other (groups too small to be kept apart)")
+    if by == "company":
+        return _("Training offices' own reports")
+    return _("No trade")
 
 
 def rate_rows(
@@ -215,7 +221,8 @@ def rate_rows(
     for unit, (sampled, answered) in grouped.items():
         shown, reason = counts.answered(unit, answered)
         if unit is None:
-            rows.append(RateRow(None, _none_label(by), sampled, shown, reason))
+            label = _none_label(by, classes=counts.shown is not None)
+            rows.append(RateRow(None, label, sampled, shown, reason))
         else:
             key = unit[1][-1]
             rows.append(RateRow(key, labels.get(key, ""), sampled, shown, reason))
