@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from portal.lib.oslo import oslo_today
 from portal.models import AuditAction, AuditEntry
 from surveys import rate_disclosure
-from surveys.models import ReportClass, Respondent, Round
+from surveys.models import AnonymousResponse, ReportClass, Respondent, Round
 from surveys.rate_tables import kind_rates, rate_rows
 from tests import register_rows as rows
 from tests.surveys.factories import (
@@ -50,6 +50,10 @@ def classed(round_, county, n, answered, *, when, **dims):
             answered_at=when if i < answered else None,
             **dims,
         )
+    # Each answer is also stored with the class, as submitting does.
+    AnonymousResponse.objects.bulk_create(
+        AnonymousResponse(round=round_, county=county, answers={}, **dims) for _ in range(answered)
+    )
 
 
 @pytest.fixture
@@ -268,3 +272,44 @@ def test_the_front_page_panel_hides_a_small_total(client, county_b_admin, county
     panel = body[body.index('id="panel-rates"') :]
     hidden = f'<td class="num">4</td>\n        <td class="num"><abbr title="{WHY}">*</abbr></td>'
     assert hidden in panel  # two answers: hidden, with why
+
+
+@pytest.mark.parametrize(
+    ("language", "explained", "why", "legend"),
+    [
+        (
+            "nb",
+            "vises antall svar i en gruppe som * når færre enn 5 har svart",
+            WHY,
+            "Hvorfor noen tall er skjult",
+        ),
+        (
+            "nn",
+            "vert talet på svar i ei gruppe vist som * når færre enn 5 har svart",
+            "Færre enn 5 har svart, eller skjult så ei gruppe med færre ikkje kan reknast ut frå "
+            "dei andre tala.",
+            "Kvifor nokre tal er skjulte",
+        ),
+        (
+            "en",
+            "a group's number of answers is shown as * when fewer than 5 have answered",
+            "Fewer than 5 have answered, or hidden so that a group with fewer cannot be worked "
+            "out from the other figures.",
+            "Why some figures are hidden",
+        ),
+    ],
+)
+def test_the_page_says_why_a_figure_is_hidden(
+    client, settings, county_a_admin, county_a, lu_sample, language, explained, why, legend
+):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    client.force_login(county_a_admin)
+    body = client.get(page_url(county_a), {"etter": "kontor"}).content.decode()
+    assert explained in " ".join(body.split())
+    assert f'<td class="num">5</td><td class="num"><abbr title="{why}">*</abbr></td>' in body
+    assert legend in body
+    # The last day to answer: the published results' figures, said so.
+    Round.objects.filter(pk=lu_sample.pk).update(closes_at=timezone.now() - timedelta(minutes=1))
+    body = client.get(page_url(county_a), {"etter": "kontor"}).content.decode()
+    assert body.count("<abbr") >= 2  # office B and the rest, still hidden
+    assert '<td class="num">10</td><td class="num">6</td>' in body

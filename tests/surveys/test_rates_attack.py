@@ -21,7 +21,8 @@ from tests.reporting.attack import narrow_intervals
 from tests.surveys.rate_attack import HIDDEN, narrow_knowing_the_sample, unit_key
 
 K = 5
-COUNTY = "46"
+COUNTY = "46"  # as the downloads name it
+COUNTY_ID = 46  # as the classes hold it
 DIMS = {"C": (), "CO": ("office",), "CM": ("company",), "CT": ("trade",)}
 _round_ids = itertools.count(900000)
 
@@ -34,10 +35,10 @@ def county_view(cells: Cells) -> list[dict]:
     report class; an empty dimension is one the class left out."""
     question = RateQuestion(
         round=Round(pk=next(_round_ids), kind=SurveyKind.LU),
-        scope=("county", COUNTY),  # type: ignore[arg-type]  # the attacker's identifiers
+        scope=("county", COUNTY_ID),
         final=False,
         classes=tuple(
-            ClassCount((COUNTY, *cell, ""), sampled, answered)
+            ClassCount((COUNTY_ID, *cell, ""), sampled, answered)
             for cell, (sampled, answered) in cells.items()
         ),
     )
