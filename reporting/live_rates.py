@@ -3,8 +3,9 @@ results (R-L7): the function the surveys' hook (surveys/rate_disclosure.py) is f
 reporting/hooks.py.
 
 - While the round takes answers: the scope's report classes (a county's or an office's) as one
-  linked structure of the units the pages show, suppressed by pattern_compute with each cell's
-  invited count as the published ceiling on its answers (whoever sees the pages saw the sample).
+  linked structure of the units the pages show, suppressed by pattern_compute with each class's
+  and each cell's invited count as a ceiling on its answers (whoever sees the pages saw the
+  sample and knows the class rule).
   A hidden count is "*" whether it is under the threshold or hidden to protect one: a mark
   that told the two apart would tell the attacker which hidden counts are small.
 - From the last day to answer on: the figures of the round's results. Once published they are
@@ -24,12 +25,13 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count
 
+from reporting.counting import class_key
 from reporting.items import ANSWERS
 from reporting.models import Publication, ResultUnit
 from reporting.services.publishing import UNIT_TYPES_OF
 from reporting.suppression import pattern_compute, structure_build
 from reporting.suppression.linked_tables import UNIT_TYPES, Cell
-from surveys.models import AnonymousResponse, SurveyKind
+from surveys.models import AnonymousResponse
 from surveys.rate_disclosure import Answered, ClassCount, RateQuestion, UnitKey
 
 _CACHE_SECONDS = 60 * 60 * 24
@@ -45,6 +47,7 @@ _DIM_COLUMNS = {
 
 
 def rates_disclosure(question: RateQuestion) -> dict[UnitKey, Answered]:
+    """The answered count of every unit of the question's scope as the pages may show it."""
     if question.final:
         return _final(question)
     return _cached(question, "live", lambda: _live(question))
@@ -75,19 +78,12 @@ def _cached(
     return {unit: Answered(n) for unit, n in found.items()}
 
 
-def _class_key(kind: str, key: tuple) -> tuple:
-    county, office, company, trade, apprentice_kind = key
-    if kind == SurveyKind.LBU:
-        return (county, office, None, trade, "")
-    return (county, office, company, trade, apprentice_kind or "")
-
-
 def _live(question: RateQuestion) -> dict[UnitKey, Answered]:
     kind = question.round.kind
     sampled: dict[tuple, int] = defaultdict(int)
     answered: dict[tuple, int] = defaultdict(int)
     for count in question.classes:
-        key = _class_key(kind, count.key)
+        key = class_key(question.round, *count.key)
         sampled[key] += count.sampled
         answered[key] += count.answered
     types = [t for t in _SCOPE_TYPES[question.scope[0]] if t in UNIT_TYPES_OF[kind]]
@@ -149,8 +145,8 @@ def _as_published(question: RateQuestion) -> dict[UnitKey, Answered]:
         .order_by()
     )
     for *key, n in rows:
-        answered[_class_key(round_.kind, tuple(key))] += n
-    keys = set(answered) | {_class_key(round_.kind, c.key) for c in question.classes}
+        answered[class_key(round_, *key)] += n
+    keys = set(answered) | {class_key(round_, *c.key) for c in question.classes}
     structure = structure_build(keys, UNIT_TYPES_OF[round_.kind])
     counts = [answered.get(k, 0) for k in structure.classes]
     pattern = pattern_compute(structure, counts, threshold=settings.REPORTING_THRESHOLD)
