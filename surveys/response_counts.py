@@ -84,9 +84,9 @@ def class_counts(
     round these are the tallies, which are kept per class."""
     if _from_tallies(round_):
         return response_counts(round_, county=county, office=office)
-    respondents = _scoped(Respondent.objects.filter(round=round_), county, None)
+    respondents = _scoped(Respondent.objects.filter(round=round_), county, office)
     if office is not None:
-        # An office's figures are the classes that kept it.
+        # An office's figures are the classes that kept it (their respondents are all its own).
         respondents = respondents.filter(report_class__training_office=office)
     rows = (
         respondents.values_list("report_class_id", "county_id", *_CLASS_DIMENSIONS)
@@ -165,7 +165,7 @@ def class_answers_per_day(
     if _from_tallies(round_) or office is None:
         return answers_per_day(round_, county=county, office=office)
     rows = (
-        _scoped(Respondent.objects.filter(round=round_), county, None)
+        _scoped(Respondent.objects.filter(round=round_), county, office)
         .filter(report_class__training_office=office, answered_at__isnull=False)
         .annotate(day=TruncDate("answered_at", tzinfo=OSLO))
         .values_list("day")
