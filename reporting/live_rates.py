@@ -96,10 +96,14 @@ def _live(question: RateQuestion) -> dict[UnitKey, Answered]:
     structure.cells.extend(Cell((i,)) for i in range(len(classes)) if (i,) not in single)
     invited = structure.values([sampled[c] for c in classes])
     counts = [answered[c] for c in classes]
+    k = settings.REPORTING_THRESHOLD
     pattern = pattern_compute(
         structure,
         counts,
-        threshold=settings.REPORTING_THRESHOLD,
+        threshold=k,
+        # A group of fewer than K invited says of its members whether anyone has answered,
+        # even at none: hidden whatever its count.
+        forced={i for i, n in enumerate(invited) if n < k},
         upper_bounds=dict(enumerate(invited)),
     )
     values = structure.values(counts)

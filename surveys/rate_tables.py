@@ -283,8 +283,8 @@ def scope_totals(counts: ScopeCounts) -> Totals:
         return Totals(sampled, answered)
     unit_type = "O" if counts.office is not None else "C"
     units = {unit_of(unit_type, _key(c)) for c in counts.classes} - {None}
-    if len(units) != 1:
-        return Totals(sampled, None, PROTECT) if counts.classes else Totals(0, 0)
+    if len(units) != 1:  # none of its classes kept it (or nobody is invited): nothing shown
+        return Totals(sampled, None, PROTECT)
     shown, reason = counts.answered(units.pop(), answered)
     return Totals(sampled, shown, reason)
 

@@ -64,13 +64,14 @@ def lu_round(counties):
 @pytest.fixture
 def lu_sample(lu_round, county_a, county_b, office_a, office_b):
     """Vestland's LU, by report class: 10 apprentices in office A's company (6 answered), 5 in
-    office B's (2 answered), 12 in classes that kept only the county (6 answered); Oslo 4."""
+    office B's (2 answered), 12 in classes that kept only the county (6 answered); Oslo 6
+    (4 answered)."""
     answered = timezone.now() - timedelta(days=2)
     company = rows.company(county_a, office=office_a)
     classed(lu_round, county_a, 10, 6, when=answered, training_office=office_a, company=company)
     classed(lu_round, county_a, 5, 2, when=answered, training_office=office_b)
     classed(lu_round, county_a, 12, 6, when=answered)
-    classed(lu_round, county_b, 4, 4, when=answered)
+    classed(lu_round, county_b, 6, 4, when=answered)
     return lu_round
 
 
@@ -98,7 +99,7 @@ def test_a_county_total_under_the_threshold_is_hidden(lu_sample, county_b):
         pk__in=Respondent.objects.filter(county=county_b).values("pk")[:3]
     ).update(answered_at=answered)
     totals = kind_rates(lu_sample, county=county_b, today=oslo_today(), compare=False).totals
-    assert (totals.sampled, totals.answered, totals.rate) == (4, None, None)
+    assert (totals.sampled, totals.answered, totals.rate) == (6, None, None)
 
 
 def test_without_the_report_portal_no_group_count_is_shown(lu_sample, county_a, monkeypatch):
@@ -264,13 +265,13 @@ def test_the_front_page_panel_hides_a_small_total(client, county_b_admin, county
     client.force_login(county_b_admin)
     body = client.get(reverse("county_dashboard", args=[county_b.code])).content.decode()
     panel = body[body.index('id="panel-rates"') :]
-    assert '<td class="num">4</td>\n        <td class="num">0</td>' in panel  # nobody yet
+    assert '<td class="num">6</td>\n        <td class="num">0</td>' in panel  # nobody yet
     Respondent.objects.filter(
         pk__in=Respondent.objects.filter(round=lu_sample, county=county_b).values("pk")[:2]
     ).update(answered_at=timezone.now())
     body = client.get(reverse("county_dashboard", args=[county_b.code])).content.decode()
     panel = body[body.index('id="panel-rates"') :]
-    hidden = f'<td class="num">4</td>\n        <td class="num"><abbr title="{WHY}">*</abbr></td>'
+    hidden = f'<td class="num">6</td>\n        <td class="num"><abbr title="{WHY}">*</abbr></td>'
     assert hidden in panel  # two answers: hidden, with why
 
 
@@ -313,3 +314,32 @@ def test_the_page_says_why_a_figure_is_hidden(
     body = client.get(page_url(county_a), {"etter": "kontor"}).content.decode()
     assert body.count("<abbr") >= 2  # office B and the rest, still hidden
     assert '<td class="num">10</td><td class="num">6</td>' in body
+
+
+def test_the_dispatch_page_hides_the_total_as_the_rate_pages_do(
+    client, county_b_admin, county_b, lu_sample
+):
+    """One figure, one answer: a total the rate pages hide is hidden where dispatches are
+    planned too."""
+    Respondent.objects.filter(round=lu_sample, county=county_b).update(answered_at=None)
+    Respondent.objects.filter(
+        pk__in=Respondent.objects.filter(round=lu_sample, county=county_b).values("pk")[:2]
+    ).update(answered_at=timezone.now())
+    client.force_login(county_b_admin)
+    url = reverse("county_dispatches", args=[county_b.code, lu_sample.year])
+    body = " ".join(client.get(url).content.decode().split())
+    assert f"6 invitert; antall svar er skjult. {WHY}" in body
+    assert "2 av 6" not in body
+    rates = client.get(page_url(county_b)).content.decode()
+    assert f'<dd><abbr title="{WHY}">*</abbr></dd>' in rates
+
+
+def test_a_group_of_fewer_than_k_invited_is_hidden_even_when_nobody_has_answered(
+    lu_round, county_b
+):
+    classed(lu_round, county_b, 4, 0, when=timezone.now())
+    totals = kind_rates(lu_round, county=county_b, today=oslo_today(), compare=False).totals
+    assert (totals.sampled, totals.answered) == (4, None)
+    classed(lu_round, county_b, 6, 0, when=timezone.now())
+    totals = kind_rates(lu_round, county=county_b, today=oslo_today(), compare=False).totals
+    assert (totals.sampled, totals.answered) == (10, 0)
