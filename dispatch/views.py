@@ -52,8 +52,7 @@ from portal.lib.client import site_url
 from portal.lib.oslo import oslo_today
 from portal.models import County, TrainingOffice
 from surveys.models import Round, SurveyKind
-from surveys.rate_tables import is_protected
-from surveys.response_counts import response_totals
+from surveys.rate_tables import scope_counts, scope_totals
 from surveys.selectors import kind_from_slug, kind_slug, round_years, sending_order
 
 HTMX_STOP_POLLING = 286
@@ -111,19 +110,18 @@ def dispatches_year(request: HttpRequest, sender: Sender, year: int) -> HttpResp
     rounds = _rounds(year)
     used = quotas_used(rounds, sender)
     for round_ in rounds:
-        sampled, answered = response_totals(round_, county=sender.county, office=sender.office)
+        # The response-rate pages' own total, hidden as they hide it.
+        totals = scope_totals(scope_counts(round_, county=sender.county, office=sender.office))
         history = round_history(round_, sender)
         for row in history:
             row.url = urls("dispatch", row.dispatch.pk) if row.own else ""  # type: ignore[attr-defined]  # for the template
         surveys.append(
             {
                 "round": round_,
-                "sampled": sampled,
-                "answered": answered,
-                # As on the response-rate pages: LU and LBU counts of fewer than K people asked
-                # would say who has answered (0 of 3, 3 of 3).
-                "counts_hidden": is_protected(round_.kind)
-                and sampled < settings.REPORTING_THRESHOLD,
+                "sampled": totals.sampled,
+                "answered": totals.answered,
+                "counts_hidden": totals.hidden,
+                "hidden_why": totals.why,
                 "sms_used": used.get(round_.pk, 0),
                 "sms_limit": quota_limit(round_, sender),
                 "history": history,

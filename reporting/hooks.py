@@ -1,6 +1,7 @@
 """What the report portal hooks into the apps below it, all of it here and nowhere else: its
-panel on the front pages (reporting/panels.py), its navigation entries and its receiver of a
-round's close. Called once, from ReportingConfig.ready()."""
+panel on the front pages (reporting/panels.py), its navigation entries, its receiver of a
+round's close and the suppression of the response-rate pages (reporting/live_rates.py). Called
+once, from ReportingConfig.ready()."""
 
 from __future__ import annotations
 
@@ -13,12 +14,16 @@ from django.utils.translation import gettext_lazy as _
 from portal.front.panels import NavEntry, Panel, nav_register, panel_register
 from portal.lib.oslo import oslo_today
 from portal.models import Role
+from reporting.live_rates import rates_disclosure
 from reporting.panels import latest_results_panel, result_scope
+from surveys.rate_disclosure import rates_disclosure_register
 from surveys.signals import round_closed
 
 
 def connect() -> None:
     round_closed.connect(publish_when_closed, dispatch_uid="reporting_publish")
+    # Response rates hidden by the results' suppression, from the same cells.
+    rates_disclosure_register(rates_disclosure)
     panel_register(
         Panel("reporting-latest", "reporting/panel_results.html", latest_results_panel, priority=40)
     )

@@ -4,6 +4,7 @@ and the response rates."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest
 
 from portal.accounts.access import Scope
@@ -39,4 +40,5 @@ def rates_panel(request: HttpRequest, scope: Scope) -> dict | None:
             for r in rounds
         ],
         "url": scope.route("response_rates"),
+        "threshold": settings.REPORTING_THRESHOLD,
     }

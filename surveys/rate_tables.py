@@ -2,11 +2,14 @@
 per survey, broken down by training office, company or trade, beside the same figure on the
 same date last year, and the answers per day for the chart.
 
-Counts come from surveys.response_counts. For LU and LBU a group smaller than
-REPORTING_THRESHOLD is shown as hidden ("*"), its invited and answered both, and so is enough
-of the rest that the hidden groups cannot be worked out from the total (R-L7): the hidden
-groups together always hold at least the threshold. ÅR is identified by law (R-L3) and shown in
-full."""
+Counts come from surveys.response_counts, per report class: the cells of the round's published
+results, so a group is the sum of the classes that kept it and the classes that left its
+dimension out make one row of their own. For LU and LBU the answered counts are shown as
+surveys.rate_disclosure says (the suppression of published results): a group with fewer than
+REPORTING_THRESHOLD answers is hidden, never its count, and as many more as it takes that none
+can be worked out (R-L7), each with why. From the last day to answer on, the figures are the ones
+the round's results publish, hidden the same way. Invited counts are shown: the organisation
+saw its sample. ÅR is identified by law (R-L3) and shown in full."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Literal
 
 from django.conf import settings
 from django.db.models import Model, Subquery
@@ -23,19 +27,35 @@ from portal.lib.oslo import oslo_today
 from portal.models import Company, County, TrainingOffice
 from registry_import.models import Trade
 from surveys.models import Round, SurveyKind
+from surveys.rate_disclosure import (
+    Answered,
+    ClassCount,
+    RateQuestion,
+    UnitKey,
+    answered_disclosed,
+    unit_of,
+)
 from surveys.response_counts import (
+    ResponseCount,
     answered_by,
     answers_per_day,
+    class_answers_per_day,
+    class_counts,
     response_counts,
     response_totals,
 )
 from surveys.selectors import kind_order
+from surveys.services.tallies import periods
 
-GROUPINGS = {
-    "office": ("training_office_id", TrainingOffice),
-    "company": ("company_id", Company),
-    "trade": ("trade_id", Trade),
+GROUPINGS: dict[str, tuple[type[Model], str, str]] = {
+    # grouping: (model, unit type in a county, unit type in an office)
+    "office": (TrainingOffice, "CO", "O"),
+    "company": (Company, "CM", "OM"),
+    "trade": (Trade, "CT", "OT"),
 }
+
+# Why an answered count is not shown.
+PROTECT, MERGED, RESULTS = "protect", "merged", "results"
 
 
 def is_protected(kind: str) -> bool:
@@ -48,39 +68,115 @@ class RateRow:
     key: int | None
     label: str
     sampled: int
-    answered: int
-    hidden: bool = False
+    answered: int | None  # None when hidden
+    reason: str = ""  # PROTECT, MERGED or RESULTS when hidden
+
+    @property
+    def hidden(self) -> bool:
+        return self.answered is None
+
+    @property
+    def why(self) -> str:
+        return hidden_reason(self.reason)
 
     @property
     def rate(self) -> float | None:
-        if self.hidden or not self.sampled:
+        if self.answered is None or not self.sampled:
             return None
         return 100 * self.answered / self.sampled
+
+
+def hidden_reason(reason: str) -> str:
+    """Why an answered count is not shown, in a sentence."""
+    if reason == PROTECT:
+        return _(
+            "Fewer than %(threshold)s have answered, or hidden so that a group with fewer "
+            "cannot be worked out from the other figures."
+        ) % {"threshold": _threshold()}
+    if reason == RESULTS:
+        return _(
+            "Hidden as in the published results: too few answers, or hidden so that small "
+            "groups cannot be worked out."
+        )
+    if reason == MERGED:
+        return _("Groups too small to be kept apart; their answers count only in the totals.")
+    return ""
 
 
 def _threshold() -> int:
     return settings.REPORTING_THRESHOLD
 
 
-def suppress(rows: list[RateRow], *, total_shown: bool, threshold: int | None = None) -> None:
-    """Hides every group under the threshold, then (when the total is shown) the smallest
-    shown groups until the hidden ones together hold at least the threshold, so no hidden group
-    can be worked out by subtracting the shown ones from the total."""
-    k = threshold or _threshold()
-    for row in rows:
-        row.hidden = row.sampled < k
-    if not total_shown:
-        for row in rows:
-            row.hidden = True
-        return
-    hidden = [r for r in rows if r.hidden]
-    if not hidden:
-        return
-    shown = sorted((r for r in rows if not r.hidden), key=lambda r: (r.sampled, r.label))
-    while shown and (len(hidden) < 2 or sum(r.sampled for r in hidden) < k):
-        row = shown.pop(0)
-        row.hidden = True
-        hidden.append(row)
+def is_final(round_: Round, today: date | None = None) -> bool:
+    """From the last day to answer on the figures are the ones the results publish."""
+    return round_.anonymised_at is not None or (today or oslo_today()) >= round_.last_answer_day
+
+
+@dataclass
+class ScopeCounts:
+    """A county's or an office's classes in a round, with their answered counts as they may be
+    shown."""
+
+    round: Round
+    office: TrainingOffice | None
+    classes: list[ResponseCount]
+    shown: dict[UnitKey, Answered] | None  # None: ÅR, shown in full
+    final: bool = False
+
+    def answered(self, unit: UnitKey | None, true_value: int) -> tuple[int | None, str]:
+        if self.shown is None:
+            return true_value, ""
+        found = self.shown.get(unit) if unit is not None else None
+        if found is None:
+            return None, MERGED if unit is None else PROTECT
+        if found.n is None:
+            return None, RESULTS if self.final else PROTECT
+        return found.n, ""
+
+
+def _key(count: ResponseCount) -> tuple:
+    return (
+        count.county_id,
+        count.training_office_id,
+        count.company_id,
+        count.trade_id,
+        count.apprentice_kind,
+    )
+
+
+def scope_counts(
+    round_: Round,
+    *,
+    county: County | None = None,
+    office: TrainingOffice | None = None,
+    today: date | None = None,
+) -> ScopeCounts:
+    """The scope's class counts and what of them may be shown (one or two queries; the
+    suppression itself is cached per round, scope and counts by the hook)."""
+    final = is_final(round_, today)
+    if not is_protected(round_.kind):
+        counted = response_counts(round_, county=county, office=office)
+        return ScopeCounts(round_, office, counted, None)
+    if final:
+        every = class_counts(round_)
+        mine = [
+            c
+            for c in every
+            if (county is None or c.county_id == county.pk)
+            and (office is None or c.training_office_id == office.pk)
+        ]
+    else:
+        every = mine = class_counts(round_, county=county, office=office)
+    scope: tuple[Literal["county", "office"], int] = (
+        ("office", office.pk) if office is not None else ("county", county.pk if county else 0)
+    )
+    question = RateQuestion(
+        round=round_,
+        scope=scope,
+        final=final,
+        classes=tuple(ClassCount(_key(c), c.sampled, c.answered) for c in every),
+    )
+    return ScopeCounts(round_, office, mine, answered_disclosed(question), final)
 
 
 def _labels(model: type[Model], ids: Iterable[int | None]) -> dict[int, str]:
@@ -90,40 +186,46 @@ def _labels(model: type[Model], ids: Iterable[int | None]) -> dict[int, str]:
     return dict(model._default_manager.filter(pk__in=ids).values_list("pk", "name"))
 
 
-def _none_label(by: str, closed: bool) -> str:
-    if closed:
-        return _("Other (groups too small to be kept apart)")
+def _none_label(by: str, classes: bool) -> str:
     if by == "office":
+        if classes:
+            return _("Independent companies, and groups too small to be kept apart")
         return _("Independent companies (no training office)")
+    if classes:
+        return _("Other (groups too small to be kept apart)")
     if by == "company":
         return _("Training offices' own reports")
     return _("No trade")
 
 
 def rate_rows(
-    round_: Round, *, by: str, county: County | None = None, office: TrainingOffice | None = None
+    round_: Round,
+    *,
+    by: str,
+    county: County | None = None,
+    office: TrainingOffice | None = None,
+    today: date | None = None,
+    counts: ScopeCounts | None = None,
 ) -> list[RateRow]:
     """The round's invited and answered per group, hidden where they must be."""
-    attribute, model = GROUPINGS[by]
-    grouped: dict[int | None, list[int]] = defaultdict(lambda: [0, 0])
-    for count in response_counts(round_, county=county, office=office):
-        totals = grouped[getattr(count, attribute)]
+    counts = counts or scope_counts(round_, county=county, office=office, today=today)
+    model, county_type, office_type = GROUPINGS[by]
+    unit_type = office_type if counts.office is not None else county_type
+    grouped: dict[UnitKey | None, list[int]] = defaultdict(lambda: [0, 0])
+    for count in counts.classes:
+        totals = grouped[unit_of(unit_type, _key(count))]
         totals[0] += count.sampled
         totals[1] += count.answered
-    labels = _labels(model, grouped)
-    closed = round_.anonymised_at is not None
-    rows = [
-        RateRow(
-            key,
-            labels.get(key, "") if key is not None else _none_label(by, closed),
-            sampled,
-            answered,
-        )
-        for key, (sampled, answered) in grouped.items()
-    ]
-    if is_protected(round_.kind):
-        total = sum(r.sampled for r in rows)
-        suppress(rows, total_shown=total >= _threshold())
+    labels = _labels(model, (unit[1][-1] for unit in grouped if unit is not None))
+    rows = []
+    for unit, (sampled, answered) in grouped.items():
+        shown, reason = counts.answered(unit, answered)
+        if unit is None:
+            label = _none_label(by, classes=counts.shown is not None)
+            rows.append(RateRow(None, label, sampled, shown, reason))
+        else:
+            key = unit[1][-1]
+            rows.append(RateRow(key, labels.get(key, ""), sampled, shown, reason))
     return rows
 
 
@@ -154,14 +256,37 @@ def newest_rounds() -> list[Round]:
 @dataclass
 class Totals:
     sampled: int
-    answered: int
-    hidden: bool = False
+    answered: int | None  # None when hidden
+    reason: str = ""
+
+    @property
+    def hidden(self) -> bool:
+        return self.answered is None
+
+    @property
+    def why(self) -> str:
+        return hidden_reason(self.reason)
 
     @property
     def rate(self) -> float | None:
-        if self.hidden or not self.sampled:
+        if self.answered is None or not self.sampled:
             return None
         return 100 * self.answered / self.sampled
+
+
+def scope_totals(counts: ScopeCounts) -> Totals:
+    """The scope's own total (the county's or the office's unit), hidden as the results hide
+    it."""
+    sampled = sum(c.sampled for c in counts.classes)
+    answered = sum(c.answered for c in counts.classes)
+    if counts.shown is None:
+        return Totals(sampled, answered)
+    unit_type = "O" if counts.office is not None else "C"
+    units = {unit_of(unit_type, _key(c)) for c in counts.classes} - {None}
+    if len(units) != 1:  # none of its classes kept it (or nobody is invited): nothing shown
+        return Totals(sampled, None, PROTECT)
+    shown, reason = counts.answered(units.pop(), answered)
+    return Totals(sampled, shown, reason)
 
 
 def _totals(round_: Round, counties: list[County] | None, office: TrainingOffice | None) -> Totals:
@@ -171,9 +296,8 @@ def _totals(round_: Round, counties: list[County] | None, office: TrainingOffice
         s, a = response_totals(round_, county=county, office=office)
         sampled += s
         answered += a
-    totals = Totals(sampled, answered)
-    totals.hidden = is_protected(round_.kind) and sampled < _threshold()
-    return totals
+    hidden = is_protected(round_.kind) and sampled < _threshold()
+    return Totals(sampled, None if hidden else answered, PROTECT if hidden else "")
 
 
 def _per_day(
@@ -246,33 +370,46 @@ def kind_rates(
     office: TrainingOffice | None = None,
     today: date,
     compare: bool = True,
+    counts: ScopeCounts | None = None,
 ) -> KindRates:
     """The round's totals for the organisation and, with `compare`, last year's on the same
     date and both curves. A county merged or split since last year is compared with what it
-    was then (R-A5)."""
-    counties = [county] if county is not None else None
-    totals = _totals(round_, counties, office)
+    was then (R-A5). The curve is drawn only under a shown total, from the same classes, and
+    while the round is open in periods of at least the threshold of answers, as a closed
+    round keeps them."""
+    counts = counts or scope_counts(round_, county=county, office=office, today=today)
+    totals = scope_totals(counts)
     result = KindRates(round=round_, totals=totals, today=today)
     if totals.hidden or not compare:
         return result
     opens = oslo_today(round_.opens_at)
     end = min(today, round_.last_answer_day)
     days = [opens + timedelta(days=n) for n in range(max(0, (end - opens).days + 1))]
-    result.this_curve = _curve(_per_day(round_, counties, office), totals.sampled, days, 0)
+    per_day = class_answers_per_day(round_, county=county, office=office)
+    if is_protected(round_.kind) and round_.anonymised_at is None:
+        per_day = dict(periods(per_day, _threshold()))
+    result.this_curve = _curve(per_day, totals.sampled, days, 0)
+    _last_year(result, county, office, opens, end)
+    return result
+
+
+def _last_year(
+    result: KindRates, county: County | None, office: TrainingOffice | None, opens: date, end: date
+) -> None:
+    round_ = result.round
     last_round = Round.objects.filter(year=round_.year - 1, kind=round_.kind).first()
     if last_round is None:
-        return result
+        return
     last_counties = county.in_year(last_round.year) if county is not None else None
     last_totals = _totals(last_round, last_counties, office)
     result.last_round = last_round
     if last_totals.hidden or not last_totals.sampled:
-        return result
+        return
     per_day = _per_day(last_round, last_counties, office)
     last_totals.answered = answered_by(per_day, same_day_last_year(end))
     result.last_totals = last_totals
     whole = [opens + timedelta(days=n) for n in range((round_.last_answer_day - opens).days + 1)]
     result.last_curve = _curve(per_day, last_totals.sampled, whole, 1)
-    return result
 
 
 # --- The chart: server-rendered SVG ------------------------------------------------------------
@@ -302,9 +439,7 @@ def chart_context(rates: KindRates) -> dict | None:
         "pad": CHART_PAD,
         "right": CHART_WIDTH - CHART_PAD,
         "bottom": CHART_HEIGHT - CHART_PAD,
-        "gridlines": [
-            (pct, CHART_PAD + inner_h * (1 - pct / 100)) for pct in (0, 25, 50, 75, 100)
-        ],
+        "gridlines": [(pct, CHART_PAD + inner_h * (1 - pct / 100)) for pct in (0, 25, 50, 75, 100)],
         "this_year": chart_polyline(rates.this_curve, first, last),
         "last_year": chart_polyline(rates.last_curve, first, last),
         "first": first,

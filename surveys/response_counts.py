@@ -73,6 +73,35 @@ def response_counts(
     return [ResponseCount(*row) for row in rows]
 
 
+_CLASS_DIMENSIONS = tuple(f"report_class__{d}" for d in DIMENSIONS)
+
+
+def class_counts(
+    round_: Round, *, county: County | None = None, office: TrainingOffice | None = None
+) -> list[ResponseCount]:
+    """The round's counts per report class: the cells its anonymous answers keep (a respondent
+    of a sample never frozen counts in its county alone, as its answer does). For a closed
+    round these are the tallies, which are kept per class."""
+    if _from_tallies(round_):
+        return response_counts(round_, county=county, office=office)
+    respondents = _scoped(Respondent.objects.filter(round=round_), county, office)
+    if office is not None:
+        # An office's figures are the classes that kept it (their respondents are all its own).
+        respondents = respondents.filter(report_class__training_office=office)
+    rows = (
+        respondents.values_list("report_class_id", "county_id", *_CLASS_DIMENSIONS)
+        .annotate(sampled=Count("id"), answered=Count("id", filter=Q(answered_at__isnull=False)))
+        .order_by()
+    )
+    merged: dict[tuple, list[int]] = {}
+    for class_id, own_county, *dims, sampled, answered in rows.iterator():
+        key = tuple(dims) if class_id is not None else (own_county, None, None, None, "")
+        totals = merged.setdefault(key, [0, 0])
+        totals[0] += sampled
+        totals[1] += answered
+    return [ResponseCount(*key, *totals) for key, totals in merged.items()]
+
+
 def response_totals(
     round_: Round, *, county: County | None = None, office: TrainingOffice | None = None
 ) -> tuple[int, int]:
@@ -126,6 +155,23 @@ def answers_per_day(
         for day, n in _scaled(rows_, share[county_id]):
             merged[day] = merged.get(day, 0) + n
     return {day: n for day, n in sorted(merged.items()) if n}
+
+
+def class_answers_per_day(
+    round_: Round, *, county: County | None = None, office: TrainingOffice | None = None
+) -> dict[date, int]:
+    """Answers per day of the classes of class_counts (an office's: the classes that kept it),
+    so the curve ends at the same count as the classes' sum."""
+    if _from_tallies(round_) or office is None:
+        return answers_per_day(round_, county=county, office=office)
+    rows = (
+        _scoped(Respondent.objects.filter(round=round_), county, office)
+        .filter(report_class__training_office=office, answered_at__isnull=False)
+        .annotate(day=TruncDate("answered_at", tzinfo=OSLO))
+        .values_list("day")
+        .annotate(n=Count("id"))
+    )
+    return {day: n for day, n in rows.order_by("day")}
 
 
 def _scaled(rows: list[tuple[date, int]], total: int | None) -> list[tuple[date, int]]:

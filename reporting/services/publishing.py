@@ -24,6 +24,7 @@ from reporting.counting import RoundCounts, round_counts
 from reporting.items import ANSWERS, items_of
 from reporting.models import PdfReport, Publication, ResultUnit
 from reporting.suppression import (
+    Pattern,
     Structure,
     item_pattern_compute,
     joint_structure,
@@ -138,6 +139,18 @@ def _overlapping(code: str, counts: RoundCounts) -> bool:
     return bool((item.counts.sum(axis=1) != item.n).any())
 
 
+def answers_pattern_compute(
+    structure: Structure, answered: np.ndarray, sampled: np.ndarray, threshold: int
+) -> Pattern:
+    """The pattern of the answers table, as published and as the response rates show it from
+    the last day to answer. The county saw its sample while the round was open, and the class
+    rule is public: the people sampled per report class bound every count."""
+    ceilings = np.maximum(sampled, answered)
+    return pattern_compute(
+        structure, answered.tolist(), threshold=threshold, class_upper=ceilings
+    )
+
+
 def _figures(
     structure: Structure, counts: RoundCounts, item_codes: list[str], threshold: int
 ) -> list[dict[str, Any]]:
@@ -148,12 +161,8 @@ def _figures(
     answers = counts.items[ANSWERS]
     answers_values = [int(answers.n[m].sum()) for m in members]
     sampled = counts.sampled if counts.sampled is not None else np.zeros(len(structure.classes))
-    # The county saw its sample while the round was open, and the class rule is public: the
-    # people sampled per report class bound every count, answers and items alike.
     ceilings = np.maximum(sampled, answers.n)
-    answers_pattern = pattern_compute(
-        structure, answers.n.tolist(), threshold=threshold, class_upper=ceilings
-    )
+    answers_pattern = answers_pattern_compute(structure, answers.n, sampled, threshold)
     for cell in range(len(cells)):
         if cells[cell].is_phantom:
             continue

@@ -466,20 +466,7 @@ def audit_run(
 
     primaries = sorted(primary, key=lambda i: (values[i], i))
     spreads = _Spreads(structure, primaries, columns)
-    explorer = np.random.default_rng(len(primaries))  # directions to try, not a secret
-    for v in order:
-        if columns[v].any():
-            spreads.add(v, system(v).explore(explorer, _EXPLORE_ROUNDS))
-    for _ in range(_TARGETED_ROUNDS):
-        spread = spreads.spread()
-        doubtful = [
-            cells[c].members for j, c in enumerate(primaries) if spread[j] < needed(c)
-        ]
-        if not doubtful:
-            break
-        for v in order:
-            if columns[v].any():
-                spreads.add(v, system(v).explore(explorer, 1, doubtful))
+    _explore(spreads, primaries, order, columns, system, needed, cells)
 
     # The smallest first: they need the most help, and what is hidden for them often protects
     # the others.
@@ -503,13 +490,7 @@ def audit_run(
                     break
             if width >= needed(cell):
                 break
-            candidates = [c for c in set(binding) if c not in hidden and c not in tried]
-            if hideable is not None:
-                candidates = [c for c in candidates if c in hideable]
-            if not candidates:
-                candidates = _neighbours(structure, cell, hidden | tried)
-                if hideable is not None:
-                    candidates = [c for c in candidates if c in hideable]
+            candidates = _candidates(structure, cell, binding, hidden | tried, hideable)
             if not candidates:
                 break  # everything around it is hidden already; nothing more to hide
             pick = min(candidates, key=lambda c: cost(structure, values, c))
@@ -518,6 +499,43 @@ def audit_run(
             for v, built in enumerate(systems):
                 if built is not None and not built.relax(pick):
                     systems[v] = None
+
+
+def _explore(spreads, primaries, order, columns, system, needed, cells) -> None:
+    """Tables an attacker cannot tell from the true one, from random directions and then from
+    directions that push the primaries still in doubt: most primaries need no program of
+    their own once these spread them enough."""
+    explorer = np.random.default_rng(len(primaries))  # directions to try, not a secret
+    for v in order:
+        if columns[v].any():
+            spreads.add(v, system(v).explore(explorer, _EXPLORE_ROUNDS))
+    for _ in range(_TARGETED_ROUNDS):
+        spread = spreads.spread()
+        doubtful = [cells[c].members for j, c in enumerate(primaries) if spread[j] < needed(c)]
+        if not doubtful:
+            break
+        for v in order:
+            if columns[v].any():
+                spreads.add(v, system(v).explore(explorer, 1, doubtful))
+
+
+def _candidates(
+    structure: Structure,
+    cell: int,
+    binding: list[int],
+    excluded: set[int],
+    hideable: set[int] | None,
+) -> list[int]:
+    """What may be hidden next for `cell`: the shown cells whose equations bind its interval,
+    else its neighbours; only `hideable` ones when given."""
+    found = [c for c in set(binding) if c not in excluded]
+    if hideable is not None:
+        found = [c for c in found if c in hideable]
+    if not found:
+        found = _neighbours(structure, cell, excluded)
+        if hideable is not None:
+            found = [c for c in found if c in hideable]
+    return found
 
 
 def _neighbours(structure: Structure, cell: int, excluded: set[int]) -> list[int]:

@@ -24,11 +24,14 @@ from surveys.models import Round, SurveyKind
 from surveys.rate_tables import (
     SORT_KEYS,
     chart_context,
+    hidden_reason,
+    is_final,
     is_protected,
     kind_rates,
     newest_rounds,
     rate_rows,
     rows_sorted,
+    scope_counts,
 )
 from surveys.selectors import kind_from_slug, kind_slug
 
@@ -106,11 +109,10 @@ def _page(
 ) -> HttpResponse:
     choice = _choice(request, groupings)
     today = oslo_today()
-    rates = kind_rates(choice.round, county=county, office=office, today=today)
+    counts = scope_counts(choice.round, county=county, office=office, today=today)
+    rates = kind_rates(choice.round, county=county, office=office, today=today, counts=counts)
     rows = rows_sorted(
-        rate_rows(choice.round, by=choice.by, county=county, office=office),
-        choice.sort,
-        choice.descending,
+        rate_rows(choice.round, by=choice.by, counts=counts), choice.sort, choice.descending
     )
     context = {
         "organisation": organisation,
@@ -119,6 +121,7 @@ def _page(
         "paged": paged_list(request, rows, "side"),
         "chart": chart_context(rates),
         "protected": is_protected(choice.round.kind),
+        "final": is_final(choice.round, today),
         "threshold": settings.REPORTING_THRESHOLD,
         "tabs": [(r, _query(choice, undersokelse=kind_slug(r.kind))) for r in choice.rounds],
         "groupings": [
@@ -146,22 +149,27 @@ def _download(
     if fmt not in ("csv", "xlsx"):
         raise Http404
     choice = _choice(request, groupings)
+    counts = scope_counts(choice.round, county=county, office=office, today=oslo_today())
     rows = rows_sorted(
-        rate_rows(choice.round, by=choice.by, county=county, office=office),
-        choice.sort,
-        choice.descending,
+        rate_rows(choice.round, by=choice.by, counts=counts), choice.sort, choice.descending
     )
-    hidden = "*"
     table = [
         [
             row.label,
-            hidden if row.hidden else row.sampled,
-            hidden if row.hidden else row.answered,
-            hidden if row.rate is None else round(row.rate, 1),
+            row.sampled,
+            "*" if row.answered is None else row.answered,
+            "*" if row.rate is None else round(row.rate, 1),
+            hidden_reason(row.reason),
         ]
         for row in rows
     ]
-    headers = [GROUPING_LABELS[choice.by], _("Invited"), _("Answered"), _("Response rate (%)")]
+    headers = [
+        GROUPING_LABELS[choice.by],
+        _("Invited"),
+        _("Answered"),
+        _("Response rate (%)"),
+        _("Why hidden"),
+    ]
     slug = f"{kind_slug(choice.round.kind)}-{_slug_of(GROUPING_SLUGS, choice.by)}"
     audit_record(
         AuditAction.DOWNLOAD,

@@ -9,7 +9,7 @@ from django.core import mail
 from django.utils import timezone
 
 from portal.models import User
-from surveys.models import IdentifiedResponse, RespondentRole
+from surveys.models import AnonymousResponse, IdentifiedResponse, ReportClass, RespondentRole
 from tests import register_rows as reg
 from tests.browser.conftest import axe_violations, follow, log_in
 from tests.conftest import PASSWORD
@@ -28,10 +28,19 @@ def open_year(counties, county_a, office_a):
     lu = round_make(lu_questionnaire())
     ar = round_make(ar_questionnaire())
     answered = timezone.now()
+    # One report class that keeps the office: the response rates count per class.
+    report_class = ReportClass.objects.create(round=lu, county=county_a, training_office=office_a)
     for n in range(12):
         respondent_make(
-            lu, county_a, training_office=office_a, answered_at=answered if n < 5 else None
+            lu,
+            county_a,
+            training_office=office_a,
+            report_class=report_class,
+            answered_at=answered if n < 5 else None,
         )
+    AnonymousResponse.objects.bulk_create(
+        AnonymousResponse(round=lu, county=county_a, training_office=office_a) for _ in range(5)
+    )
     member = reg.company(county_a, name="Fjordelektro AS", office=office_a)
     unit = respondent_make(
         ar,

@@ -94,8 +94,8 @@ def test_the_office_and_the_national_level_get_their_own_steps(rounds, office_a)
 def test_the_county_front_page_shows_the_calendar_rates_and_navigation(
     client, county_a_admin, county_a, rounds, django_assert_max_num_queries
 ):
-    for n in range(6):
-        respondent_make(rounds[0], county_a, answered_at=rounds[0].opens_at if n < 3 else None)
+    for n in range(10):
+        respondent_make(rounds[0], county_a, answered_at=rounds[0].opens_at if n < 5 else None)
     client.force_login(county_a_admin)
     url = reverse("county_dashboard", args=[county_a.code])
     with django_assert_max_num_queries(20):
@@ -112,7 +112,7 @@ def test_the_county_front_page_shows_the_calendar_rates_and_navigation(
         "county_contact",
     ]:
         assert f'href="{reverse(name, args=[county_a.code])}"' in body, name
-    assert "Svarprosent" in body and "50 %" in body  # 3 of 6 LU
+    assert "Svarprosent" in body and "50 %" in body  # 5 of 10 LU
     assert 'aria-current="page"' in body
 
 

@@ -116,7 +116,7 @@ def test_the_attacker_finds_what_primary_suppression_alone_leaves_open(
     from reporting.suppression import pattern
 
     monkeypatch.setattr(pattern, "_relation_pass", lambda *args: None)
-    monkeypatch.setattr(pattern, "audit_run", lambda *args: None)
+    monkeypatch.setattr(pattern, "audit_run", lambda *args, **kwargs: None)
     round_publish(round_id=lu_round.pk)
     documents = downloads_of(client, county_a_admin, 2024, county=world.county_a)
     narrow, _attacked = narrow_intervals(

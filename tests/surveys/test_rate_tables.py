@@ -1,5 +1,6 @@
-"""Response rates (R-D5): the groups, the hiding of small LU and LBU groups so that none can be
-worked out from the total, last year's figure on the same date, the pages and downloads."""
+"""Response rates (R-D5): the groups by report class, small LU and LBU answered counts as a band
+and hidden so that none can be worked out from the total, last year's figure on the same date,
+the pages and downloads."""
 
 import io
 from datetime import timedelta
@@ -11,8 +12,9 @@ from openpyxl import load_workbook
 
 from portal.lib.oslo import oslo_today
 from portal.models import AuditAction, AuditEntry
-from surveys.models import Round
-from surveys.rate_tables import RateRow, kind_rates, rate_rows, suppress
+from surveys import rate_disclosure
+from surveys.models import AnonymousResponse, ReportClass, Respondent, Round
+from surveys.rate_tables import kind_rates, rate_rows
 from tests import register_rows as rows
 from tests.surveys.factories import (
     ar_questionnaire,
@@ -23,42 +25,35 @@ from tests.surveys.factories import (
 
 pytestmark = pytest.mark.django_db
 
-
-def row(label, sampled, answered=0):
-    return RateRow(key=label, label=label, sampled=sampled, answered=answered)
-
-
-# --- Hiding small groups ----------------------------------------------------------------------
-
-
-def test_a_single_small_group_takes_the_next_smallest_with_it():
-    groups = [row("a", 40), row("b", 3), row("c", 6), row("d", 9)]
-    suppress(groups, total_shown=True, threshold=5)
-    assert [g.label for g in groups if g.hidden] == ["b", "c"]
-    assert all(g.rate is None for g in groups if g.hidden)
-
-
-def test_hidden_groups_together_hold_at_least_the_threshold():
-    groups = [row("a", 40), row("b", 1), row("c", 1), row("d", 5), row("e", 8)]
-    suppress(groups, total_shown=True, threshold=5)
-    hidden = [g for g in groups if g.hidden]
-    assert [g.label for g in hidden] == ["b", "c", "d"]
-    assert sum(g.sampled for g in hidden) >= 5
-
-
-def test_nothing_is_hidden_when_every_group_is_large_enough():
-    groups = [row("a", 5), row("b", 12)]
-    suppress(groups, total_shown=True, threshold=5)
-    assert not any(g.hidden for g in groups)
-
-
-def test_everything_is_hidden_under_a_hidden_total():
-    groups = [row("a", 2), row("b", 2)]
-    suppress(groups, total_shown=False, threshold=5)
-    assert all(g.hidden for g in groups)
+WHY = (
+    "Færre enn 5 har svart, eller skjult så en gruppe med færre ikke kan regnes ut fra de andre "
+    "tallene."
+)
 
 
 # --- Counts for a county and an office ----------------------------------------------------------
+
+
+def classed(round_, county, n, answered, *, when, **dims):
+    """n respondents in one report class that keeps `dims`, the first `answered` answered."""
+    report_class = ReportClass.objects.create(
+        round=round_,
+        county=county,
+        training_office=dims.get("training_office"),
+        company=dims.get("company"),
+    )
+    for i in range(n):
+        respondent_make(
+            round_,
+            county,
+            report_class=report_class,
+            answered_at=when if i < answered else None,
+            **dims,
+        )
+    # Each answer is also stored with the class, as submitting does.
+    AnonymousResponse.objects.bulk_create(
+        AnonymousResponse(round=round_, county=county, answers={}, **dims) for _ in range(answered)
+    )
 
 
 @pytest.fixture
@@ -68,24 +63,15 @@ def lu_round(counties):
 
 @pytest.fixture
 def lu_sample(lu_round, county_a, county_b, office_a, office_b):
-    """Vestland's LU: 10 apprentices in office A (6 answered), 3 in office B's companies (all
-    answered), 7 in independent companies (1 answered); 4 in Oslo."""
+    """Vestland's LU, by report class: 10 apprentices in office A's company (6 answered), 5 in
+    office B's (2 answered), 12 in classes that kept only the county (6 answered); Oslo 6
+    (4 answered)."""
     answered = timezone.now() - timedelta(days=2)
     company = rows.company(county_a, office=office_a)
-    for n in range(10):
-        respondent_make(
-            lu_round,
-            county_a,
-            training_office=office_a,
-            company=company,
-            answered_at=answered if n < 6 else None,
-        )
-    for _ in range(3):
-        respondent_make(lu_round, county_a, training_office=office_b, answered_at=answered)
-    for n in range(7):
-        respondent_make(lu_round, county_a, answered_at=answered if n < 1 else None)
-    for _ in range(4):
-        respondent_make(lu_round, county_b, training_office=office_b, answered_at=answered)
+    classed(lu_round, county_a, 10, 6, when=answered, training_office=office_a, company=company)
+    classed(lu_round, county_a, 5, 2, when=answered, training_office=office_b)
+    classed(lu_round, county_a, 12, 6, when=answered)
+    classed(lu_round, county_b, 6, 4, when=answered)
     return lu_round
 
 
@@ -93,10 +79,35 @@ def test_the_county_sees_its_offices_with_the_small_ones_hidden(lu_sample, count
     by_office = {r.label: r for r in rate_rows(lu_sample, by="office", county=county_a)}
     shown = by_office[office_a.name]
     assert (shown.sampled, shown.answered, round(shown.rate)) == (10, 6, 60)
-    # Office B's 3 are under the threshold; the independent companies' 7 are hidden with
-    # them, or B's could be worked out from the county's total.
-    assert by_office["Opplæringskontoret Øst"].hidden
-    assert by_office["Selvstendige lærebedrifter (uten opplæringskontor)"].hidden
+    # Office B's 2 answers are under the threshold: hidden, its invited shown.
+    small = by_office["Opplæringskontoret Øst"]
+    assert (small.sampled, small.answered, small.rate) == (5, None, None)
+    assert small.why.startswith("Færre enn 5 har svart, eller skjult")
+    # The classes that kept only the county: one row, never its count (the total minus the
+    # shown rows would otherwise give office B's).
+    rest = by_office["Selvstendige lærebedrifter, og grupper for små til å holdes adskilt"]
+    assert (rest.sampled, rest.answered) == (12, None)
+    assert rest.why.startswith("Grupper for små til å holdes adskilt")
+    totals = kind_rates(lu_sample, county=county_a, today=oslo_today(), compare=False).totals
+    assert (totals.sampled, totals.answered) == (27, 14)
+
+
+def test_a_county_total_under_the_threshold_is_hidden(lu_sample, county_b):
+    answered = timezone.now()
+    Respondent.objects.filter(round=lu_sample, county=county_b).update(answered_at=None)
+    Respondent.objects.filter(
+        pk__in=Respondent.objects.filter(county=county_b).values("pk")[:3]
+    ).update(answered_at=answered)
+    totals = kind_rates(lu_sample, county=county_b, today=oslo_today(), compare=False).totals
+    assert (totals.sampled, totals.answered, totals.rate) == (6, None, None)
+
+
+def test_without_the_report_portal_no_group_count_is_shown(lu_sample, county_a, monkeypatch):
+    monkeypatch.setattr(rate_disclosure, "_disclosures", [])
+    rows_ = rate_rows(lu_sample, by="office", county=county_a)
+    assert sorted(r.sampled for r in rows_ if r.answered is None) == [5, 10, 12]
+    totals = kind_rates(lu_sample, county=county_a, today=oslo_today(), compare=False).totals
+    assert (totals.sampled, totals.answered) == (27, 14)
 
 
 def test_ar_is_shown_in_full(counties, county_a, office_a):
@@ -130,10 +141,10 @@ def test_last_years_figure_is_read_on_the_same_date(lu_sample, county_a):
             answered = a_year_ago + timedelta(days=3)  # after it
         respondent_make(last, county_a, answered_at=answered)
     rates = kind_rates(this_year, county=county_a, today=today)
-    assert (rates.totals.sampled, rates.totals.answered) == (20, 10)
+    assert (rates.totals.sampled, rates.totals.answered) == (27, 14)
     assert (rates.last_totals.sampled, rates.last_totals.answered) == (10, 4)
     assert round(rates.last_totals.rate) == 40
-    assert rates.this_curve.points[-1][1] == pytest.approx(50)
+    assert rates.this_curve.points[-1][1] == pytest.approx(100 * 14 / 27)
     assert rates.last_curve.points  # the whole of last year's season, for the chart
 
 
@@ -152,8 +163,11 @@ def test_the_county_page(
         body = client.get(page_url(county_a), {"etter": "kontor"}).content.decode()
     assert "Svarprosent" in body and "Opplæringskontoret Vest" in body
     assert '<td class="num">10</td><td class="num">6</td><td class="num">60 %</td>' in body
-    assert "<abbr" in body  # the hidden groups
-    assert "<svg" in body and 'role="img"' in body and "hadde 50 % svart" in body
+    # Office B's answers hidden, with why on the page.
+    why = WHY
+    assert f'<td class="num">5</td><td class="num"><abbr title="{why}">*</abbr></td>' in body
+    assert "Hvorfor noen tall er skjult" in body
+    assert "<svg" in body and 'role="img"' in body and "hadde 52 % svart" in body
     assert 'hx-trigger="every 60s"' in body
 
 
@@ -178,9 +192,12 @@ def test_the_office_sees_its_member_companies_and_trades(
 ):
     client.force_login(office_a_admin)
     url = reverse("office_response_rates", args=[office_a.orgnr])
-    body = client.get(url, {"etter": "fag"}).content.decode()
+    body = client.get(url, {"etter": "bedrift"}).content.decode()
     assert '<td class="num">10</td><td class="num">6</td>' in body
+    body = client.get(url, {"etter": "fag"}).content.decode()
     assert "Fordelt på Lærefag" in body
+    # No class kept the trade: one row of the rest, its count hidden.
+    assert '<td class="num">10</td><td class="num"><abbr' in body
 
 
 @pytest.mark.parametrize(
@@ -198,13 +215,131 @@ def test_downloads_hide_the_same_groups_and_are_logged(client, county_a_admin, c
         "utf-8-sig"
     )
     lines = csv_body.strip().splitlines()
-    assert lines[0] == "Opplæringskontor;Invitert;Svart;Svarprosent (%)"
-    assert "Opplæringskontoret Vest;10;6;60" in lines
-    assert "Opplæringskontoret Øst;*;*;*" in lines
+    assert lines[0] == "Opplæringskontor;Invitert;Svart;Svarprosent (%);Hvorfor skjult"
+    assert "Opplæringskontoret Vest;10;6;60;" in lines
+    why = WHY
+    assert f"Opplæringskontoret Øst;5;*;*;{why}" in lines
     xlsx = client.get(f"{page_url(county_a)}xlsx/", {"etter": "kontor"})
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     values = [[c.value for c in r] for r in sheet.iter_rows()]
-    assert ["Opplæringskontoret Vest", 10, 6, 60.0] in values
+    assert ["Opplæringskontoret Vest", 10, 6, 60.0, None] in values
+    assert ["Opplæringskontoret Øst", 5, "*", "*", why] in values
     assert client.get(f"{page_url(county_a)}pdf/").status_code == 404
     downloads = AuditEntry.objects.filter(action=AuditAction.DOWNLOAD, county=county_a)
     assert [e.detail["format"] for e in downloads.order_by("pk")] == ["csv", "xlsx"]
+
+
+def test_the_suppression_is_computed_once_per_round_scope_and_counts(
+    client, county_a_admin, county_a, lu_sample, monkeypatch, django_assert_max_num_queries
+):
+    from django.core.cache import cache
+
+    from reporting import live_rates
+
+    cache.clear()
+    real = live_rates.pattern_compute
+    calls = []
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(live_rates, "pattern_compute", counted)
+    client.force_login(county_a_admin)
+    client.get(page_url(county_a))
+    assert len(calls) == 1
+    with django_assert_max_num_queries(20):
+        client.get(page_url(county_a), {"etter": "fag"})
+        client.get(f"{page_url(county_a)}csv/", {"etter": "bedrift"})
+    assert len(calls) == 1  # other groupings and the download: the same pattern
+    # A new answer changes the counts: the pattern is made again.
+    Respondent.objects.filter(round=lu_sample, county=county_a, answered_at=None).filter(
+        pk__in=Respondent.objects.filter(county=county_a, answered_at=None).values("pk")[:1]
+    ).update(answered_at=timezone.now())
+    client.get(page_url(county_a))
+    assert len(calls) == 2
+
+
+def test_the_front_page_panel_hides_a_small_total(client, county_b_admin, county_b, lu_sample):
+    Respondent.objects.filter(round=lu_sample, county=county_b).update(answered_at=None)
+    client.force_login(county_b_admin)
+    body = client.get(reverse("county_dashboard", args=[county_b.code])).content.decode()
+    panel = body[body.index('id="panel-rates"') :]
+    assert '<td class="num">6</td>\n        <td class="num">0</td>' in panel  # nobody yet
+    Respondent.objects.filter(
+        pk__in=Respondent.objects.filter(round=lu_sample, county=county_b).values("pk")[:2]
+    ).update(answered_at=timezone.now())
+    body = client.get(reverse("county_dashboard", args=[county_b.code])).content.decode()
+    panel = body[body.index('id="panel-rates"') :]
+    hidden = f'<td class="num">6</td>\n        <td class="num"><abbr title="{WHY}">*</abbr></td>'
+    assert hidden in panel  # two answers: hidden, with why
+
+
+@pytest.mark.parametrize(
+    ("language", "explained", "why", "legend"),
+    [
+        (
+            "nb",
+            "vises antall svar i en gruppe som * når færre enn 5 har svart",
+            WHY,
+            "Hvorfor noen tall er skjult",
+        ),
+        (
+            "nn",
+            "vert talet på svar i ei gruppe vist som * når færre enn 5 har svart",
+            "Færre enn 5 har svart, eller skjult så ei gruppe med færre ikkje kan reknast ut frå "
+            "dei andre tala.",
+            "Kvifor nokre tal er skjulte",
+        ),
+        (
+            "en",
+            "a group's number of answers is shown as * when fewer than 5 have answered",
+            "Fewer than 5 have answered, or hidden so that a group with fewer cannot be worked "
+            "out from the other figures.",
+            "Why some figures are hidden",
+        ),
+    ],
+)
+def test_the_page_says_why_a_figure_is_hidden(
+    client, settings, county_a_admin, county_a, lu_sample, language, explained, why, legend
+):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    client.force_login(county_a_admin)
+    body = client.get(page_url(county_a), {"etter": "kontor"}).content.decode()
+    assert explained in " ".join(body.split())
+    assert f'<td class="num">5</td><td class="num"><abbr title="{why}">*</abbr></td>' in body
+    assert legend in body
+    # The last day to answer: the published results' figures, said so.
+    Round.objects.filter(pk=lu_sample.pk).update(closes_at=timezone.now() - timedelta(minutes=1))
+    body = client.get(page_url(county_a), {"etter": "kontor"}).content.decode()
+    assert body.count("<abbr") >= 2  # office B and the rest, still hidden
+    assert '<td class="num">10</td><td class="num">6</td>' in body
+
+
+def test_the_dispatch_page_hides_the_total_as_the_rate_pages_do(
+    client, county_b_admin, county_b, lu_sample
+):
+    """One figure, one answer: a total the rate pages hide is hidden where dispatches are
+    planned too."""
+    Respondent.objects.filter(round=lu_sample, county=county_b).update(answered_at=None)
+    Respondent.objects.filter(
+        pk__in=Respondent.objects.filter(round=lu_sample, county=county_b).values("pk")[:2]
+    ).update(answered_at=timezone.now())
+    client.force_login(county_b_admin)
+    url = reverse("county_dispatches", args=[county_b.code, lu_sample.year])
+    body = " ".join(client.get(url).content.decode().split())
+    assert f"6 invitert; antall svar er skjult. {WHY}" in body
+    assert "2 av 6" not in body
+    rates = client.get(page_url(county_b)).content.decode()
+    assert f'<dd><abbr title="{WHY}">*</abbr></dd>' in rates
+
+
+def test_a_group_of_fewer_than_k_invited_is_hidden_even_when_nobody_has_answered(
+    lu_round, county_b
+):
+    classed(lu_round, county_b, 4, 0, when=timezone.now())
+    totals = kind_rates(lu_round, county=county_b, today=oslo_today(), compare=False).totals
+    assert (totals.sampled, totals.answered) == (4, None)
+    classed(lu_round, county_b, 6, 0, when=timezone.now())
+    totals = kind_rates(lu_round, county=county_b, today=oslo_today(), compare=False).totals
+    assert (totals.sampled, totals.answered) == (10, 0)
