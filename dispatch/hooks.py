@@ -1,7 +1,7 @@
 """What dispatch hooks into the apps below it, all of it here and nowhere else: its panel and
-navigation entry for the senders, its receivers of the close step and of the e-mail provider's
-tracking, and the tables of its that the close step rewrites. Called once, from
-DispatchConfig.ready()."""
+navigation entry for the senders, the outbox as the sender of account mails, its receivers of
+the close step and of the e-mail provider's tracking, and the tables of its that the close step
+rewrites. Called once, from DispatchConfig.ready()."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ from dispatch.checks import anymail_webhook_secret_check
 from dispatch.models import Message, RecordedMessage
 from dispatch.panels import dispatch_panel
 from dispatch.services.closing import on_personal_data_purging, on_round_closing
+from dispatch.tasks import account_mail_store
 from dispatch.webhooks import on_tracking
+from portal.accounts.mails import account_mail_sender_register
 from portal.front.panels import NavEntry, Panel, nav_register, panel_register
 from portal.models import Role
 from surveys.services.rewrite import personal_tables_register
@@ -30,6 +32,7 @@ def connect() -> None:
     )
     personal_tables_register(Message, RecordedMessage)
     tracking.connect(on_tracking, dispatch_uid="dispatch_tracking")
+    account_mail_sender_register(account_mail_store)
     panel_register(
         Panel("dispatch", "dispatch/panel.html", dispatch_panel, roles=SENDERS, priority=20)
     )

@@ -1,3 +1,4 @@
+from dispatch.models.account_mails import AccountMail, FailureRetry
 from dispatch.models.dispatches import (
     Channel,
     Dispatch,
@@ -11,9 +12,11 @@ from dispatch.models.quotas import SmsQuota
 from dispatch.models.records import InboundSms, RecordedMessage, SmsOptOut
 
 __all__ = [
+    "AccountMail",
     "Channel",
     "Dispatch",
     "DispatchState",
+    "FailureRetry",
     "InboundSms",
     "Message",
     "MessageState",

@@ -9,6 +9,8 @@ are rendered without a request and link to the address the request came from or 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from allauth.account import app_settings as allauth_settings
@@ -16,6 +18,8 @@ from allauth.account.adapter import get_adapter
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.mail import EmailMessage
+from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import translation
@@ -48,12 +52,20 @@ def password_link(user: User, base_url: str) -> str:
 
 
 def _send(template_prefix: str, email: str, context: dict[str, Any]) -> None:
-    get_adapter().render_mail(template_prefix, email, context).send()
+    _render(template_prefix, email, context).send()
+
+
+def _render(template_prefix: str, email: str, context: dict[str, Any]) -> EmailMessage:
+    return get_adapter().render_mail(template_prefix, email, context)
 
 
 def invitation_send(*, user: User, organisation: str, base_url: str) -> None:
+    _render_invitation(user=user, organisation=organisation, base_url=base_url).send()
+
+
+def _render_invitation(*, user: User, organisation: str, base_url: str) -> EmailMessage:
     """The activation e-mail: a link to choose a password, valid like a reset link."""
-    _send(
+    return _render(
         "account/email/invitation",
         user.email,
         {
@@ -67,8 +79,12 @@ def invitation_send(*, user: User, organisation: str, base_url: str) -> None:
 
 
 def access_notice_send(*, user: User, organisation: str, base_url: str) -> None:
+    _render_access_notice(user=user, organisation=organisation, base_url=base_url).send()
+
+
+def _render_access_notice(*, user: User, organisation: str, base_url: str) -> EmailMessage:
     """An existing user given access to one more organisation."""
-    _send(
+    return _render(
         "account/email/access_granted",
         user.email,
         {
@@ -83,12 +99,142 @@ def password_reset_mail_send(*, email: str, base_url: str, language: str) -> int
     """The password-reset mail to the active users of `email` (run by a task, so the request
     that asked for it answers at once), in the language the asker used. Returns the number of
     mails sent."""
+    mails = _render_password_resets(email=email, base_url=base_url, language=language)
+    for _user, message in mails:
+        message.send()
+    return len(mails)
+
+
+def _render_password_resets(
+    *, email: str, base_url: str, language: str
+) -> list[tuple[User, EmailMessage]]:
     users = [user for user in login_users(email) if user.is_active]
     with translation.override(language):
-        for user in users:
-            _send(
-                "account/email/password_reset_key",
-                email,
-                {"user": user, "password_reset_url": password_link(user, base_url)},
+        return [
+            (
+                user,
+                _render(
+                    "account/email/password_reset_key",
+                    email,
+                    {"user": user, "password_reset_url": password_link(user, base_url)},
+                ),
             )
-    return len(users)
+            for user in users
+        ]
+
+
+# --- The account mail sender ------------------------------------------------------------------
+# Account mails go out through whatever a higher app registers here (the dispatch outbox, so
+# none is lost while the broker is away and each goes once); with nothing registered they are
+# sent by the portal's own tasks, as a portal without the outbox does.
+
+
+class AccountMailKind:
+    INVITATION = "invitation"
+    ACCESS_NOTICE = "access_notice"
+    PASSWORD_RESET = "password_reset"  # noqa: S105 - a kind of mail, not a password
+    # Rendered when ordered (allauth's own mails, notifications): subject and bodies travel.
+    RENDERED = "rendered"
+
+
+@dataclass(frozen=True)
+class AccountMailOrder:
+    """One account mail to send. Links with a password token are made when the mail is sent,
+    never stored; a rendered mail's texts are kept only until it has gone."""
+
+    kind: str
+    base_url: str = ""
+    user_id: int | None = None
+    email: str = ""
+    organisation: str = ""
+    language: str = ""
+    subject: str = ""
+    text: str = ""
+    html: str = ""
+    # The audit entry that says the mail is queued; the sender records what became of it.
+    audit_entry_id: int | None = None
+    # One mail per key, ever (a notification of one event to one user).
+    event_key: str | None = None
+
+
+AccountMailSender = Callable[[AccountMailOrder], None]
+_senders: list[AccountMailSender] = []
+
+
+def account_mail_sender_register(sender: AccountMailSender) -> None:
+    """The sender of account mails; called within the ordering transaction, it must store the
+    mail in that transaction and send it after commit. The last one registered is used."""
+    if sender not in _senders:
+        _senders.append(sender)
+
+
+def account_mail_sender_unregister(sender: AccountMailSender) -> None:
+    if sender in _senders:
+        _senders.remove(sender)
+
+
+def account_mail_outbox_present() -> bool:
+    return bool(_senders)
+
+
+def account_mail_queue(order: AccountMailOrder) -> None:
+    """Queues the mail: through the registered sender, or else by the portal's task after
+    commit (lost if the broker is away then)."""
+    if _senders:
+        _senders[-1](order)
+        return
+    from portal.tasks import send_account_mail_directly
+
+    transaction.on_commit(lambda: send_account_mail_directly.delay(order.__dict__))
+
+
+def rendered_mail_queue(
+    message: EmailMessage, *, user_id: int | None = None, event_key: str | None = None
+) -> None:
+    """Queues a mail rendered by the caller (to its one recipient)."""
+    alternatives = getattr(message, "alternatives", None) or []
+    html = next((str(body) for body, kind in alternatives if kind == "text/html"), "")
+    account_mail_queue(
+        AccountMailOrder(
+            kind=AccountMailKind.RENDERED,
+            email=message.to[0],
+            subject=str(message.subject),
+            text=str(message.body),
+            html=html,
+            user_id=user_id,
+            event_key=event_key,
+        )
+    )
+
+
+def account_mail_render(order: AccountMailOrder) -> list[tuple[User | None, EmailMessage]]:
+    """The mails of an order as they go now (password links made now), with the user each goes
+    to; none for a user deactivated since."""
+    if order.kind == AccountMailKind.RENDERED:
+        message = EmailMessage(order.subject, order.text, to=[order.email])
+        if order.html:
+            message = _with_html(message, order.html)
+        user = User.objects.filter(pk=order.user_id).first() if order.user_id else None
+        return [(user, message)]
+    if order.kind == AccountMailKind.PASSWORD_RESET:
+        return list(
+            _render_password_resets(
+                email=order.email, base_url=order.base_url, language=order.language
+            )
+        )
+    user = User.objects.filter(pk=order.user_id, is_active=True).first()
+    if user is None:
+        return []
+    render = (
+        _render_invitation if order.kind == AccountMailKind.INVITATION else _render_access_notice
+    )
+    with translation.override(order.language or translation.get_language()):
+        return [(user, render(user=user, organisation=order.organisation, base_url=order.base_url))]
+
+
+def _with_html(message: EmailMessage, html: str) -> EmailMessage:
+    from django.core.mail import EmailMultiAlternatives
+
+    multi = EmailMultiAlternatives(message.subject, message.body, to=message.to)
+    multi.attach_alternative(html, "text/html")
+    return multi
