@@ -1,5 +1,6 @@
 from dispatch.models.account_mails import AccountMail, FailureRetry
 from dispatch.models.dispatches import (
+    REFUSED,
     Channel,
     Dispatch,
     DispatchState,
@@ -12,6 +13,7 @@ from dispatch.models.quotas import SmsQuota
 from dispatch.models.records import InboundSms, RecordedMessage, SmsOptOut
 
 __all__ = [
+    "REFUSED",
     "AccountMail",
     "Channel",
     "Dispatch",
