@@ -26,6 +26,7 @@ from dispatch.services.account_mails import (
     account_mails_due,
     account_mails_release,
 )
+from dispatch.services.notifications import notifications_send
 from dispatch.services.outbox import (
     REFUSED,
     dispatch_finish_if_done,
@@ -132,6 +133,12 @@ def account_mails_sweep(*, now: datetime | None = None) -> dict[str, int]:
     if any(counts.values()):
         logger.warning("Account mail sweep: %s", counts)
     return counts
+
+
+@shared_task
+def send_notifications() -> dict[str, int]:
+    """The administrators' e-mail notifications that are due (each once per event and user)."""
+    return notifications_send()
 
 
 @shared_task

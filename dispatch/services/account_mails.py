@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 
 from anymail.exceptions import AnymailRecipientsRefused
 from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -37,6 +38,16 @@ def account_mail_create(order: AccountMailOrder) -> AccountMail | None:
     (its event key is taken)."""
     if order.event_key and AccountMail.objects.filter(event_key=order.event_key).exists():
         return None
+    try:
+        with transaction.atomic():
+            return _create(order)
+    except IntegrityError:  # the same event, queued at the same moment by another run
+        if order.event_key is None:
+            raise
+        return None
+
+
+def _create(order: AccountMailOrder) -> AccountMail:
     return AccountMail.objects.create(
         kind=order.kind,
         user_id=order.user_id,
@@ -132,7 +143,7 @@ def _retry_or_fail(mail: AccountMail, held, error: str, now: datetime) -> int | 
 def _audit_outcome(mail: AccountMail, user: User | None, *, sent: bool, reason: str = "") -> None:
     """The entry that follows the mail's "queued" one (none for a mail that had none and went
     nowhere: a reset asked for an address no user has)."""
-    queued = AuditEntry.objects.filter(pk=mail.audit_entry_id).first()
+    queued = AuditEntry.objects.filter(pk=mail.audit_entry_id or 0).first()
     if queued is None and user is None:
         return
     if queued is None and mail.kind == "rendered" and mail.event_key:

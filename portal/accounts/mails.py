@@ -222,7 +222,7 @@ def account_mail_render(order: AccountMailOrder) -> list[tuple[User | None, Emai
                 email=order.email, base_url=order.base_url, language=order.language
             )
         )
-    user = User.objects.filter(pk=order.user_id, is_active=True).first()
+    user = User.objects.filter(pk=order.user_id or 0, is_active=True).first()
     if user is None:
         return []
     render = (
