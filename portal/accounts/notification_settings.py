@@ -36,7 +36,7 @@ class NotificationsForm(forms.ModelForm):
 def notification_settings(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
-    form = NotificationsForm(request.POST or None, instance=user)
+    form = NotificationsForm(request.POST if request.method == "POST" else None, instance=user)
     if request.method == "POST" and form.is_valid():
         form.save()
         if user.notifications:
