@@ -18,7 +18,7 @@ from dispatch.services.closing import on_personal_data_purging, on_round_closing
 from dispatch.services.notifications import notify_published
 from dispatch.tasks import account_mail_store
 from dispatch.webhooks import on_tracking
-from portal.accounts.mails import account_mail_sender_register
+from portal.accounts.mail_queue import account_mail_sender_register
 from portal.front.panels import NavEntry, Panel, nav_register, panel_register
 from portal.models import Role
 from surveys.services.rewrite import personal_tables_register

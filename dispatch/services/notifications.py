@@ -35,7 +35,7 @@ from dispatch.models import (
     SmsQuota,
 )
 from dispatch.services.quotas import quota_limit
-from portal.accounts.mails import rendered_mail_queue
+from portal.accounts.mail_queue import rendered_mail_queue
 from portal.lib.client import site_url
 from portal.lib.oslo import oslo_today
 from portal.models import County, Role, TrainingOffice, User

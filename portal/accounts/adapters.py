@@ -53,7 +53,7 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         """allauth's own mails go through the account mail sender (the outbox) when there is
         one: rendered now, their texts kept only until they have gone."""
-        from portal.accounts.mails import account_mail_outbox_present, rendered_mail_queue
+        from portal.accounts.mail_queue import account_mail_outbox_present, rendered_mail_queue
 
         if not account_mail_outbox_present():
             super().send_mail(template_prefix, email, context)

@@ -32,7 +32,7 @@ class LoginForm(allauth_forms.LoginForm):
 
 
 class ResetPasswordForm(allauth_forms.ResetPasswordForm):
-    """The mail is queued (portal.accounts.mails.account_mail_queue) and sent by a worker,
+    """The mail is queued (portal.accounts.mail_queue.account_mail_queue) and sent by a worker,
     never in the request: a known and an unknown address take the same time to answer, and the
     request does the same work for both (one mail queued, looked up when it is sent)."""
 
@@ -41,7 +41,8 @@ class ResetPasswordForm(allauth_forms.ResetPasswordForm):
         _relabel(self, {"email": _("E-mail address")})
 
     def save(self, request: HttpRequest, **kwargs: Any) -> str:
-        from portal.accounts.mails import AccountMailKind, AccountMailOrder, account_mail_queue
+        from portal.accounts.mail_queue import account_mail_queue
+        from portal.accounts.mails import AccountMailKind, AccountMailOrder
 
         email = self.cleaned_data["email"]
         with transaction.atomic():

@@ -9,7 +9,6 @@ are rendered without a request and link to the address the request came from or 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +18,6 @@ from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMessage
-from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import translation
@@ -123,10 +121,8 @@ def _render_password_resets(
         ]
 
 
-# --- The account mail sender ------------------------------------------------------------------
-# Account mails go out through whatever a higher app registers here (the dispatch outbox, so
-# none is lost while the broker is away and each goes once); with nothing registered they are
-# sent by the portal's own tasks, as a portal without the outbox does.
+# --- Account mails as orders ------------------------------------------------------------------
+# What portal.accounts.mail_queue queues and whoever sends it renders with account_mail_render.
 
 
 class AccountMailKind:
@@ -155,56 +151,6 @@ class AccountMailOrder:
     audit_entry_id: int | None = None
     # One mail per key, ever (a notification of one event to one user).
     event_key: str | None = None
-
-
-AccountMailSender = Callable[[AccountMailOrder], None]
-_senders: list[AccountMailSender] = []
-
-
-def account_mail_sender_register(sender: AccountMailSender) -> None:
-    """The sender of account mails; called within the ordering transaction, it must store the
-    mail in that transaction and send it after commit. The last one registered is used."""
-    if sender not in _senders:
-        _senders.append(sender)
-
-
-def account_mail_sender_unregister(sender: AccountMailSender) -> None:
-    if sender in _senders:
-        _senders.remove(sender)
-
-
-def account_mail_outbox_present() -> bool:
-    return bool(_senders)
-
-
-def account_mail_queue(order: AccountMailOrder) -> None:
-    """Queues the mail: through the registered sender, or else by the portal's task after
-    commit (lost if the broker is away then)."""
-    if _senders:
-        _senders[-1](order)
-        return
-    from portal.tasks import send_account_mail_directly
-
-    transaction.on_commit(lambda: send_account_mail_directly.delay(order.__dict__))
-
-
-def rendered_mail_queue(
-    message: EmailMessage, *, user_id: int | None = None, event_key: str | None = None
-) -> None:
-    """Queues a mail rendered by the caller (to its one recipient)."""
-    alternatives = getattr(message, "alternatives", None) or []
-    html = next((str(body) for body, kind in alternatives if kind == "text/html"), "")
-    account_mail_queue(
-        AccountMailOrder(
-            kind=AccountMailKind.RENDERED,
-            email=message.to[0],
-            subject=str(message.subject),
-            text=str(message.body),
-            html=html,
-            user_id=user_id,
-            event_key=event_key,
-        )
-    )
 
 
 def account_mail_render(order: AccountMailOrder) -> list[tuple[User | None, EmailMessage]]:

@@ -28,7 +28,8 @@ from django.utils.translation import gettext as _
 
 from portal.accounts.access import Scope
 from portal.accounts.addresses import address_holder, address_normalise, user_create
-from portal.accounts.mails import AccountMailKind, AccountMailOrder, account_mail_queue, base_url_of
+from portal.accounts.mail_queue import account_mail_queue
+from portal.accounts.mails import AccountMailKind, AccountMailOrder, base_url_of
 from portal.audit.record import audit_record
 from portal.models import AuditAction, County, Membership, Role, TrainingOffice, User
 

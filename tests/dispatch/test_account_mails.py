@@ -17,7 +17,10 @@ from dispatch.models import AccountMail, MessageState
 from dispatch.services.account_mails import account_mail_process
 from dispatch.tasks import account_mail_store, account_mails_sweep
 from portal.accounts.access import Scope
-from portal.accounts.mails import account_mail_sender_register, account_mail_sender_unregister
+from portal.accounts.mail_queue import (
+    account_mail_sender_register,
+    account_mail_sender_unregister,
+)
 from portal.accounts.user_admin import access_grant
 from portal.models import AuditAction, AuditEntry, Role, User
 
