@@ -203,3 +203,30 @@ def test_without_the_outbox_the_portal_sends_account_mails_itself(
         account_mail_sender_register(account_mail_store)
     assert not AccountMail.objects.exists()
     assert [m.to for m in mail.outbox] == [[NEW]]
+
+
+@pytest.mark.django_db
+def test_activations_an_earlier_order_still_owes_move_into_the_outbox_once(
+    year, county_a, django_capture_on_commit_callbacks
+):
+    from dispatch.audience import Sender
+    from dispatch.models import Dispatch
+    from dispatch.services.dispatches import dispatch_create
+    from dispatch.tasks import activations_enqueue_owed
+    from tests.dispatch.helpers import request
+
+    manager = User.objects.create_user("dl@okvest.test")  # never chose a password
+    with django_capture_on_commit_callbacks(execute=False):
+        dispatch = dispatch_create(request(year.lu, Sender(county=county_a)))
+    owed = [["invitation", manager.pk, "Opplæringskontoret Vest", "https://undersokelse.test"]]
+    Dispatch.objects.filter(pk=dispatch.pk).update(
+        activations_owed=owed, created_at=timezone.now() - timedelta(minutes=5)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert activations_enqueue_owed() == 1
+    assert Dispatch.objects.get(pk=dispatch.pk).activations_owed == []
+    assert [m.to for m in mail.outbox] == [["dl@okvest.test"]]
+    assert "https://undersokelse.test/konto/password/reset/key/" in mail.outbox[0].body
+    with django_capture_on_commit_callbacks(execute=True):
+        assert activations_enqueue_owed() == 0
+    assert len(mail.outbox) == 1

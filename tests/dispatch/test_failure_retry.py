@@ -4,17 +4,21 @@ retry, logged; only the dispatch's own sender may."""
 
 from __future__ import annotations
 
+import threading
 import time
+import uuid
 
 import pytest
 from django.core import mail
+from django.db import connection, connections
 from django.urls import reverse
 
 from dispatch.audience import Sender
 from dispatch.models import REFUSED, Dispatch, DispatchState, FailureRetry, Message, MessageState
 from dispatch.services.dispatches import dispatch_create
-from dispatch.services.retries import retryable_failures
+from dispatch.services.retries import failures_retry, retryable_failures
 from portal.models import AuditAction, AuditEntry
+from tests.conftest import need
 from tests.dispatch.helpers import request
 
 
@@ -114,3 +118,32 @@ def test_a_retry_without_its_form_key_is_refused(
     assert client.post(url, {}).status_code == 302
     assert not FailureRetry.objects.exists()
     assert Message.objects.filter(dispatch=dispatch, state=MessageState.FAILED).count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_form_posted_ten_times_at_once_retries_once(year, county_a, county_a_admin):
+    need(connection.vendor == "postgresql", "PostgreSQL")
+    dispatch = dispatch_create(request(year.lu, Sender(county=county_a)))
+    _failed(dispatch)
+    dispatch.refresh_from_db()
+    key = uuid.uuid4()
+    start = threading.Barrier(10)
+    outcomes: list[object] = []
+
+    def retry() -> None:
+        try:
+            start.wait()
+            outcomes.append(failures_retry(dispatch, key=key, user=county_a_admin))
+        except Exception as exc:
+            outcomes.append(type(exc).__name__)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=retry) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes, key=str) == sorted([(1, True)] + [(1, False)] * 9, key=str)
+    assert FailureRetry.objects.get().messages == 1
+    assert AuditEntry.objects.filter(action=AuditAction.FAILURES_RETRIED).count() == 1
