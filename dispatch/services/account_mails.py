@@ -98,8 +98,9 @@ def account_mail_process(mail_id: int, *, now: datetime | None = None) -> int | 
     mail = held.get()
     mails = account_mail_render(_order_of(mail))
     if not mails:
-        held.update(state=MessageState.SKIPPED, **_BLANKED)
-        _audit_outcome(mail, None, sent=False, reason="no active user")
+        with transaction.atomic():
+            held.update(state=MessageState.SKIPPED, **_BLANKED)
+            _audit_outcome(mail, None, sent=False, reason="no active user")
         return None
     if not held.filter(state=MessageState.CLAIMED).update(state=MessageState.HANDING):
         return None  # the sweeper took it back
@@ -111,15 +112,18 @@ def account_mail_process(mail_id: int, *, now: datetime | None = None) -> int | 
         return None
     except Exception as error:
         return _retry_or_fail(mail, held, str(error) or type(error).__name__, timezone.now())
-    held.update(state=MessageState.SENT, sent_at=timezone.now(), **_BLANKED)
-    for user, _message in mails:
-        _audit_outcome(mail, user, sent=True)
+    # The state and its audit entry together: whoever sees it sent sees it logged.
+    with transaction.atomic():
+        held.update(state=MessageState.SENT, sent_at=timezone.now(), **_BLANKED)
+        for user, _message in mails:
+            _audit_outcome(mail, user, sent=True)
     return None
 
 
 def _fail(mail: AccountMail, held, reason: str) -> None:
-    held.update(state=MessageState.FAILED, error=reason[:300], **_BLANKED)
-    _audit_outcome(mail, None, sent=False, reason=reason)
+    with transaction.atomic():
+        held.update(state=MessageState.FAILED, error=reason[:300], **_BLANKED)
+        _audit_outcome(mail, None, sent=False, reason=reason)
 
 
 def _retry_or_fail(mail: AccountMail, held, error: str, now: datetime) -> int | None:

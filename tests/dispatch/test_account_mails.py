@@ -230,3 +230,15 @@ def test_activations_an_earlier_order_still_owes_move_into_the_outbox_once(
     with django_capture_on_commit_callbacks(execute=True):
         assert activations_enqueue_owed() == 0
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_dispatch_status_shows_the_account_mails(county_a, capsys):
+    from django.core.management import call_command
+
+    _grant(county_a)
+    call_command("dispatch_status")
+    lines = capsys.readouterr().out.splitlines()
+    header = lines[0].split("\t")
+    [row] = [dict(zip(header, line.split("\t"), strict=False)) for line in lines[1:-1]]
+    assert (row["dispatch"], row["pending"], row["sent"]) == ("account_mails", "1", "0")
