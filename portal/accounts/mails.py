@@ -4,8 +4,9 @@ to another organisation, and the password-reset mail.
 
 Their one link is allauth's password-reset link: the person chooses the password on allauth's
 own page, the link works once and expires like a reset link (PASSWORD_RESET_TIMEOUT), and
-following it proves the address (portal.accounts.addresses). They are sent from tasks, so they
-are rendered without a request and link to the address the request came from or SITE_URL."""
+following it proves the address (portal.accounts.addresses). They are queued as orders
+(portal.accounts.mail_queue) and rendered when a worker sends them, without a request, so they
+link to the address the request came from or SITE_URL and no password link is ever stored."""
 
 from __future__ import annotations
 
@@ -47,10 +48,6 @@ def password_link(user: User, base_url: str) -> str:
         kwargs={"uidb36": user_pk_to_url_str(user), "key": token},
     )
     return f"{base_url.rstrip('/')}{path}"
-
-
-def _send(template_prefix: str, email: str, context: dict[str, Any]) -> None:
-    _render(template_prefix, email, context).send()
 
 
 def _render(template_prefix: str, email: str, context: dict[str, Any]) -> EmailMessage:

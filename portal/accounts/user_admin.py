@@ -35,7 +35,9 @@ from portal.models import AuditAction, County, Membership, Role, TrainingOffice,
 
 
 def scope_of_membership(membership: Membership) -> Scope:
-    return Scope(role=membership.role, county=membership.county, office=membership.training_office)
+    return Scope(
+        role=membership.role, county=membership.county, office=membership.training_office
+    )
 
 
 def managed_memberships(scope: Scope) -> QuerySet[Membership]:
