@@ -1,9 +1,11 @@
 """What dispatch hooks into the apps below it, all of it here and nowhere else: its panel and
-navigation entry for the senders, its receivers of the close step and of the e-mail provider's
-tracking, and the tables of its that the close step rewrites. Called once, from
-DispatchConfig.ready()."""
+navigation entry for the senders, the outbox as the sender of account mails, its receivers of
+the close step and of the e-mail provider's tracking, and the tables of its that the close step
+rewrites. Called once, from DispatchConfig.ready()."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from anymail.signals import tracking
 from django.core.checks import Tags, register
@@ -13,11 +15,14 @@ from dispatch.checks import anymail_webhook_secret_check
 from dispatch.models import Message, RecordedMessage
 from dispatch.panels import dispatch_panel
 from dispatch.services.closing import on_personal_data_purging, on_round_closing
+from dispatch.services.notifications import notify_published
+from dispatch.tasks import account_mail_store
 from dispatch.webhooks import on_tracking
+from portal.accounts.mail_queue import account_mail_sender_register
 from portal.front.panels import NavEntry, Panel, nav_register, panel_register
 from portal.models import Role
 from surveys.services.rewrite import personal_tables_register
-from surveys.signals import personal_data_purging, round_closing
+from surveys.signals import personal_data_purging, results_published, round_closing
 
 SENDERS = frozenset({Role.COUNTY, Role.OFFICE})
 
@@ -30,6 +35,8 @@ def connect() -> None:
     )
     personal_tables_register(Message, RecordedMessage)
     tracking.connect(on_tracking, dispatch_uid="dispatch_tracking")
+    account_mail_sender_register(account_mail_store)
+    results_published.connect(on_results_published, dispatch_uid="dispatch_results_published")
     panel_register(
         Panel("dispatch", "dispatch/panel.html", dispatch_panel, roles=SENDERS, priority=20)
     )
@@ -42,3 +49,7 @@ def connect() -> None:
             priority=20,
         )
     )
+
+
+def on_results_published(sender: Any, round_id: int, **kwargs: Any) -> None:
+    notify_published(round_id)

@@ -20,6 +20,13 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from dispatch.models import Dispatch, DispatchState, Message, MessageState
+from dispatch.services.account_mails import (
+    account_mail_create,
+    account_mail_process,
+    account_mails_due,
+    account_mails_release,
+)
+from dispatch.services.notifications import notifications_send
 from dispatch.services.outbox import (
     REFUSED,
     dispatch_finish_if_done,
@@ -27,7 +34,7 @@ from dispatch.services.outbox import (
     outbox_process_chunk,
     outbox_release,
 )
-from portal.tasks import send_access_notice, send_invitation
+from portal.accounts.mails import AccountMailKind, AccountMailOrder
 
 # The sweeper has always logged as the outbox, which is what log filters and alerts know.
 logger = logging.getLogger("dispatch.services.outbox")
@@ -80,11 +87,67 @@ def release_due_dispatches() -> list[int]:
     return dispatches_release_due()
 
 
+@shared_task(bind=True)
+def send_account_mail(self: Task, mail_id: int) -> bool:
+    """Sends one account mail (dispatch.services.account_mails); a lost database connection
+    is retried with back-off, as a send task's is."""
+    try:
+        retry_in = account_mail_process(mail_id)
+    except (OperationalError, InterfaceError) as error:
+        logger.warning("Account mail %s lost the database: %s", mail_id, error)
+        raise self.retry(
+            exc=error, countdown=db_retry_seconds(self.request.retries), max_retries=DB_RETRIES
+        ) from error
+    if retry_in is not None:
+        send_account_mail.apply_async((mail_id,), countdown=retry_in)
+    return retry_in is None
+
+
+def account_mail_enqueue(mail_id: int) -> bool:
+    """After commit: a broker that cannot be reached is logged; the sweeper sends it later."""
+    try:
+        send_account_mail.delay(mail_id)
+    except (BrokerError, OSError):
+        logger.exception("Account mail %s: the queue cannot be reached; sent later", mail_id)
+        return False
+    return True
+
+
+def account_mail_store(order: AccountMailOrder) -> None:
+    """The portal's account mail sender (dispatch.hooks): the mail is stored in the ordering
+    transaction and enqueued after its commit."""
+    mail = account_mail_create(order)
+    if mail is not None:
+        transaction.on_commit(partial(account_mail_enqueue, mail.pk))
+
+
+def account_mails_sweep(*, now: datetime | None = None) -> dict[str, int]:
+    now = now or timezone.now()
+    counts = account_mails_release(now=now)
+    due = account_mails_due(now=now, grace_seconds=ACTIVATIONS_GRACE_SECONDS)
+    counts["enqueued"] = 0
+    for mail_id in due:
+        if not account_mail_enqueue(mail_id):
+            break
+        counts["enqueued"] += 1
+    if any(counts.values()):
+        logger.warning("Account mail sweep: %s", counts)
+    return counts
+
+
+@shared_task
+def send_notifications() -> dict[str, int]:
+    """The administrators' e-mail notifications that are due (each once per event and user)."""
+    return notifications_send()
+
+
 @shared_task
 def sweep_outbox() -> dict:
     result = outbox_sweep()
     activations_enqueue_owed()
+    mails = account_mails_sweep()
     return {
+        "account_mails": mails,
         "released": result.released,
         "rehanded": result.rehanded,
         "uncertain": result.uncertain,
@@ -117,23 +180,24 @@ ACTIVATIONS_GRACE_SECONDS = 60
 
 
 def activations_enqueue(dispatch_id: int) -> int:
-    """Puts the R-A3 activation e-mails an order owes on the queue and forgets them once
-    all are there; with the broker away they stay owed for the sweeper. Returns how many."""
-    owed = Dispatch.objects.filter(pk=dispatch_id).values_list("activations_owed", flat=True)
-    mails = owed.first() or []
-    for done, (kind, user_id, organisation, base_url) in enumerate(mails):
-        task = send_invitation if kind == "invitation" else send_access_notice
-        try:
-            task.delay(user_id, organisation, base_url)
-        except (BrokerError, OSError):
-            logger.exception(
-                "Dispatch %s: activation e-mails kept until the queue is back", dispatch_id
+    """Moves the R-A3 activation e-mails an order of an earlier version owes into the account
+    mail outbox (an order now queues them there itself). Returns how many."""
+    with transaction.atomic():
+        dispatch = Dispatch.objects.select_for_update().filter(pk=dispatch_id).first()
+        mails = dispatch.activations_owed if dispatch is not None else []
+        for kind, user_id, organisation, base_url in mails:
+            account_mail_store(
+                AccountMailOrder(
+                    kind=AccountMailKind.INVITATION
+                    if kind == "invitation"
+                    else AccountMailKind.ACCESS_NOTICE,
+                    user_id=user_id,
+                    organisation=organisation,
+                    base_url=base_url,
+                )
             )
-            # Those already on the queue are not owed again.
-            Dispatch.objects.filter(pk=dispatch_id).update(activations_owed=mails[done:])
-            return done
-    if mails:
-        Dispatch.objects.filter(pk=dispatch_id).update(activations_owed=[])
+        if mails:
+            Dispatch.objects.filter(pk=dispatch_id).update(activations_owed=[])
     return len(mails)
 
 

@@ -38,6 +38,11 @@ urlpatterns = [
         name="county_dispatch_cancel",
     ),
     path(
+        "fylke/<str:code>/utsendelser/vis/<int:pk>/prov-igjen/",
+        views.county_dispatch_retry,
+        name="county_dispatch_retry",
+    ),
+    path(
         "fylke/<str:code>/utsendelser/registrert/",
         views.county_recorded,
         name="county_dispatch_recorded",
@@ -66,6 +71,11 @@ urlpatterns = [
         "kontor/<str:orgnr>/utsendelser/vis/<int:pk>/avbryt/",
         views.office_dispatch_cancel,
         name="office_dispatch_cancel",
+    ),
+    path(
+        "kontor/<str:orgnr>/utsendelser/vis/<int:pk>/prov-igjen/",
+        views.office_dispatch_retry,
+        name="office_dispatch_retry",
     ),
     path(
         "kontor/<str:orgnr>/utsendelser/registrert/",

@@ -47,6 +47,7 @@ from dispatch.services.order_rules import DispatchRequest
 from dispatch.services.preview import dispatch_plan
 from dispatch.services.quotas import quota_left, quota_limit, quotas_used
 from dispatch.services.reminder_proposals import reminder_suggest
+from dispatch.services.retries import failures_retry, retryable_failures
 from portal.accounts.access import PortalRequest, county_view, office_view
 from portal.lib.client import site_url
 from portal.lib.oslo import oslo_today
@@ -212,6 +213,9 @@ def dispatch_detail(request: PortalRequest, sender: Sender, pk: int) -> HttpResp
         "skips": skip_reasons(dispatch) if not dispatch.counts_kept else [],
         "progress": dispatch_progress(dispatch, counts),
         "failures": failure_reasons(dispatch) if not dispatch.hides_outcome else [],
+        "retryable": 0 if running else retryable_failures(dispatch).count(),
+        "retry_key": uuid.uuid4(),
+        "retry_url": urls("dispatch_retry", pk),
         "detail_url": urls("dispatch", pk),
         "cancel_url": urls("dispatch_cancel", pk),
         "back_url": urls("dispatches", dispatch.round.year),
@@ -237,6 +241,24 @@ def dispatch_cancel_view(request: PortalRequest, sender: Sender, pk: int) -> Htt
             request,
             _("The dispatch was cancelled; %(n)s messages were not sent.") % {"n": cancelled},
         )
+    return redirect(sender.route("dispatch", pk))
+
+
+@require_POST
+def dispatch_retry_view(request: PortalRequest, sender: Sender, pk: int) -> HttpResponse:
+    """"Try again" on the failures where that is safe; one form, one retry."""
+    dispatch = dispatch_of_sender(sender, pk)
+    key = _posted_key(request)
+    if key is None:
+        messages.error(request, _("The form has expired. Load the page again and try again."))
+        return redirect(sender.route("dispatch", pk))
+    count, done = failures_retry(dispatch, key=key, user=request.user, http_request=request)
+    if done:
+        messages.success(
+            request, _("%(n)s failed messages are being sent again.") % {"n": count}
+        )
+    else:
+        messages.info(request, _("These messages were already sent again."))
     return redirect(sender.route("dispatch", pk))
 
 
@@ -341,5 +363,6 @@ county_dispatches, office_dispatches = both(dispatches_year)
 county_dispatch_new, office_dispatch_new = both(dispatch_new)
 county_dispatch, office_dispatch = both(dispatch_detail)
 county_dispatch_cancel, office_dispatch_cancel = both(dispatch_cancel_view)
+county_dispatch_retry, office_dispatch_retry = both(dispatch_retry_view)
 county_recorded, office_recorded = both(recorded)
 office_gathering = _office(gathering)

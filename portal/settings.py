@@ -193,6 +193,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dispatch.tasks.release_due_dispatches",
         "schedule": 30.0,
     },
+    # E-mail notifications to administrators (dispatch/services/notifications.py): each event
+    # once per user, however often this runs.
+    "send-notifications": {
+        "task": "dispatch.tasks.send_notifications",
+        "schedule": crontab(minute=20),
+    },
     # The outbox sweeper: messages never picked up, or left by a worker that died. With the
     # lease below, a dead worker's messages are back within lease + 30 s.
     "sweep-outbox": {
@@ -387,6 +393,10 @@ DISPATCH_MAX_ATTEMPTS = envint("DISPATCH_MAX_ATTEMPTS", 5)
 DISPATCH_RETRY_MAX_SECONDS = envint("DISPATCH_RETRY_MAX_SECONDS", 900)
 if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= DISPATCH_RETRY_MAX_SECONDS:
     raise ImproperlyConfigured("DISPATCH_RETRY_MAX_SECONDS must be below the visibility timeout")
+# Notifications to administrators: a dispatch that finished with more than this share (percent)
+# of its messages failed, and an organisation with this many SMS dispatches left or fewer.
+NOTIFY_FAILED_PERCENT = envint("NOTIFY_FAILED_PERCENT", 5)
+NOTIFY_SMS_LEFT = envint("NOTIFY_SMS_LEFT", 1)
 # A Twilio status callback signed longer ago than this is refused (replay).
 TWILIO_CALLBACK_MAX_AGE_SECONDS = envint("TWILIO_CALLBACK_MAX_AGE_SECONDS", 7 * 24 * 3600)
 

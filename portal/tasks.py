@@ -1,6 +1,12 @@
 from celery import shared_task
 
-from portal.accounts.mails import access_notice_send, invitation_send, password_reset_mail_send
+from portal.accounts.mails import (
+    AccountMailOrder,
+    access_notice_send,
+    account_mail_render,
+    invitation_send,
+    password_reset_mail_send,
+)
 from portal.models import User
 
 
@@ -31,3 +37,12 @@ def send_password_reset_mail(email: str, base_url: str, language: str) -> None:
     """The password-reset mail of an address, if it belongs to an active user (nothing
     otherwise, and nothing that tells the asker which)."""
     password_reset_mail_send(email=email, base_url=base_url, language=language)
+
+
+@shared_task
+def send_account_mail_directly(order: dict) -> int:
+    """An account mail of a portal without the outbox (portal.accounts.mails)."""
+    mails = account_mail_render(AccountMailOrder(**order))
+    for _user, message in mails:
+        message.send()
+    return len(mails)

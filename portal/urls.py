@@ -3,6 +3,7 @@ from django.urls import include, path, re_path
 
 from portal import health
 from portal.accounts import views as user_views
+from portal.accounts.notification_settings import notification_settings
 from portal.audit import views as audit_views
 from portal.front import help as help_views
 from portal.front import views
@@ -14,6 +15,7 @@ urlpatterns = [
     re_path(
         r"^konto/confirm-email/", views.address_pages_removed, name="address_confirm_removed"
     ),
+    path("konto/varsler/", notification_settings, name="notification_settings"),
     path("konto/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("bytt-organisasjon/", views.switch_organisation, name="switch_organisation"),

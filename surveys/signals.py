@@ -19,3 +19,8 @@ personal_data_purging = Signal()
 # Sent once the close step has been committed. Receivers start work that reads what the step
 # left: the anonymous answers and the tallies (reporting publishes results). Arguments: round_id.
 round_closed = Signal()
+
+# Sent once a round's results have been published (or published again) and committed.
+# Receivers tell whoever should know (dispatch notifies the administrators). Arguments:
+# round_id, version.
+results_published = Signal()

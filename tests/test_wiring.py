@@ -294,6 +294,7 @@ RECEIVERS = {
     "django.contrib.auth.signals.user_login_failed": {"audit_login_failed"},
     "registry_import.signals.import_succeeded": {"surveys.samples_after_register_import"},
     "surveys.signals.personal_data_purging": {"dispatch_personal_data_purging"},
+    "surveys.signals.results_published": {"dispatch_results_published"},
     "surveys.signals.round_closed": {"reporting_publish"},
     "surveys.signals.round_closing": {"dispatch_round_closing"},
 }

@@ -1,4 +1,6 @@
+from dispatch.models.account_mails import AccountMail, FailureRetry
 from dispatch.models.dispatches import (
+    REFUSED,
     Channel,
     Dispatch,
     DispatchState,
@@ -11,9 +13,12 @@ from dispatch.models.quotas import SmsQuota
 from dispatch.models.records import InboundSms, RecordedMessage, SmsOptOut
 
 __all__ = [
+    "REFUSED",
+    "AccountMail",
     "Channel",
     "Dispatch",
     "DispatchState",
+    "FailureRetry",
     "InboundSms",
     "Message",
     "MessageState",

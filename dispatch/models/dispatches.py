@@ -132,6 +132,11 @@ class SkipReason(models.TextChoices):
     BAD_NUMBER = "bad_number", _("Not a valid mobile number when it was sent")
 
 
+# The error of a message whose address or number the provider refused, or that the provider
+# could not deliver for good (a hard bounce, a number that does not exist): never tried again.
+REFUSED = "refused: "
+
+
 class Message(models.Model):
     # Also the idempotency key given to the provider and the id of a recorded message.
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

@@ -12,7 +12,7 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
-from dispatch.models import Channel, Message, MessageState, SmsOptOut
+from dispatch.models import REFUSED, Channel, Message, MessageState, SmsOptOut
 from registry_import.models import ContactChannel
 from registry_import.undeliverable import undeliverable_mark
 from surveys.models import Respondent
@@ -84,8 +84,10 @@ def message_undeliverable(
     """The provider could not deliver the message. With `permanent` (a hard bounce, a number
     that does not exist) the address is marked invalid. Returns whether anything changed."""
     with transaction.atomic():
+        # A permanent failure is marked as a refused address is: never tried again.
+        error = f"{REFUSED}{reason}" if permanent else reason
         changed = Message.objects.filter(pk=message.pk, state__in=_OPEN).update(
-            state=MessageState.FAILED, error=reason[:300]
+            state=MessageState.FAILED, error=error[:300]
         )
         if changed and permanent:
             respondent = message.respondent

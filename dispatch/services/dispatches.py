@@ -28,14 +28,12 @@ from dispatch.models import Dispatch, DispatchState, Message, MessageState, Purp
 from dispatch.services.order_rules import DispatchRequest, LeftOut
 from dispatch.services.preview import Plan, dispatch_plan
 from dispatch.services.quotas import quota_give_back, quota_take
-from dispatch.tasks import activations_enqueue, dispatch_enqueue
-from portal.accounts.access import Scope
-from portal.accounts.mails import base_url_of
+from dispatch.tasks import dispatch_enqueue
 from portal.accounts.user_admin import office_manager_activate
 from portal.audit.record import audit_record
 from portal.lib.bulk import rows_insert
 from portal.lib.oslo import oslo_now
-from portal.models import AuditAction, County, Role, TrainingOffice, User
+from portal.models import AuditAction, County, TrainingOffice, User
 from surveys.models import RespondentRole, SurveyKind
 
 
@@ -191,11 +189,7 @@ def dispatch_create(
         )
         county = request.sender.county
         if county is not None and request.round.kind == SurveyKind.AR:
-            owed = _offices_activate(plan, county, http_request)
-            if owed:
-                dispatch.activations_owed = owed
-                dispatch.save(update_fields=["activations_owed"])
-                transaction.on_commit(lambda: activations_enqueue(dispatch.pk))
+            _offices_activate(plan, county, http_request)
         if dispatch.state == DispatchState.SENDING:
             count = plan.by_email + plan.by_sms
             transaction.on_commit(lambda: dispatch_enqueue(dispatch.pk, count))
@@ -245,28 +239,20 @@ def _recent_order_refuse(plan: Plan, now: datetime) -> None:
         raise AlreadyOrdered(recent)
 
 
-def _offices_activate(
-    plan: Plan, county: County, http_request: HttpRequest | None
-) -> list[list]:
+def _offices_activate(plan: Plan, county: County, http_request: HttpRequest | None) -> int:
     """R-A3: a training office that gets ÅR from the county and has no user yet gets one for
-    its managing director. Returns the e-mails owed them, as Dispatch.activations_owed keeps
-    them: the dispatch, not the broker, holds them until they are on the queue."""
+    its managing director. The activation e-mails are stored in the account mail outbox in the
+    order's transaction, so the broker's state never loses one. Returns how many."""
     offices = TrainingOffice.objects.filter(
         county=county,
         respondents__pk__in=[r.respondent_id for r in plan.recipients],
         respondents__role=RespondentRole.OFFICE,
     ).distinct()
-    owed: list[list] = []
+    activated = 0
     for office in offices:
-        user = office_manager_activate(
-            office=office, county=county, request=http_request, queue_mail=False
-        )
-        if user is None or not user.is_active:
-            continue
-        kind = "notice" if user.has_usable_password() else "invitation"
-        organisation = str(Scope(role=Role.OFFICE, office=office).label)
-        owed.append([kind, user.pk, organisation, base_url_of(http_request)])
-    return owed
+        user = office_manager_activate(office=office, county=county, request=http_request)
+        activated += user is not None
+    return activated
 
 
 def _write(plan: Plan, user: User | None, now: datetime) -> Dispatch:

@@ -36,6 +36,7 @@ from dispatch.audience import Sender
 from dispatch.backends import backend_for, is_idempotent
 from dispatch.backends.base import Outcome, Outgoing
 from dispatch.models import (
+    REFUSED,
     Channel,
     Dispatch,
     DispatchState,
@@ -54,8 +55,6 @@ from surveys.services.links import TOKEN_LENGTH, link_path, links_issue_for_roun
 logger = logging.getLogger(__name__)
 
 _PLACEHOLDER = "0" * TOKEN_LENGTH  # to split the link's path around
-# The error of a message whose address or number the provider refused: never tried again.
-REFUSED = "refused: "
 
 
 @dataclass

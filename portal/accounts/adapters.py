@@ -50,6 +50,19 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
 
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """allauth's own mails go through the account mail sender (the outbox) when there is
+        one: rendered now, their texts kept only until they have gone."""
+        from portal.accounts.mail_queue import account_mail_outbox_present, rendered_mail_queue
+
+        if not account_mail_outbox_present():
+            super().send_mail(template_prefix, email, context)
+            return
+        user = context.get("user")
+        rendered_mail_queue(
+            self.render_mail(template_prefix, email, context), user_id=getattr(user, "pk", None)
+        )
+
     def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
         """allauth's lock after ACCOUNT_RATE_LIMITS["login_failed"] wrong passwords counts per
         account *and client address*, so someone guessing from one address cannot lock the

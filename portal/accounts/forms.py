@@ -32,21 +32,28 @@ class LoginForm(allauth_forms.LoginForm):
 
 
 class ResetPasswordForm(allauth_forms.ResetPasswordForm):
-    """The mail is sent by a task (portal.tasks.send_password_reset_mail), never in the
-    request: a known and an unknown address take the same time to answer, and the request does
-    the same work for both (one lookup, one task queued)."""
+    """The mail is queued (portal.accounts.mail_queue.account_mail_queue) and sent by a worker,
+    never in the request: a known and an unknown address take the same time to answer, and the
+    request does the same work for both (one mail queued, looked up when it is sent)."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         _relabel(self, {"email": _("E-mail address")})
 
     def save(self, request: HttpRequest, **kwargs: Any) -> str:
-        from portal.tasks import send_password_reset_mail
+        from portal.accounts.mail_queue import account_mail_queue
+        from portal.accounts.mails import AccountMailKind, AccountMailOrder
 
         email = self.cleaned_data["email"]
-        base_url = request.build_absolute_uri("/")
-        language = translation.get_language() or settings.LANGUAGE_CODE
-        transaction.on_commit(lambda: send_password_reset_mail.delay(email, base_url, language))
+        with transaction.atomic():
+            account_mail_queue(
+                AccountMailOrder(
+                    kind=AccountMailKind.PASSWORD_RESET,
+                    email=email,
+                    base_url=request.build_absolute_uri("/"),
+                    language=translation.get_language() or settings.LANGUAGE_CODE,
+                )
+            )
         return email
 
 

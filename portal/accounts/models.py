@@ -38,6 +38,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("may use the admin site"), default=False)
     date_joined = models.DateTimeField(_("created"), default=timezone.now)
+    # E-mail notifications to administrators (failed dispatches, quota, closing, results).
+    notifications = models.BooleanField(_("e-mail notifications"), default=True)
 
     objects = UserManager()
 

@@ -23,14 +23,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from portal.accounts.access import Scope
 from portal.accounts.addresses import address_holder, address_normalise, user_create
-from portal.accounts.mails import base_url_of
+from portal.accounts.mail_queue import account_mail_queue
+from portal.accounts.mails import AccountMailKind, AccountMailOrder, base_url_of
 from portal.audit.record import audit_record
 from portal.models import AuditAction, County, Membership, Role, TrainingOffice, User
-from portal.tasks import send_access_notice, send_invitation
 
 
 def scope_of_membership(membership: Membership) -> Scope:
@@ -167,10 +168,12 @@ def access_grant(
                 enqueue=queue_mail,
             )
         elif added and user.is_active and queue_mail:
-            base_url = base_url_of(request)
-            organisation = str(target.label)
-            transaction.on_commit(
-                lambda: send_access_notice.delay(user.pk, organisation, base_url)
+            account_mail_order(
+                AccountMailKind.ACCESS_NOTICE,
+                user=user,
+                organisation=str(target.label),
+                request=request,
+                by=by,
             )
     return Grant(user=user, created=created, added=added, invited=invited)
 
@@ -183,21 +186,63 @@ def invitation_queue(
     request: HttpRequest | None = None,
     enqueue: bool = True,
 ) -> None:
-    """Sends (after commit) a fresh activation e-mail; recorded in the log. With `enqueue`
-    False only the log entry is written: the caller queues the e-mail."""
+    """Queues a fresh activation e-mail (sent after commit, through the outbox when there is
+    one); recorded in the log as queued, and as sent once it has gone. With `enqueue` False
+    only the log entry is written: the caller queues the e-mail."""
     if not user.is_active:
         raise PermissionDenied("a deactivated user gets no activation e-mail")
-    base_url = base_url_of(request)
-    organisation = str(organisation)
-    audit_record(
-        AuditAction.INVITATION_SENT,
+    if not enqueue:
+        audit_record(
+            AuditAction.INVITATION_SENT,
+            request=request,
+            scope=by,
+            target=user.email,
+            detail={"user_id": user.pk},
+        )
+        return
+    account_mail_order(
+        AccountMailKind.INVITATION,
+        user=user,
+        organisation=str(organisation),
+        request=request,
+        by=by,
+    )
+
+
+def account_mail_order(
+    kind: str,
+    *,
+    user: User,
+    organisation: str,
+    by: Scope | None,
+    request: HttpRequest | None = None,
+    base_url: str | None = None,
+) -> None:
+    """Queues an activation e-mail or an access notice, with its "queued" entry in the log."""
+    queued = (
+        AuditAction.INVITATION_SENT
+        if kind == AccountMailKind.INVITATION
+        else AuditAction.ACCOUNT_MAIL_QUEUED
+    )
+    entry = audit_record(
+        queued,
         request=request,
         scope=by,
+        user=request.user if request is not None and request.user.is_authenticated else None,
+        email=user.email,
         target=user.email,
-        detail={"user_id": user.pk},
+        detail={"user_id": user.pk, "kind": kind},
     )
-    if enqueue:
-        transaction.on_commit(lambda: send_invitation.delay(user.pk, organisation, base_url))
+    account_mail_queue(
+        AccountMailOrder(
+            kind=kind,
+            base_url=base_url or base_url_of(request),
+            user_id=user.pk,
+            organisation=organisation,
+            language=translation.get_language() or "",
+            audit_entry_id=entry.pk,
+        )
+    )
 
 
 def membership_revoke(

@@ -25,7 +25,12 @@ class AuditAction(models.TextChoices):
     USER_CHANGED = "user_changed", _("User changed")
     USER_DEACTIVATED = "user_deactivated", _("User deactivated")
     USER_REACTIVATED = "user_reactivated", _("User reactivated")
-    INVITATION_SENT = "invitation_sent", _("Activation e-mail sent")
+    # Recorded when the activation e-mail is queued; ACCOUNT_MAIL_SENT follows once it has gone.
+    INVITATION_SENT = "invitation_sent", _("Activation e-mail queued")
+    ACCOUNT_MAIL_QUEUED = "account_mail_queued", _("E-mail queued")
+    ACCOUNT_MAIL_SENT = "account_mail_sent", _("E-mail sent")
+    ACCOUNT_MAIL_FAILED = "account_mail_failed", _("E-mail not sent")
+    FAILURES_RETRIED = "failures_retried", _("Failed messages sent again")
     MEMBERSHIP_ADDED = "membership_added", _("Access granted")
     MEMBERSHIP_REMOVED = "membership_removed", _("Access removed")
     DISPATCH_CREATED = "dispatch_created", _("Dispatch ordered")

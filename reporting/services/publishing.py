@@ -8,6 +8,7 @@ import logging
 import os
 import time
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -33,6 +34,7 @@ from reporting.suppression import (
 )
 from reporting.suppression.linked_tables import UNIT_TYPES
 from surveys.models import Round, SurveyKind
+from surveys.signals import results_published
 
 logger = logging.getLogger(__name__)
 
@@ -98,6 +100,14 @@ def round_publish(*, round_id: int, user: User | None = None) -> Publication:
                 )
                 for unit_type, figures, fields in units
             ),
+        )
+        transaction.on_commit(
+            partial(
+                results_published.send,
+                sender=Publication,
+                round_id=round_.pk,
+                version=publication.version,
+            )
         )
         audit_record(
             AuditAction.RESULTS_PUBLISHED,

@@ -38,6 +38,29 @@ def recording_backends(settings):
     settings.SITE_URL = "https://undersokelse.test"
 
 
+@pytest.fixture
+def broker_down(monkeypatch):
+    """Tasks go to a broker at a closed port, as a Redis that is down; the pools made for the
+    real one are set aside so nothing reaches it."""
+    from portal.celery import app
+
+    broker_url, eager = app.conf.broker_url, app.conf.task_always_eager
+    app.conf.update(broker_url="redis://127.0.0.1:1/0", task_always_eager=False)
+    monkeypatch.setattr(app, "_pool", None)
+    monkeypatch.setattr(app.amqp, "_producer_pool", None)
+
+    def back(*, worker: bool = False) -> None:
+        """The broker is back: the real one for a worker, or tasks run here, in the test."""
+        app.conf.update(broker_url=broker_url, task_always_eager=not worker)
+        monkeypatch.setattr(app, "_pool", None)
+        monkeypatch.setattr(app.amqp, "_producer_pool", None)
+
+    try:
+        yield back
+    finally:
+        app.conf.update(broker_url=broker_url, task_always_eager=eager)
+
+
 def frozen(round_: Round) -> Round:
     round_.sample_frozen_at = timezone.now() - timedelta(days=20)
     if round_.kind == SurveyKind.LBU:

@@ -8,7 +8,7 @@ from portal.models import AuditAction, AuditEntry
 from reporting.models import PdfReport, Publication, ResultUnit
 from reporting.services.publishing import round_publish
 from surveys.models import Round
-from surveys.signals import round_closed
+from surveys.signals import results_published, round_closed
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -61,3 +61,18 @@ def test_no_shown_count_is_below_the_threshold(published, settings):
             if "c" in figure and item != "answers":
                 assert sum(figure["c"]) >= figure["n"] or item == "mobbing_av_hvem"
     assert shown > 100
+
+
+
+def test_publishing_announces_it_once_committed(lu_round):
+    heard = []
+
+    def receiver(sender, round_id, version, **kwargs):
+        heard.append((round_id, version))
+
+    results_published.connect(receiver)
+    try:
+        round_publish(round_id=lu_round.pk)
+    finally:
+        results_published.disconnect(receiver)
+    assert heard == [(lu_round.pk, 1)]

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count, F, Min, Q, QuerySet, Sum
 from django.utils import timezone
 
-from dispatch.models import Dispatch, Message, MessageState
+from dispatch.models import AccountMail, Dispatch, Message, MessageState
 from portal.lib.oslo import oslo_now
 from surveys.models import Round
 
@@ -72,7 +72,23 @@ class Command(BaseCommand):
                 values += [oslo(d.send_at), d.state, channel]
                 values += [*(row.get(s, 0) for s in states), held, tried, error]
                 self.stdout.write("\t".join(str(v) for v in values))
+        self._account_mails(states, now)
         self.stdout.write("\t".join(["total", *[""] * 6, *map(str, totals.values())]))
+
+    def _account_mails(self, states: list[str], now: datetime) -> None:
+        """One row for the account mails in the outbox (activation, resets, notifications)."""
+        mails = AccountMail.objects.all()
+        counts = dict(mails.values_list("state").annotate(n=Count("id")).order_by())
+        claimed = mails.filter(
+            state__in=(MessageState.CLAIMED, MessageState.HANDING), claimed_at__isnull=False
+        ).aggregate(oldest=Min("claimed_at"))["oldest"]
+        held = f"{oslo(claimed)} ({age(now - claimed)} ago)" if claimed else ""
+        error = (
+            mails.exclude(error="").order_by("-created_at").values_list("error", flat=True).first()
+        )
+        values = ["account_mails", "", "", "", "", "", "email"]
+        values += [*(counts.get(s, 0) for s in states), held, "", error or ""]
+        self.stdout.write("\t".join(str(v) for v in values))
 
     def _oldest_claims(self, messages: QuerySet[Message]) -> dict[tuple, datetime]:
         rows = (

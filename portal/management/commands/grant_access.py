@@ -3,10 +3,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from portal.accounts.addresses import address_holder, address_normalise, user_create
-from portal.accounts.mails import base_url_of
+from portal.accounts.mails import AccountMailKind, base_url_of
+from portal.accounts.user_admin import account_mail_order
 from portal.models import County, Membership, Role, TrainingOffice, User
 from portal.organisations.validators import normalise_orgnr
-from portal.tasks import send_invitation
 
 
 class Command(BaseCommand):
@@ -59,9 +59,14 @@ class Command(BaseCommand):
         organisation = str(
             fields.get("county") or fields.get("training_office") or fields["role"].label
         )
-        user_id = user.pk
-        transaction.on_commit(lambda: send_invitation.delay(user_id, organisation, base_url))
-        self.stdout.write(f"Activation e-mail sent to {user.email}.")
+        account_mail_order(
+            AccountMailKind.INVITATION,
+            user=user,
+            organisation=organisation,
+            by=None,
+            base_url=base_url,
+        )
+        self.stdout.write(f"Activation e-mail queued for {user.email}.")
 
     def _membership_fields(self, options) -> dict:
         if options["national"]:
