@@ -14,6 +14,7 @@ from dispatch.models import Message, RecordedMessage
 from dispatch.panels import dispatch_panel
 from dispatch.services.closing import on_personal_data_purging, on_round_closing
 from dispatch.webhooks import on_tracking
+from portal.accounts.access import Need
 from portal.front.panels import NavEntry, Panel, nav_register, panel_register
 from portal.models import Role
 from surveys.services.rewrite import personal_tables_register
@@ -31,7 +32,14 @@ def connect() -> None:
     personal_tables_register(Message, RecordedMessage)
     tracking.connect(on_tracking, dispatch_uid="dispatch_tracking")
     panel_register(
-        Panel("dispatch", "dispatch/panel.html", dispatch_panel, roles=SENDERS, priority=20)
+        Panel(
+            "dispatch",
+            "dispatch/panel.html",
+            dispatch_panel,
+            roles=SENDERS,
+            priority=20,
+            needs=Need.SEND,
+        )
     )
     nav_register(
         NavEntry(
@@ -40,5 +48,6 @@ def connect() -> None:
             lambda scope: scope.route("dispatches_latest"),
             roles=SENDERS,
             priority=20,
+            needs=Need.SEND,
         )
     )

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from portal.accounts.access import Need
 from portal.front.panels import NavEntry, Panel, nav_register, panel_register
 from portal.lib.oslo import oslo_today
 from portal.models import Role
@@ -20,10 +21,22 @@ from surveys.signals import round_closed
 def connect() -> None:
     round_closed.connect(publish_when_closed, dispatch_uid="reporting_publish")
     panel_register(
-        Panel("reporting-latest", "reporting/panel_results.html", latest_results_panel, priority=40)
+        Panel(
+            "reporting-latest",
+            "reporting/panel_results.html",
+            latest_results_panel,
+            priority=40,
+            needs=Need.RESULTS,
+        )
     )
     nav_register(
-        NavEntry("results", _("Results"), lambda s: result_scope(s).url("results"), priority=40)
+        NavEntry(
+            "results",
+            _("Results"),
+            lambda s: result_scope(s).url("results"),
+            priority=40,
+            needs=Need.RESULTS,
+        )
     )
     nav_register(
         NavEntry(
@@ -32,6 +45,7 @@ def connect() -> None:
             lambda s: result_scope(s).url("targets", oslo_today().year),
             roles=frozenset({Role.COUNTY, Role.OFFICE}),
             priority=45,
+            needs=Need.RESULTS,
         )
     )
     nav_register(

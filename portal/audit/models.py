@@ -28,6 +28,7 @@ class AuditAction(models.TextChoices):
     INVITATION_SENT = "invitation_sent", _("Activation e-mail sent")
     MEMBERSHIP_ADDED = "membership_added", _("Access granted")
     MEMBERSHIP_REMOVED = "membership_removed", _("Access removed")
+    MEMBERSHIP_CHANGED = "membership_changed", _("Role changed")
     DISPATCH_CREATED = "dispatch_created", _("Dispatch ordered")
     DISPATCH_CANCELLED = "dispatch_cancelled", _("Dispatch cancelled")
     DOWNLOAD = "download", _("Download")
