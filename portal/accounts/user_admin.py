@@ -272,7 +272,7 @@ def membership_change(
     with transaction.atomic():
         locked = (
             managed_memberships(by)
-            .select_for_update()
+            .select_for_update(of=("self",))
             .select_related("user", "county", "training_office", "statsforvalter")
             .filter(pk=membership.pk)
             .first()
