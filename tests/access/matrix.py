@@ -100,20 +100,28 @@ MATRIX: dict[str, Row] = {
     "import_run_issues_csv": row("run", allowed="national", post=405),
     "county_quality": row("county_a", allowed="county_a", post=405, needs=PERSONAL_DATA),
     "county_quality_xlsx": row("county_a", allowed="county_a", post=405, needs=PERSONAL_DATA),
-    "county_quality_csv": row("county_a", "category", allowed="county_a", post=405, needs=PERSONAL_DATA),
+    "county_quality_csv": row(
+        "county_a", "category", allowed="county_a", post=405, needs=PERSONAL_DATA
+    ),
     # surveys
     "national_rounds": row(allowed="national"),
     "national_round_edit": row("year", "kind", allowed="national"),
     "county_lbu_choice": row("county_a", "year", allowed="county_a"),
-    "county_samples_latest": row("county_a", allowed="county_a", get=302, post=302, needs=PERSONAL_DATA),
+    "county_samples_latest": row(
+        "county_a", allowed="county_a", get=302, post=302, needs=PERSONAL_DATA
+    ),
     "county_samples": row("county_a", "year", allowed="county_a", needs=PERSONAL_DATA),
     "county_exclusions": row("county_a", "year", "kind", allowed="county_a", needs=PERSONAL_DATA),
     "office_annual_report": row("office_a", allowed="office_a"),
     # Response rates (R-D5): the county's and the office's own, read-only.
     "county_response_rates": row("county_a", allowed="county_a", post=405, needs=SEND),
-    "county_response_rates_download": row("county_a", "fmt", allowed="county_a", post=405, needs=SEND),
+    "county_response_rates_download": row(
+        "county_a", "fmt", allowed="county_a", post=405, needs=SEND
+    ),
     "office_response_rates": row("office_a", allowed="office_a", post=405, needs=SEND),
-    "office_response_rates_download": row("office_a", "fmt", allowed="office_a", post=405, needs=SEND),
+    "office_response_rates_download": row(
+        "office_a", "fmt", allowed="office_a", post=405, needs=SEND
+    ),
     # ÅR answers (R-L3, R-L6): the county and the office concerned, never the national level.
     "county_ar_answers": row("county_a", allowed="county_a", post=405, needs=AR_ANSWERS),
     "county_ar_sheet": row("county_a", "ar_unit", allowed="county_a", post=405, needs=AR_ANSWERS),
@@ -147,28 +155,43 @@ MATRIX: dict[str, Row] = {
     "county_dispatch_new": row("county_a", "year", "kind", allowed="county_a", needs=SEND),
     "county_dispatch": row("county_a", "county_dispatch", allowed="county_a", post=405, needs=SEND),
     "county_dispatch_cancel": row(
-        "county_a", "county_dispatch", allowed="county_a", get=405, post=302
-    , needs=SEND),
+        "county_a", "county_dispatch", allowed="county_a", get=405, post=302, needs=SEND
+    ),
     "county_dispatch_recorded": row("county_a", allowed="county_a", post=405, needs=SEND),
     "office_dispatches_latest": row("office_a", allowed="office_a", get=302, post=405, needs=SEND),
     "office_dispatches": row("office_a", "year", allowed="office_a", post=405, needs=SEND),
     "office_dispatch_new": row("office_a", "year", "kind", allowed="office_a", needs=SEND),
     "office_dispatch": row("office_a", "office_dispatch", allowed="office_a", post=405, needs=SEND),
     "office_dispatch_cancel": row(
-        "office_a", "office_dispatch", allowed="office_a", get=405, post=302
-    , needs=SEND),
+        "office_a", "office_dispatch", allowed="office_a", get=405, post=302, needs=SEND
+    ),
     "office_dispatch_recorded": row("office_a", allowed="office_a", post=405, needs=SEND),
     "office_gathering": row("office_a", "year", allowed="office_a", needs=SEND),
     # Results (R-P1): each organisation its own, the national level the nation's; the JSON of
     # an organisation answers 404 to anyone else, signed in or not.
     "county_results": row("county_a", allowed="county_a", get=200, post=405, needs=RESULTS),
     "county_results_round": row(
-        "county_a", "results_year", "results_kind", allowed="county_a", get=200, post=405
-    , needs=RESULTS),
+        "county_a",
+        "results_year",
+        "results_kind",
+        allowed="county_a",
+        get=200,
+        post=405,
+        needs=RESULTS,
+    ),
     "county_results_item": row(
-        "county_a", "results_year", "results_kind", "item", allowed="county_a", get=200, post=405
-    , needs=RESULTS),
-    "county_results_trends": row("county_a", "results_kind", allowed="county_a", get=200, post=405, needs=RESULTS),
+        "county_a",
+        "results_year",
+        "results_kind",
+        "item",
+        allowed="county_a",
+        get=200,
+        post=405,
+        needs=RESULTS,
+    ),
+    "county_results_trends": row(
+        "county_a", "results_kind", allowed="county_a", get=200, post=405, needs=RESULTS
+    ),
     "county_results_table": row(
         "county_a",
         "results_year",
@@ -182,14 +205,32 @@ MATRIX: dict[str, Row] = {
     ),
     # Where the county existed that year there is nothing to switch between: 404.
     "county_results_switch": row(
-        "county_a", "results_year", "results_kind", allowed="county_a", get=404, post=405
-    , needs=RESULTS),
+        "county_a",
+        "results_year",
+        "results_kind",
+        allowed="county_a",
+        get=404,
+        post=405,
+        needs=RESULTS,
+    ),
     "county_results_followup": row(
-        "county_a", "results_year", "results_kind", allowed="county_a", get=200, post=405
-    , needs=RESULTS),
+        "county_a",
+        "results_year",
+        "results_kind",
+        allowed="county_a",
+        get=200,
+        post=405,
+        needs=RESULTS,
+    ),
     "county_results_pdf": row(
-        "county_a", "results_year", "results_kind", allowed="county_a", get=200, post=302
-    , needs=RESULTS),
+        "county_a",
+        "results_year",
+        "results_kind",
+        allowed="county_a",
+        get=200,
+        post=302,
+        needs=RESULTS,
+    ),
     "county_results_pdf_status": row(
         "county_a",
         "results_year",
@@ -210,15 +251,32 @@ MATRIX: dict[str, Row] = {
         post=405,
         needs=RESULTS,
     ),
-    "county_targets": row("county_a", "target_year", allowed="county_a", get=200, post=302, needs=RESULTS),
+    "county_targets": row(
+        "county_a", "target_year", allowed="county_a", get=200, post=302, needs=RESULTS
+    ),
     "office_results": row("office_a", allowed="office_a", get=200, post=405, needs=RESULTS),
     "office_results_round": row(
-        "office_a", "results_year", "results_kind", allowed="office_a", get=200, post=405
-    , needs=RESULTS),
+        "office_a",
+        "results_year",
+        "results_kind",
+        allowed="office_a",
+        get=200,
+        post=405,
+        needs=RESULTS,
+    ),
     "office_results_item": row(
-        "office_a", "results_year", "results_kind", "item", allowed="office_a", get=200, post=405
-    , needs=RESULTS),
-    "office_results_trends": row("office_a", "results_kind", allowed="office_a", get=200, post=405, needs=RESULTS),
+        "office_a",
+        "results_year",
+        "results_kind",
+        "item",
+        allowed="office_a",
+        get=200,
+        post=405,
+        needs=RESULTS,
+    ),
+    "office_results_trends": row(
+        "office_a", "results_kind", allowed="office_a", get=200, post=405, needs=RESULTS
+    ),
     "office_results_table": row(
         "office_a",
         "results_year",
@@ -232,14 +290,32 @@ MATRIX: dict[str, Row] = {
     ),
     # Where the office's county existed that year there is nothing to switch between: 404.
     "office_results_switch": row(
-        "office_a", "results_year", "results_kind", allowed="office_a", get=404, post=405
-    , needs=RESULTS),
+        "office_a",
+        "results_year",
+        "results_kind",
+        allowed="office_a",
+        get=404,
+        post=405,
+        needs=RESULTS,
+    ),
     "office_results_followup": row(
-        "office_a", "results_year", "results_kind", allowed="office_a", get=200, post=405
-    , needs=RESULTS),
+        "office_a",
+        "results_year",
+        "results_kind",
+        allowed="office_a",
+        get=200,
+        post=405,
+        needs=RESULTS,
+    ),
     "office_results_pdf": row(
-        "office_a", "results_year", "results_kind", allowed="office_a", get=200, post=302
-    , needs=RESULTS),
+        "office_a",
+        "results_year",
+        "results_kind",
+        allowed="office_a",
+        get=200,
+        post=302,
+        needs=RESULTS,
+    ),
     "office_results_pdf_status": row(
         "office_a",
         "results_year",
@@ -260,7 +336,9 @@ MATRIX: dict[str, Row] = {
         post=405,
         needs=RESULTS,
     ),
-    "office_targets": row("office_a", "target_year", allowed="office_a", get=200, post=302, needs=RESULTS),
+    "office_targets": row(
+        "office_a", "target_year", allowed="office_a", get=200, post=302, needs=RESULTS
+    ),
     "national_results": row(allowed="national", get=200, post=405),
     "national_results_round": row(
         "results_year", "results_kind", allowed="national", get=200, post=405
@@ -304,12 +382,8 @@ MATRIX: dict[str, Row] = {
     ),
     # allauth's address pages answer 404 to everyone (portal.accounts.addresses: addresses are
     # identities the portal gives, not something a user adds or changes).
-    "address_pages_removed": row(
-        allowed=(), get=404, post=404, others={"anonymous": (404, 404)}
-    ),
-    "address_confirm_removed": row(
-        allowed=(), get=404, post=404, others={"anonymous": (404, 404)}
-    ),
+    "address_pages_removed": row(allowed=(), get=404, post=404, others={"anonymous": (404, 404)}),
+    "address_confirm_removed": row(allowed=(), get=404, post=404, others={"anonymous": (404, 404)}),
     # Help: the same for everyone, signed in or not.
     "help_guide": row("role", allowed=PERSONAS, post=405, needs=MEMBER),
 }

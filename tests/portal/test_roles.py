@@ -152,9 +152,7 @@ def test_an_unchanged_role_writes_nothing_and_nobody_changes_their_own(
     assert county_a_admin.memberships.get().access == Access.ADMINISTRATOR
 
 
-def test_a_county_cannot_change_a_role_in_another_county(
-    county_b, county_a_admin, county_reader
-):
+def test_a_county_cannot_change_a_role_in_another_county(county_b, county_a_admin, county_reader):
     with pytest.raises(PermissionDenied):
         membership_change(
             membership=county_reader.memberships.get(),
