@@ -48,6 +48,7 @@ class RoleForm(forms.Form):
         label=gettext_lazy("Role"),
         choices=Access.choices,
         initial=Access.ADMINISTRATOR,
+        required=False,  # a form sent without it (an older page) gives an administrator
         help_text=gettext_lazy(
             "Administrator: everything, users included. Sender: dispatches, response rates and "
             "looking up respondents. Reader: results, targets and follow-up, no personal data."
@@ -57,6 +58,9 @@ class RoleForm(forms.Form):
         label=gettext_lazy("May see the answers to Årlig rapportering (administrators always may)"),
         required=False,
     )
+
+    def clean_access(self) -> str:
+        return self.cleaned_data.get("access") or Access.ADMINISTRATOR
 
 
 class AddUserForm(RoleForm):
