@@ -15,7 +15,8 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from stdnum.no import orgnr as stdnum_orgnr
 
 from portal.accounts.addresses import address_prove, user_create
-from portal.models import County, Membership, Role, TrainingOffice, User
+from portal.models import Access, County, Membership, Role, Statsforvalter, TrainingOffice, User
+from portal.organisations.data.statsforvalters import load_statsforvalters
 
 DEMO_PASSWORD = "demo-passord-2026"  # noqa: S105 - printed to the person trying the demo
 DEMO_COUNTY = "46"  # Vestland
@@ -37,6 +38,12 @@ DEMO_LOGINS = [
     DemoLogin(
         "kontor@demo.no", "Administrator of the Vestland training office with most contracts"
     ),
+    DemoLogin(
+        "statsforvalter@demo.no",
+        "Statsforvalter administrator of Vestland: manages the county's administrators",
+    ),
+    DemoLogin("leser@demo.no", "Reader in Vestland: results, targets and follow-up only"),
+    DemoLogin("utsender@demo.no", "Sender in Vestland: dispatches and response rates"),
 ]
 
 
@@ -53,6 +60,8 @@ def valid_orgnr(base: int) -> str:
 def load_demo_users(office: TrainingOffice) -> None:
     """The demo users with the demo password, a proved (verified, primary) address and exactly
     their demo memberships (an office membership from an earlier demo register is removed)."""
+    county = County.objects.get(code=DEMO_COUNTY)
+    load_statsforvalters(Statsforvalter, County)  # the migration's rows, unless a flush took them
     memberships: dict[str, list[dict[str, Any]]] = {
         "nasjonal@demo.no": [{"role": Role.NATIONAL}],
         "fylke@demo.no": [
@@ -60,6 +69,14 @@ def load_demo_users(office: TrainingOffice) -> None:
             for code in (DEMO_COUNTY, *DEMO_OLD_COUNTIES)
         ],
         "kontor@demo.no": [{"role": Role.OFFICE, "training_office": office}],
+        "statsforvalter@demo.no": [
+            {
+                "role": Role.STATSFORVALTER,
+                "statsforvalter": Statsforvalter.objects.get(counties__code=DEMO_COUNTY),
+            }
+        ],
+        "leser@demo.no": [{"role": Role.COUNTY, "county": county, "access": Access.READER}],
+        "utsender@demo.no": [{"role": Role.COUNTY, "county": county, "access": Access.SENDER}],
     }
     for login in DEMO_LOGINS:
         user = User.objects.filter(email=login.email).first()
@@ -78,20 +95,27 @@ def load_demo_users(office: TrainingOffice) -> None:
 
 
 # Demo users whose role requires two-factor login (portal.accounts.two_factor) get an authenticator.
-DEMO_TWO_FACTOR_LOGINS = ("nasjonal@demo.no", "fylke@demo.no")
+DEMO_TWO_FACTOR_LOGINS = (
+    "nasjonal@demo.no",
+    "fylke@demo.no",
+    "statsforvalter@demo.no",
+    "leser@demo.no",
+    "utsender@demo.no",
+)
 
 
 def load_demo_two_factor(write: Callable[[str], object]) -> dict[str, str]:
-    """A fresh TOTP authenticator and recovery codes for the demo's national and county
-    administrators, printed with `write`, so a person can log in with an authenticator app (or
+    """A fresh TOTP authenticator and recovery codes for the demo's national, statsforvalter and
+    county users, printed with `write`, so a person can log in with an authenticator app (or
     a recovery code). Returns {e-mail: TOTP secret}."""
     secrets: dict[str, str] = {}
     write(
         "Two-factor login (required for these users): add the key to an authenticator app, "
         "or log in with one of the recovery codes."
     )
-    for email in DEMO_TWO_FACTOR_LOGINS:
-        user = User.objects.get(email=email)
+    users = {u.email: u for u in User.objects.filter(email__in=DEMO_TWO_FACTOR_LOGINS)}
+    for email in (e for e in DEMO_TWO_FACTOR_LOGINS if e in users):
+        user = users[email]
         Authenticator.objects.filter(user=user).delete()
         secret = generate_totp_secret()
         TOTP.activate(user, secret)

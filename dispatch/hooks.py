@@ -18,6 +18,7 @@ from dispatch.services.closing import on_personal_data_purging, on_round_closing
 from dispatch.services.notifications import notify_published
 from dispatch.tasks import account_mail_store
 from dispatch.webhooks import on_tracking
+from portal.accounts.access import Need
 from portal.accounts.mail_queue import account_mail_sender_register
 from portal.front.panels import NavEntry, Panel, nav_register, panel_register
 from portal.models import Role
@@ -38,7 +39,14 @@ def connect() -> None:
     account_mail_sender_register(account_mail_store)
     results_published.connect(on_results_published, dispatch_uid="dispatch_results_published")
     panel_register(
-        Panel("dispatch", "dispatch/panel.html", dispatch_panel, roles=SENDERS, priority=20)
+        Panel(
+            "dispatch",
+            "dispatch/panel.html",
+            dispatch_panel,
+            roles=SENDERS,
+            priority=20,
+            needs=Need.SEND,
+        )
     )
     nav_register(
         NavEntry(
@@ -47,6 +55,7 @@ def connect() -> None:
             lambda scope: scope.route("dispatches_latest"),
             roles=SENDERS,
             priority=20,
+            needs=Need.SEND,
         )
     )
 

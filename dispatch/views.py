@@ -48,7 +48,7 @@ from dispatch.services.preview import dispatch_plan
 from dispatch.services.quotas import quota_left, quota_limit, quotas_used
 from dispatch.services.reminder_proposals import reminder_suggest
 from dispatch.services.retries import failures_retry, retryable_failures
-from portal.accounts.access import PortalRequest, county_view, office_view
+from portal.accounts.access import Need, PortalRequest, county_view, office_view
 from portal.lib.client import site_url
 from portal.lib.oslo import oslo_today
 from portal.models import County, TrainingOffice
@@ -60,7 +60,7 @@ HTMX_STOP_POLLING = 286
 
 
 def _county(view: Callable) -> Callable:
-    @county_view
+    @county_view(needs=Need.SEND)
     @wraps(view)
     def wrapper(request: HttpRequest, county: County, *args: Any, **kwargs: Any) -> HttpResponse:
         return view(request, Sender(county=county), *args, **kwargs)
@@ -69,7 +69,7 @@ def _county(view: Callable) -> Callable:
 
 
 def _office(view: Callable) -> Callable:
-    @office_view
+    @office_view(needs=Need.SEND)
     @wraps(view)
     def wrapper(
         request: HttpRequest, office: TrainingOffice, *args: Any, **kwargs: Any

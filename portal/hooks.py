@@ -11,9 +11,10 @@ from allauth.mfa import signals as mfa_signals
 from django.contrib.auth import signals as auth_signals
 from django.utils.translation import gettext_lazy as _
 
+from portal.accounts.access import Need
 from portal.accounts.two_factor import forget_two_factor
 from portal.audit import receivers as audit
-from portal.front.panels import NavEntry, nav_register
+from portal.front.panels import ALL_ROLES, NavEntry, nav_register
 from portal.models import Role
 
 
@@ -24,7 +25,16 @@ def connect() -> None:
 
 
 def _navigation() -> None:
-    nav_register(NavEntry("users", _("Users"), lambda scope: scope.route("users"), priority=80))
+    nav_register(
+        NavEntry(
+            "users",
+            _("Users"),
+            lambda scope: scope.route("users"),
+            roles=ALL_ROLES | {Role.STATSFORVALTER},
+            priority=80,
+            needs=Need.USERS,
+        )
+    )
     nav_register(NavEntry("audit", _("Audit log"), lambda scope: scope.route("audit"), priority=85))
     nav_register(
         NavEntry(

@@ -33,6 +33,16 @@ urlpatterns = [
     path(
         "kontor/<str:orgnr>/brukere/<int:user_id>/", user_views.office_user, name="office_user"
     ),
+    path(
+        "statsforvalter/<str:code>/brukere/",
+        user_views.statsforvalter_users,
+        name="statsforvalter_users",
+    ),
+    path(
+        "statsforvalter/<str:code>/brukere/<int:user_id>/",
+        user_views.statsforvalter_user,
+        name="statsforvalter_user",
+    ),
     # The audit log, each organisation's own entries; the national level sees all
     path("nasjonalt/logg/", audit_views.national_audit, name="national_audit"),
     path("fylke/<str:code>/logg/", audit_views.county_audit, name="county_audit"),

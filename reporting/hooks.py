@@ -11,6 +11,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from portal.accounts.access import Need
 from portal.front.panels import NavEntry, Panel, nav_register, panel_register
 from portal.lib.oslo import oslo_today
 from portal.models import Role
@@ -25,10 +26,22 @@ def connect() -> None:
     # Response rates hidden by the results' suppression, from the same cells.
     rates_disclosure_register(rates_disclosure)
     panel_register(
-        Panel("reporting-latest", "reporting/panel_results.html", latest_results_panel, priority=40)
+        Panel(
+            "reporting-latest",
+            "reporting/panel_results.html",
+            latest_results_panel,
+            priority=40,
+            needs=Need.RESULTS,
+        )
     )
     nav_register(
-        NavEntry("results", _("Results"), lambda s: result_scope(s).url("results"), priority=40)
+        NavEntry(
+            "results",
+            _("Results"),
+            lambda s: result_scope(s).url("results"),
+            priority=40,
+            needs=Need.RESULTS,
+        )
     )
     nav_register(
         NavEntry(
@@ -37,6 +50,7 @@ def connect() -> None:
             lambda s: result_scope(s).url("targets", oslo_today().year),
             roles=frozenset({Role.COUNTY, Role.OFFICE}),
             priority=45,
+            needs=Need.RESULTS,
         )
     )
     nav_register(

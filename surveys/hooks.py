@@ -10,6 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from portal.accounts.access import Need
 from portal.front.panels import NavEntry, Panel, nav_register, panel_register
 from portal.models import Role
 from registry_import.signals import import_succeeded
@@ -34,7 +35,15 @@ def connect() -> None:
             priority=-10,
         )
     )
-    panel_register(Panel("calendar", "surveys/panels/calendar.html", calendar_panel, priority=0))
+    panel_register(
+        Panel(
+            "calendar",
+            "surveys/panels/calendar.html",
+            calendar_panel,
+            priority=0,
+            needs=Need.MEMBER,
+        )
+    )
     panel_register(
         Panel(
             "response_rates",
@@ -42,6 +51,7 @@ def connect() -> None:
             rates_panel,
             roles=COUNTY_AND_OFFICE,
             priority=20,
+            needs=Need.SEND,
         )
     )
     import_succeeded.connect(
@@ -57,6 +67,7 @@ def _navigation() -> None:
             lambda scope: scope.route("quality"),
             roles=COUNTY,
             priority=10,
+            needs=Need.PERSONAL_DATA,
         )
     )
     nav_register(
@@ -75,6 +86,7 @@ def _navigation() -> None:
             lambda scope: scope.route("samples_latest"),
             roles=COUNTY,
             priority=15,
+            needs=Need.PERSONAL_DATA,
         )
     )
     nav_register(
@@ -84,6 +96,7 @@ def _navigation() -> None:
             lambda scope: scope.route("response_rates"),
             roles=COUNTY_AND_OFFICE,
             priority=30,
+            needs=Need.SEND,
         )
     )
     nav_register(
@@ -102,6 +115,7 @@ def _navigation() -> None:
             lambda scope: scope.route("ar_answers"),
             roles=COUNTY_AND_OFFICE,
             priority=40,
+            needs=Need.AR_ANSWERS,
         )
     )
     nav_register(
@@ -111,6 +125,7 @@ def _navigation() -> None:
             lambda scope: scope.route("materials"),
             roles=COUNTY_AND_OFFICE,
             priority=45,
+            needs=Need.SEND,
         )
     )
 

@@ -11,8 +11,9 @@ import pytest
 from django.conf import settings
 
 from demo.portal_users import valid_orgnr
-from portal.models import Company, County, Membership, Role, TrainingOffice, User
+from portal.models import Company, County, Membership, Role, Statsforvalter, TrainingOffice, User
 from portal.organisations.data.counties import load_counties
+from portal.organisations.data.statsforvalters import load_statsforvalters
 
 PASSWORD = "korrekt-hest-batteri-stift"
 # The authenticator-app key of every test administrator whose role requires two-factor login.
@@ -62,6 +63,8 @@ def counties(db) -> None:
     """The county table comes from a data migration, which a transactional test's flush empties."""
     if not County.objects.exists():
         load_counties(County)
+    if not Statsforvalter.objects.exists():
+        load_statsforvalters(Statsforvalter, County)
 
 
 @pytest.fixture

@@ -1,23 +1,64 @@
-"""Who may see which organisation. Every view that belongs to an organisation loads it through
-this module, which answers 404 for anything outside the user's memberships, so an outsider
-cannot even learn that an organisation exists."""
+"""Who may see which organisation, and what a member may do there. Every view that belongs to an
+organisation loads it through this module, which answers 404 for anything outside the user's
+memberships, so an outsider cannot even learn that an organisation exists, and 403 to a member
+whose role (Access) lacks what the page needs.
+
+A page declares what it needs, once, where it loads its organisation:
+
+    @county_view(needs=Need.RESULTS)
+    def county_results(request, county): ...
+
+or `get_county_or_404(request, code, needs=Need.SEND)`; navigation entries and front-page panels
+say the same with `NavEntry(..., needs=Need.SEND)` / `Panel(..., needs=...)`. A page that
+declares nothing needs Need.ADMINISTRATOR: only the organisation's administrators reach it.
+The roles' capabilities are CAPABILITIES below, the one table of them."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any
+from typing import Any, overload
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_htmx.middleware import HtmxDetails
 
-from portal.models import County, Membership, Role, TrainingOffice, User
+from portal.models import Access, County, Membership, Role, Statsforvalter, TrainingOffice, User
 
 ACTIVE_SCOPE_SESSION_KEY = "active_scope"
+
+
+class Need:
+    """What a page needs of the member's role; see CAPABILITIES."""
+
+    MEMBER = "member"  # any member: the front page
+    RESULTS = "results"  # results, targets, follow-up: no personal data
+    SEND = "send"  # dispatches, response rates, support lookup
+    PERSONAL_DATA = "personal data"  # samples, list check, quality report with names
+    USERS = "users"  # user administration, the audit log, the organisation's settings
+    AR_ANSWERS = "ÅR answers"  # the identified ÅR answers: administrators, or given explicitly
+    ADMINISTRATOR = "administrator"  # everything; what a page that declares nothing needs
+
+
+CAPABILITIES: dict[str, frozenset[str]] = {
+    Access.ADMINISTRATOR: frozenset(
+        {
+            Need.MEMBER,
+            Need.RESULTS,
+            Need.SEND,
+            Need.PERSONAL_DATA,
+            Need.USERS,
+            Need.AR_ANSWERS,
+            Need.ADMINISTRATOR,
+        }
+    ),
+    Access.SENDER: frozenset({Need.MEMBER, Need.RESULTS, Need.SEND}),
+    Access.READER: frozenset({Need.MEMBER, Need.RESULTS}),
+}
 
 
 class Organisation:
@@ -27,6 +68,8 @@ class Organisation:
 
     county: County | None
     office: TrainingOffice | None
+    # Only a Scope can be a statsforvalter's; the results' scope and the sender never are.
+    statsforvalter: Statsforvalter | None = None
 
     @property
     def level(self) -> str:
@@ -34,6 +77,8 @@ class Organisation:
             return "county"
         if self.office is not None:
             return "office"
+        if self.statsforvalter is not None:
+            return "statsforvalter"
         return "national"
 
     @property
@@ -42,6 +87,8 @@ class Organisation:
             return [self.county.code]
         if self.office is not None:
             return [self.office.orgnr]
+        if self.statsforvalter is not None:
+            return [self.statsforvalter.code]
         return []
 
     @property
@@ -50,15 +97,19 @@ class Organisation:
             return f"fylke-{self.county.code}"
         if self.office is not None:
             return f"kontor-{self.office.orgnr}"
+        if self.statsforvalter is not None:
+            return f"statsforvalter-{self.statsforvalter.code}"
         return "nasjonalt"
 
     @property
     def org_name(self) -> str:
-        """The county's or the office's name; empty for the nation."""
+        """The county's, the office's or the statsforvalter's name; empty for the nation."""
         if self.county is not None:
             return self.county.name
         if self.office is not None:
             return self.office.name
+        if self.statsforvalter is not None:
+            return self.statsforvalter.name
         return ""
 
     def route(self, page: str, *args: Any) -> str:
@@ -69,11 +120,16 @@ class Organisation:
 
 @dataclass(frozen=True)
 class Scope(Organisation):
-    """One organisation a user may act for, in one role."""
+    """One organisation a user may act for, at one level (`role`), with what the member may do
+    there (`access`, and `ar_answers` given explicitly). Built elsewhere without `access` (the
+    organisations an administrator may grant), a scope is an administrator's."""
 
     role: str
     county: County | None = None
     office: TrainingOffice | None = None
+    statsforvalter: Statsforvalter | None = None
+    access: str = Access.ADMINISTRATOR
+    ar_answers: bool = False
 
     @property
     def label(self) -> str:
@@ -83,7 +139,40 @@ class Scope(Organisation):
 
     @property
     def url(self) -> str:
+        if self.statsforvalter is not None:
+            return self.route("users")  # a statsforvalter only manages users
         return self.route("dashboard")
+
+    def may(self, need: str) -> bool:
+        """Whether the member's role gives what a page needs (Need)."""
+        if need == Need.AR_ANSWERS and self.ar_answers:
+            return True
+        return need in CAPABILITIES.get(self.access, frozenset())
+
+    # For templates, which cannot pass an argument.
+    @property
+    def may_send(self) -> bool:
+        return self.may(Need.SEND)
+
+    @property
+    def may_see_results(self) -> bool:
+        return self.may(Need.RESULTS)
+
+    @property
+    def may_see_personal_data(self) -> bool:
+        return self.may(Need.PERSONAL_DATA)
+
+    @property
+    def may_manage_users(self) -> bool:
+        return self.may(Need.USERS)
+
+    @property
+    def may_see_ar_answers(self) -> bool:
+        return self.may(Need.AR_ANSWERS)
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.may(Need.ADMINISTRATOR)
 
 
 class HtmxRequest(HttpRequest):
@@ -101,6 +190,17 @@ class PortalRequest(HtmxRequest):
     scope: Scope
 
 
+def scope_of_membership(membership: Membership) -> Scope:
+    return Scope(
+        role=membership.role,
+        county=membership.county,
+        office=membership.training_office,
+        statsforvalter=membership.statsforvalter,
+        access=membership.access,
+        ar_answers=membership.ar_answers,
+    )
+
+
 def user_scopes(request: HttpRequest) -> list[Scope]:
     """The user's scopes, read once per request."""
     cached = getattr(request, "_portal_scopes", None)
@@ -109,11 +209,15 @@ def user_scopes(request: HttpRequest) -> list[Scope]:
     scopes: list[Scope] = []
     if request.user.is_authenticated and request.user.is_active:
         memberships = Membership.objects.filter(user=request.user).select_related(
-            "county", "training_office"
+            "county", "training_office", "statsforvalter"
         )
-        for m in memberships:
-            scopes.append(Scope(role=m.role, county=m.county, office=m.training_office))
-        order: dict[str, int] = {Role.NATIONAL: 0, Role.COUNTY: 1, Role.OFFICE: 2}
+        scopes.extend(scope_of_membership(m) for m in memberships)
+        order: dict[str, int] = {
+            Role.NATIONAL: 0,
+            Role.STATSFORVALTER: 1,
+            Role.COUNTY: 2,
+            Role.OFFICE: 3,
+        }
         scopes.sort(key=lambda s: (order[s.role], s.label))
     request._portal_scopes = scopes  # type: ignore[attr-defined]  # per-request cache, private
     return scopes
@@ -143,62 +247,131 @@ def _activate(request: HttpRequest, scope: Scope) -> None:
         request.session[ACTIVE_SCOPE_SESSION_KEY] = scope.key
 
 
-def get_county_or_404(request: HttpRequest, code: str) -> County:
+def _enter(request: HttpRequest, scope: Scope, needs: str) -> None:
+    """The member's scope becomes the request's; a role without what the page needs is 403
+    (the member knows the organisation exists)."""
+    _activate(request, scope)
+    if not scope.may(needs):
+        raise PermissionDenied("the member's role does not give this page")
+
+
+def get_county_or_404(request: HttpRequest, code: str, needs: str = Need.ADMINISTRATOR) -> County:
     for scope in user_scopes(request):
         if scope.county is not None and scope.county.code == code:
-            _activate(request, scope)
+            _enter(request, scope, needs)
             return scope.county
     raise Http404
 
 
-def get_office_or_404(request: HttpRequest, orgnr: str) -> TrainingOffice:
+def get_office_or_404(
+    request: HttpRequest, orgnr: str, needs: str = Need.ADMINISTRATOR
+) -> TrainingOffice:
     for scope in user_scopes(request):
         if scope.office is not None and scope.office.orgnr == orgnr:
-            _activate(request, scope)
+            _enter(request, scope, needs)
             return scope.office
     raise Http404
 
 
-def require_national_or_404(request: HttpRequest) -> None:
+def get_statsforvalter_or_404(
+    request: HttpRequest, code: str, needs: str = Need.ADMINISTRATOR
+) -> Statsforvalter:
+    for scope in user_scopes(request):
+        if scope.statsforvalter is not None and scope.statsforvalter.code == code:
+            _enter(request, scope, needs)
+            return scope.statsforvalter
+    raise Http404
+
+
+def require_national_or_404(request: HttpRequest, needs: str = Need.ADMINISTRATOR) -> None:
     for scope in user_scopes(request):
         if scope.role == Role.NATIONAL:
-            _activate(request, scope)
+            _enter(request, scope, needs)
             return
     raise Http404
 
 
 View = Callable[..., HttpResponse]
+Decorator = Callable[[View], View]
 
 
-def county_view(view: View) -> View:
-    """The view receives the county named by the URL's `code`, or the user gets a 404."""
+def _declared(decorate: Callable[[View, str], View], view: View | None, needs: str) -> Any:
+    """`@x_view` and `@x_view(needs=...)` alike."""
+    if view is not None:
+        return decorate(view, needs)
+    return lambda v: decorate(v, needs)
 
+
+def _county_view(view: View, needs: str) -> View:
     @wraps(view)
     @login_required
     def wrapper(request: HttpRequest, code: str, *args: Any, **kwargs: Any) -> HttpResponse:
-        return view(request, get_county_or_404(request, code), *args, **kwargs)
+        return view(request, get_county_or_404(request, code, needs), *args, **kwargs)
 
     return wrapper
 
 
-def office_view(view: View) -> View:
-    """The view receives the training office named by the URL's `orgnr`, or a 404."""
+@overload
+def county_view(view: View) -> View: ...
+@overload
+def county_view(*, needs: str) -> Decorator: ...
+def county_view(view: View | None = None, *, needs: str = Need.ADMINISTRATOR) -> Any:
+    """The view receives the county named by the URL's `code`, or the user gets a 404 (403 for
+    a member whose role lacks `needs`)."""
+    return _declared(_county_view, view, needs)
 
+
+def _office_view(view: View, needs: str) -> View:
     @wraps(view)
     @login_required
     def wrapper(request: HttpRequest, orgnr: str, *args: Any, **kwargs: Any) -> HttpResponse:
-        return view(request, get_office_or_404(request, orgnr), *args, **kwargs)
+        return view(request, get_office_or_404(request, orgnr, needs), *args, **kwargs)
 
     return wrapper
 
 
-def national_view(view: View) -> View:
-    """Only national administrators reach the view; everyone else gets a 404."""
+@overload
+def office_view(view: View) -> View: ...
+@overload
+def office_view(*, needs: str) -> Decorator: ...
+def office_view(view: View | None = None, *, needs: str = Need.ADMINISTRATOR) -> Any:
+    """The view receives the training office named by the URL's `orgnr`, or a 404 (403 as
+    county_view)."""
+    return _declared(_office_view, view, needs)
 
+
+def _statsforvalter_view(view: View, needs: str) -> View:
+    @wraps(view)
+    @login_required
+    def wrapper(request: HttpRequest, code: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        return view(request, get_statsforvalter_or_404(request, code, needs), *args, **kwargs)
+
+    return wrapper
+
+
+@overload
+def statsforvalter_view(view: View) -> View: ...
+@overload
+def statsforvalter_view(*, needs: str) -> Decorator: ...
+def statsforvalter_view(view: View | None = None, *, needs: str = Need.ADMINISTRATOR) -> Any:
+    """The view receives the statsforvalter named by the URL's `code`, or a 404."""
+    return _declared(_statsforvalter_view, view, needs)
+
+
+def _national_view(view: View, needs: str) -> View:
     @wraps(view)
     @login_required
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        require_national_or_404(request)
+        require_national_or_404(request, needs)
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+@overload
+def national_view(view: View) -> View: ...
+@overload
+def national_view(*, needs: str) -> Decorator: ...
+def national_view(view: View | None = None, *, needs: str = Need.ADMINISTRATOR) -> Any:
+    """Only the national level reaches the view; everyone else gets a 404."""
+    return _declared(_national_view, view, needs)

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.organisations.models import County, TrainingOffice
+from portal.organisations.models import County, Statsforvalter, TrainingOffice
 
 
 class UserManager(BaseUserManager["User"]):
@@ -60,9 +60,22 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class Role(models.TextChoices):
+    """The level of the organisation a membership is for (what a member may do there is its
+    Access)."""
+
     NATIONAL = "national", _("National administrator")
     COUNTY = "county", _("County administrator")
     OFFICE = "office", _("Training office administrator")
+    STATSFORVALTER = "statsforvalter", _("Statsforvalter administrator")
+
+
+class Access(models.TextChoices):
+    """What a member may do in their organisation (least privilege; portal.accounts.access says
+    which pages each may use)."""
+
+    ADMINISTRATOR = "administrator", _("Administrator")
+    SENDER = "sender", _("Sender")
+    READER = "reader", _("Reader")
 
 
 class Membership(models.Model):
@@ -74,6 +87,22 @@ class Membership(models.Model):
     training_office = models.ForeignKey(
         TrainingOffice, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships"
     )
+    statsforvalter = models.ForeignKey(
+        Statsforvalter,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+    )
+    # Existing memberships became administrators when roles came; new ones say which.
+    access = models.CharField(
+        _("role in the organisation"),
+        max_length=20,
+        choices=Access.choices,
+        default=Access.ADMINISTRATOR,
+    )
+    # The identified ÅR answers: administrators see them, others only when given them.
+    ar_answers = models.BooleanField(_("sees the ÅR answers"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -83,9 +112,30 @@ class Membership(models.Model):
             models.CheckConstraint(
                 name="membership_role_matches_organisation",
                 condition=(
-                    Q(role=Role.NATIONAL, county__isnull=True, training_office__isnull=True)
-                    | Q(role=Role.COUNTY, county__isnull=False, training_office__isnull=True)
-                    | Q(role=Role.OFFICE, county__isnull=True, training_office__isnull=False)
+                    Q(
+                        role=Role.NATIONAL,
+                        county__isnull=True,
+                        training_office__isnull=True,
+                        statsforvalter__isnull=True,
+                    )
+                    | Q(
+                        role=Role.COUNTY,
+                        county__isnull=False,
+                        training_office__isnull=True,
+                        statsforvalter__isnull=True,
+                    )
+                    | Q(
+                        role=Role.OFFICE,
+                        county__isnull=True,
+                        training_office__isnull=False,
+                        statsforvalter__isnull=True,
+                    )
+                    | Q(
+                        role=Role.STATSFORVALTER,
+                        county__isnull=True,
+                        training_office__isnull=True,
+                        statsforvalter__isnull=False,
+                    )
                 ),
             ),
             models.UniqueConstraint(
@@ -95,10 +145,13 @@ class Membership(models.Model):
             models.UniqueConstraint(
                 fields=["user", "training_office"], name="one_membership_per_office"
             ),
+            models.UniqueConstraint(
+                fields=["user", "statsforvalter"], name="one_membership_per_statsforvalter"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} – {self.get_role_display()} – {self.organisation_name}"
+        return f"{self.user} – {self.get_access_display()} – {self.organisation_name}"
 
     @property
     def organisation_name(self) -> str:
@@ -106,4 +159,6 @@ class Membership(models.Model):
             return str(self.county)
         if self.training_office is not None:
             return str(self.training_office)
+        if self.statsforvalter is not None:
+            return str(self.statsforvalter)
         return str(_("Directorate for Education and Training"))

@@ -1,5 +1,6 @@
-"""Who must log in with two factors: national and county administrators, who reach personal
-data of many people, and staff (the Django admin shows every table). Everyone else may."""
+"""Who must log in with two factors: national and county members, who reach personal data of
+many people, statsforvalters' administrators, who give county administrators their access, and
+staff (the Django admin shows every table). Everyone else may."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from portal.models import Role, User
 
 # The second factors that count; recovery codes only stand in for a lost one.
 STRONG_TYPES = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
-REQUIRED_FOR_ROLES = frozenset({Role.NATIONAL, Role.COUNTY})
+REQUIRED_FOR_ROLES = frozenset({Role.NATIONAL, Role.COUNTY, Role.STATSFORVALTER})
 
 
 def two_factor_required_for(request: HttpRequest) -> bool:

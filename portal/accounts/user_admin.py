@@ -1,12 +1,18 @@
 """User administration as in Udir's UBAS (R-A2..R-A5).
 
 Who manages whom:
-- the national administrator manages the county administrators of every county, the old
-  counties of a merger included (R-A5: access to an old county is its own membership);
+- the national administrator manages the statsforvalters' administrators and can still step in
+  for any county: it manages the county administrators of every county, the old counties of a
+  merger included (R-A5: access to an old county is its own membership);
+- a statsforvalter's administrator manages the county administrators of the counties the
+  statsforvalter serves (R-A2: school owners get their rights from the statsforvalter);
 - a county administrator manages the administrators of its own county and the users of the
   training offices located in the county (R-A2: an office gets its users from its county);
 - a training office administrator manages the users of its own office.
 National administrators are given with `manage.py grant_access` by ops.
+
+Each membership has a role (Access: administrator, sender, reader) and may be given the ÅR
+answers; whoever manages a membership sets them, and every change is in the audit log.
 
 One person is one user, found by a proved e-mail address or the login address the portal set
 (R-A4, portal.accounts.addresses); a user may hold several memberships.
@@ -26,24 +32,31 @@ from django.http import Http404, HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from portal.accounts.access import Scope
+from portal.accounts.access import Scope, scope_of_membership
 from portal.accounts.addresses import address_holder, address_normalise, user_create
 from portal.accounts.mail_queue import account_mail_queue
 from portal.accounts.mails import AccountMailKind, AccountMailOrder, base_url_of
 from portal.audit.record import audit_record
-from portal.models import AuditAction, County, Membership, Role, TrainingOffice, User
-
-
-def scope_of_membership(membership: Membership) -> Scope:
-    return Scope(
-        role=membership.role, county=membership.county, office=membership.training_office
-    )
+from portal.models import (
+    Access,
+    AuditAction,
+    County,
+    Membership,
+    Role,
+    Statsforvalter,
+    TrainingOffice,
+    User,
+)
 
 
 def managed_memberships(scope: Scope) -> QuerySet[Membership]:
     """The memberships an administrator acting for `scope` may grant, see and remove."""
     if scope.role == Role.NATIONAL:
-        return Membership.objects.filter(role=Role.COUNTY)
+        return Membership.objects.filter(role__in=[Role.COUNTY, Role.STATSFORVALTER])
+    if scope.statsforvalter is not None:
+        return Membership.objects.filter(
+            role=Role.COUNTY, county__statsforvalter=scope.statsforvalter
+        )
     if scope.county is not None:
         return Membership.objects.filter(
             Q(role=Role.COUNTY, county=scope.county)
@@ -57,7 +70,13 @@ def managed_memberships(scope: Scope) -> QuerySet[Membership]:
 def grantable_scopes(scope: Scope) -> list[Scope]:
     """The organisations an administrator acting for `scope` may give access to."""
     if scope.role == Role.NATIONAL:
-        return [Scope(role=Role.COUNTY, county=c) for c in County.objects.order_by("code")]
+        statsforvalters = Statsforvalter.objects.order_by("name")
+        return [Scope(role=Role.STATSFORVALTER, statsforvalter=s) for s in statsforvalters] + [
+            Scope(role=Role.COUNTY, county=c) for c in County.objects.order_by("code")
+        ]
+    if scope.statsforvalter is not None:
+        counties = County.objects.filter(statsforvalter=scope.statsforvalter).order_by("code")
+        return [Scope(role=Role.COUNTY, county=c) for c in counties]
     if scope.county is not None:
         offices = TrainingOffice.objects.filter(county=scope.county, in_register=True)
         return [scope] + [Scope(role=Role.OFFICE, office=o) for o in offices.order_by("name")]
@@ -69,7 +88,9 @@ def grantable_scopes(scope: Scope) -> list[Scope]:
 def managed_users(scope: Scope) -> QuerySet[User]:
     """Users holding a membership the scope manages, each with those memberships prefetched
     as `managed` (a user's other memberships are not shown)."""
-    memberships = managed_memberships(scope).select_related("county", "training_office")
+    memberships = managed_memberships(scope).select_related(
+        "county", "training_office", "statsforvalter"
+    )
     return (
         User.objects.filter(memberships__in=managed_memberships(scope))
         .distinct()
@@ -105,6 +126,8 @@ def _membership_fields(target: Scope) -> dict:
         return {"role": Role.COUNTY, "county": target.county}
     if target.office is not None:
         return {"role": Role.OFFICE, "training_office": target.office}
+    if target.statsforvalter is not None:
+        return {"role": Role.STATSFORVALTER, "statsforvalter": target.statsforvalter}
     return {"role": Role.NATIONAL}
 
 
@@ -122,14 +145,20 @@ def access_grant(
     request: HttpRequest | None = None,
     reason: str = "",
     queue_mail: bool = True,
+    access: str = Access.ADMINISTRATOR,
+    ar_answers: bool = False,
 ) -> Grant:
     """Gives the person with `email` access to `target`, creating their user if there is none
     (one person, one user). The address finds its user only if it is proved or the portal
     set it (portal.accounts.addresses); an unproved claim of a user's own is refused. A new user, or
     one who never chose a password, gets the activation e-mail; a user who has one gets a
     notice. The e-mails go after the transaction commits; with `queue_mail` False the caller
-    queues them itself (a caller that must keep them until a broker takes them)."""
+    queues them itself (a caller that must keep them until a broker takes them). A new
+    membership gets the role `access` (administrator unless said) and, if `ar_answers`, the ÅR
+    answers; an existing one keeps its own (membership_change changes it)."""
     _check_grantable(by, target)
+    if access not in Access.values:
+        raise ValidationError(_("Choose a role."))
     email = address_normalise(email)
     if not email:
         raise ValidationError(_("Type the person's e-mail address."))
@@ -148,7 +177,9 @@ def access_grant(
                 detail={"user_id": user.pk, **detail},
             )
         membership, added = Membership.objects.get_or_create(
-            user=user, **_membership_fields(target)
+            user=user,
+            **_membership_fields(target),
+            defaults={"access": access, "ar_answers": ar_answers},
         )
         if added:
             audit_record(
@@ -156,7 +187,13 @@ def access_grant(
                 request=request,
                 scope=by,
                 target=f"{email} → {target.label}",
-                detail={"user_id": user.pk, "membership_id": membership.pk, **detail},
+                detail={
+                    "user_id": user.pk,
+                    "membership_id": membership.pk,
+                    "access": membership.access,
+                    "ar_answers": membership.ar_answers,
+                    **detail,
+                },
             )
         invited = added and user.is_active and not user.has_usable_password()
         if invited:
@@ -260,6 +297,54 @@ def membership_revoke(
             detail={"user_id": membership.user_id, "membership_id": membership.pk},
         )
         membership.delete()
+
+
+def membership_change(
+    *,
+    membership: Membership,
+    access: str,
+    ar_answers: bool,
+    by: Scope,
+    acting: User,
+    request: HttpRequest | None = None,
+) -> bool:
+    """Sets the membership's role and whether it sees the ÅR answers; the change, with the
+    values before and after, goes to the audit log. Only a membership the scope manages, and
+    never one's own (an administrator does not take away their own rights). Returns whether
+    anything changed."""
+    if access not in Access.values:
+        raise ValidationError(_("Choose a role."))
+    if membership.user_id == acting.pk:
+        raise PermissionDenied("nobody changes their own role")
+    with transaction.atomic():
+        locked = (
+            managed_memberships(by)
+            .select_for_update(of=("self",))
+            .select_related("user", "county", "training_office", "statsforvalter")
+            .filter(pk=membership.pk)
+            .first()
+        )
+        if locked is None:
+            raise PermissionDenied("not a membership this administrator manages")
+        if locked.access == access and locked.ar_answers == ar_answers:
+            return False
+        before = {"access": locked.access, "ar_answers": locked.ar_answers}
+        locked.access, locked.ar_answers = access, ar_answers
+        locked.save(update_fields=["access", "ar_answers"])
+        audit_record(
+            AuditAction.MEMBERSHIP_CHANGED,
+            request=request,
+            scope=by,
+            target=f"{locked.user.email} → {scope_of_membership(locked).label}",
+            detail={
+                "user_id": locked.user_id,
+                "membership_id": locked.pk,
+                "before": before,
+                "after": {"access": access, "ar_answers": ar_answers},
+            },
+        )
+    membership.access, membership.ar_answers = access, ar_answers
+    return True
 
 
 def _set_active(

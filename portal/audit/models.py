@@ -33,6 +33,7 @@ class AuditAction(models.TextChoices):
     FAILURES_RETRIED = "failures_retried", _("Failed messages sent again")
     MEMBERSHIP_ADDED = "membership_added", _("Access granted")
     MEMBERSHIP_REMOVED = "membership_removed", _("Access removed")
+    MEMBERSHIP_CHANGED = "membership_changed", _("Role changed")
     DISPATCH_CREATED = "dispatch_created", _("Dispatch ordered")
     DISPATCH_CANCELLED = "dispatch_cancelled", _("Dispatch cancelled")
     DOWNLOAD = "download", _("Download")

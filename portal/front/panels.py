@@ -3,7 +3,9 @@ entries in its navigation.
 
 `portal` imports no app above it. An app that has something to show registers it in its
 `hooks.py` (called from its AppConfig.ready()); the front page and the navigation just render
-what is registered, in order of priority (lower first), for the roles each entry is for. A
+what is registered, in order of priority (lower first), for the levels each entry is for
+(`roles`) and to members whose role gives what it `needs` (portal.accounts.access.Need; an entry
+that says nothing is for the organisation's administrators, like a page that says nothing). A
 panel's `context` returns None when it has nothing to show for that organisation."""
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from django.template.loader import render_to_string
 from django.utils.functional import Promise
 from django.utils.safestring import SafeString
 
-from portal.accounts.access import Scope
+from portal.accounts.access import Need, Scope
 from portal.models import Role
 
 ALL_ROLES = frozenset({Role.NATIONAL, Role.COUNTY, Role.OFFICE})
@@ -30,6 +32,7 @@ class Panel:
     context: Callable[[HttpRequest, Scope], dict[str, Any] | None]
     roles: frozenset[str] = ALL_ROLES
     priority: int = 50
+    needs: str = Need.ADMINISTRATOR
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,7 @@ class NavEntry:
     url: Callable[[Scope], str]
     roles: frozenset[str] = ALL_ROLES
     priority: int = 50
+    needs: str = Need.ADMINISTRATOR
 
 
 @dataclass(frozen=True)
@@ -66,15 +70,19 @@ def nav_register(entry: NavEntry) -> None:
     _registry.nav[entry.key] = entry
 
 
-def _ordered(items: dict[str, Any], role: str) -> list[Any]:
-    chosen = [item for item in items.values() if role in item.roles]
+def _shown(item: Panel | NavEntry, scope: Scope) -> bool:
+    return scope.role in item.roles and scope.may(item.needs)
+
+
+def _ordered(items: dict[str, Any], scope: Scope) -> list[Any]:
+    chosen = [item for item in items.values() if _shown(item, scope)]
     return sorted(chosen, key=lambda item: (item.priority, item.key))
 
 
 def panels_for(request: HttpRequest, scope: Scope) -> list[RenderedPanel]:
     """The front page's panels for the organisation, rendered in order."""
     rendered = []
-    for panel in _ordered(_registry.panels, scope.role):
+    for panel in _ordered(_registry.panels, scope):
         context = panel.context(request, scope)
         if context is None:
             continue
@@ -87,15 +95,15 @@ def nav_for(scope: Scope) -> list[tuple[str, str, str]]:
     """(key, label, url) of the navigation entries for the organisation, in order."""
     return [
         (entry.key, str(entry.label), entry.url(scope))
-        for entry in _ordered(_registry.nav, scope.role)
+        for entry in _ordered(_registry.nav, scope)
     ]
 
 
 def nav_url(scope: Scope, key: str) -> str | None:
     """The URL of the navigation entry `key` for the organisation, or None when no app has
-    registered it for the organisation's role: a panel can link to another app's page (the
-    calendar to dispatch's) without importing that app."""
+    registered it for the organisation's level, or the member's role may not use it: a panel
+    can link to another app's page (the calendar to dispatch's) without importing that app."""
     entry = _registry.nav.get(key)
-    if entry is None or scope.role not in entry.roles:
+    if entry is None or not _shown(entry, scope):
         return None
     return entry.url(scope)

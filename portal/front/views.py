@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.accounts.access import (
     HtmxRequest,
+    Need,
     PortalRequest,
     active_scope,
     county_view,
@@ -76,7 +77,7 @@ def national_dashboard(request: PortalRequest) -> HttpResponse:
     )
 
 
-@county_view
+@county_view(needs=Need.MEMBER)
 def county_dashboard(request: PortalRequest, county: County) -> HttpResponse:
     offices = county.training_offices.annotate(member_count=Count("member_companies"))
     companies = county.companies.aggregate(
@@ -94,7 +95,7 @@ def county_dashboard(request: PortalRequest, county: County) -> HttpResponse:
     )
 
 
-@office_view
+@office_view(needs=Need.MEMBER)
 def office_dashboard(request: PortalRequest, office: TrainingOffice) -> HttpResponse:
     members = office.member_companies.select_related("county")
     return render(

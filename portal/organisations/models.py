@@ -24,6 +24,22 @@ class CountyQuerySet(models.QuerySet["County"]):
         return self.existing_on(date(year, 1, 1))
 
 
+class Statsforvalter(models.Model):
+    """A statsforvalter office (statsforvalterembete) and, through County.statsforvalter, the
+    counties it serves (portal/organisations/data/statsforvalters.py)."""
+
+    code = models.SlugField(_("key"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("statsforvalter")
+        verbose_name_plural = _("statsforvalters")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class County(models.Model):
     code = models.CharField(_("county number"), max_length=2, unique=True)
     name = models.CharField(_("name"), max_length=100)
@@ -37,6 +53,16 @@ class County(models.Model):
     contact_name = models.CharField(_("contact for Årlig rapportering"), max_length=200, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     contact_phone = models.CharField(_("contact telephone"), max_length=32, blank=True)
+    # The statsforvalter whose administrators manage the county's administrators (R-A2); only
+    # the counties of the current structure have one.
+    statsforvalter = models.ForeignKey(
+        Statsforvalter,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="counties",
+        verbose_name=_("statsforvalter"),
+    )
 
     objects = CountyQuerySet.as_manager()
 

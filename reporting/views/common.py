@@ -9,7 +9,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 
-from portal.accounts.access import county_view, national_view, office_view
+from portal.accounts.access import Need, county_view, national_view, office_view
 from reporting.models import Publication
 from reporting.scopes import ResultScope
 from reporting.selectors import publication_get
@@ -31,7 +31,7 @@ def for_national(view: ScopedView) -> ScopedView:
 
 
 def for_county(view: ScopedView) -> ScopedView:
-    @county_view
+    @county_view(needs=Need.RESULTS)
     @wraps(view)
     def wrapper(request: HttpRequest, county, *args: Any, **kwargs: Any) -> HttpResponse:
         return view(request, ResultScope.of_county(county), *args, **kwargs)
@@ -40,7 +40,7 @@ def for_county(view: ScopedView) -> ScopedView:
 
 
 def for_office(view: ScopedView) -> ScopedView:
-    @office_view
+    @office_view(needs=Need.RESULTS)
     @wraps(view)
     def wrapper(request: HttpRequest, office, *args: Any, **kwargs: Any) -> HttpResponse:
         return view(request, ResultScope.of_office(office), *args, **kwargs)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
-from portal.accounts.access import get_county_or_404, get_office_or_404
+from portal.accounts.access import Need, get_county_or_404, get_office_or_404
 from portal.audit.record import audit_record
 from portal.lib.downloads import CSV_TYPE, XLSX_TYPE, attachment
 from portal.models import AuditAction
@@ -97,7 +97,7 @@ def api_national(request: HttpRequest, year: int, kind: str) -> HttpResponse:
 def api_county(request: HttpRequest, year: int, kind: str, code: str) -> HttpResponse:
     if not request.user.is_authenticated:
         raise Http404
-    scope = ResultScope.of_county(get_county_or_404(request, code))
+    scope = ResultScope.of_county(get_county_or_404(request, code, Need.RESULTS))
     return _api(request, scope, publication_or_404(year, kind), kind, year)
 
 
@@ -105,7 +105,7 @@ def api_county(request: HttpRequest, year: int, kind: str, code: str) -> HttpRes
 def api_office(request: HttpRequest, year: int, kind: str, orgnr: str) -> HttpResponse:
     if not request.user.is_authenticated:
         raise Http404
-    scope = ResultScope.of_office(get_office_or_404(request, orgnr))
+    scope = ResultScope.of_office(get_office_or_404(request, orgnr, Need.RESULTS))
     return _api(request, scope, publication_or_404(year, kind), kind, year)
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from portal.accounts.access import county_view, office_view
+from portal.accounts.access import Need, county_view, office_view
 from portal.audit.record import audit_record
 from portal.lib.downloads import attachment, table_download
 from portal.lib.paging import paged_list
@@ -233,7 +233,7 @@ def _county_base(county: County) -> str:
     return reverse("county_ar_answers", args=[county.code])
 
 
-@county_view
+@county_view(needs=Need.AR_ANSWERS)
 @require_GET
 def county_ar_answers(request: HttpRequest, county: County) -> HttpResponse:
     return _list(
@@ -241,13 +241,13 @@ def county_ar_answers(request: HttpRequest, county: County) -> HttpResponse:
     )
 
 
-@county_view
+@county_view(needs=Need.AR_ANSWERS)
 @require_GET
 def county_ar_sheet(request: HttpRequest, county: County, respondent_id: int) -> HttpResponse:
     return _sheet(request, respondent_id, county=county, office=None, base_url=_county_base(county))
 
 
-@county_view
+@county_view(needs=Need.AR_ANSWERS)
 @require_POST
 def county_ar_reopen(request: HttpRequest, county: County, respondent_id: int) -> HttpResponse:
     """Opens a submitted ÅR answer again for correction (reason logged, respondent told)."""
@@ -275,13 +275,13 @@ def county_ar_reopen(request: HttpRequest, county: County, respondent_id: int) -
     return redirect(f"{_county_base(county)}{respondent_id}/?aar={round_.year}")
 
 
-@county_view
+@county_view(needs=Need.AR_ANSWERS)
 @require_GET
 def county_ar_pdf(request: HttpRequest, county: County, respondent_id: int) -> HttpResponse:
     return _pdf(request, respondent_id, county=county, office=None)
 
 
-@county_view
+@county_view(needs=Need.AR_ANSWERS)
 @require_GET
 def county_ar_overview(request: HttpRequest, county: County, fmt: str = "") -> HttpResponse:
     return _overview(
@@ -295,7 +295,7 @@ def county_ar_overview(request: HttpRequest, county: County, fmt: str = "") -> H
     )
 
 
-@county_view
+@county_view(needs=Need.AR_ANSWERS)
 @require_GET
 def county_ar_download(request: HttpRequest, county: County, fmt: str) -> HttpResponse:
     return _download(request, fmt, county=county, office=None, name=county.code)
@@ -308,7 +308,7 @@ def _office_base(office: TrainingOffice) -> str:
     return reverse("office_ar_answers", args=[office.orgnr])
 
 
-@office_view
+@office_view(needs=Need.AR_ANSWERS)
 @require_GET
 def office_ar_answers(request: HttpRequest, office: TrainingOffice) -> HttpResponse:
     return _list(
@@ -316,7 +316,7 @@ def office_ar_answers(request: HttpRequest, office: TrainingOffice) -> HttpRespo
     )
 
 
-@office_view
+@office_view(needs=Need.AR_ANSWERS)
 @require_GET
 def office_ar_sheet(
     request: HttpRequest, office: TrainingOffice, respondent_id: int
@@ -324,13 +324,13 @@ def office_ar_sheet(
     return _sheet(request, respondent_id, county=None, office=office, base_url=_office_base(office))
 
 
-@office_view
+@office_view(needs=Need.AR_ANSWERS)
 @require_GET
 def office_ar_pdf(request: HttpRequest, office: TrainingOffice, respondent_id: int) -> HttpResponse:
     return _pdf(request, respondent_id, county=None, office=office)
 
 
-@office_view
+@office_view(needs=Need.AR_ANSWERS)
 @require_GET
 def office_ar_overview(request: HttpRequest, office: TrainingOffice, fmt: str = "") -> HttpResponse:
     return _overview(
@@ -344,7 +344,7 @@ def office_ar_overview(request: HttpRequest, office: TrainingOffice, fmt: str = 
     )
 
 
-@office_view
+@office_view(needs=Need.AR_ANSWERS)
 @require_GET
 def office_ar_download(request: HttpRequest, office: TrainingOffice, fmt: str) -> HttpResponse:
     return _download(request, fmt, county=None, office=office, name=office.orgnr)

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from portal.accounts.access import county_view, office_view
+from portal.accounts.access import Need, county_view, office_view
 from portal.lib.downloads import attachment
 from portal.lib.qr import qr_svg
 from portal.models import County, TrainingOffice
@@ -86,13 +86,13 @@ def _handout(
     )
 
 
-@county_view
+@county_view(needs=Need.SEND)
 @require_GET
 def county_materials(request: HttpRequest, county: County) -> HttpResponse:
     return _index(request, organisation=county.name, level="county", org_arg=county.code)
 
 
-@county_view
+@county_view(needs=Need.SEND)
 @require_GET
 def county_materials_letter(
     request: HttpRequest, county: County, year: int, kind: str, fmt: str = ""
@@ -101,7 +101,7 @@ def county_materials_letter(
     return _letter(request, year, kind, fmt, back=back)
 
 
-@county_view
+@county_view(needs=Need.SEND)
 @require_GET
 def county_materials_handout(
     request: HttpRequest, county: County, year: int, kind: str, fmt: str = ""
@@ -110,13 +110,13 @@ def county_materials_handout(
     return _handout(request, year, kind, fmt, back=back)
 
 
-@office_view
+@office_view(needs=Need.SEND)
 @require_GET
 def office_materials(request: HttpRequest, office: TrainingOffice) -> HttpResponse:
     return _index(request, organisation=office.name, level="office", org_arg=office.orgnr)
 
 
-@office_view
+@office_view(needs=Need.SEND)
 @require_GET
 def office_materials_letter(
     request: HttpRequest, office: TrainingOffice, year: int, kind: str, fmt: str = ""
@@ -125,7 +125,7 @@ def office_materials_letter(
     return _letter(request, year, kind, fmt, back=back)
 
 
-@office_view
+@office_view(needs=Need.SEND)
 @require_GET
 def office_materials_handout(
     request: HttpRequest, office: TrainingOffice, year: int, kind: str, fmt: str = ""

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from portal.accounts.access import HtmxRequest, county_view
+from portal.accounts.access import HtmxRequest, Need, county_view
 from portal.audit.record import audit_record
 from portal.front.views import page_or_fragment
 from portal.lib.downloads import CSV_TYPE, XLSX_TYPE, attachment, excel_csv
@@ -43,7 +43,7 @@ def _section(request: HttpRequest, category: Category) -> dict[str, Any]:
     }
 
 
-@county_view
+@county_view(needs=Need.PERSONAL_DATA)
 @require_GET
 def quality_report(request: HtmxRequest, county: County) -> HttpResponse:
     countdown = deadline_countdown(timezone.now())
@@ -67,7 +67,7 @@ def quality_report(request: HtmxRequest, county: County) -> HttpResponse:
     )
 
 
-@county_view
+@county_view(needs=Need.PERSONAL_DATA)
 @require_GET
 def quality_report_csv(request: HttpRequest, county: County, category: str) -> HttpResponse:
     year = _survey_year()
@@ -87,7 +87,7 @@ def quality_report_csv(request: HttpRequest, county: County, category: str) -> H
     raise Http404
 
 
-@county_view
+@county_view(needs=Need.PERSONAL_DATA)
 @require_GET
 def quality_report_xlsx(request: HttpRequest, county: County) -> HttpResponse:
     year = _survey_year()

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from portal.accounts.access import HtmxRequest, county_view, office_view
+from portal.accounts.access import HtmxRequest, Need, county_view, office_view
 from portal.audit.record import audit_record
 from portal.lib.downloads import table_download
 from portal.lib.oslo import oslo_today
@@ -187,7 +187,7 @@ def _download(
     )
 
 
-@county_view
+@county_view(needs=Need.SEND)
 @require_GET
 def county_response_rates(request: HtmxRequest, county: County) -> HttpResponse:
     return _page(
@@ -200,7 +200,7 @@ def county_response_rates(request: HtmxRequest, county: County) -> HttpResponse:
     )
 
 
-@county_view
+@county_view(needs=Need.SEND)
 @require_GET
 def county_response_rates_download(request: HttpRequest, county: County, fmt: str) -> HttpResponse:
     return _download(
@@ -208,7 +208,7 @@ def county_response_rates_download(request: HttpRequest, county: County, fmt: st
     )
 
 
-@office_view
+@office_view(needs=Need.SEND)
 @require_GET
 def office_response_rates(request: HtmxRequest, office: TrainingOffice) -> HttpResponse:
     return _page(
@@ -221,7 +221,7 @@ def office_response_rates(request: HtmxRequest, office: TrainingOffice) -> HttpR
     )
 
 
-@office_view
+@office_view(needs=Need.SEND)
 @require_GET
 def office_response_rates_download(
     request: HttpRequest, office: TrainingOffice, fmt: str

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from portal.accounts.access import county_view
+from portal.accounts.access import Need, county_view
 from portal.lib.oslo import oslo_today
 from portal.lib.paging import paged_list
 from portal.models import County
@@ -20,14 +20,14 @@ from surveys.selectors import (
 )
 
 
-@county_view
+@county_view(needs=Need.PERSONAL_DATA)
 def county_samples_latest(request: HttpRequest, county: County) -> HttpResponse:
     years = round_years()
     year = years[0] if years else oslo_today().year
     return redirect("county_samples", code=county.code, year=year)
 
 
-@county_view
+@county_view(needs=Need.PERSONAL_DATA)
 def county_samples_year(request: HttpRequest, county: County, year: int) -> HttpResponse:
     samples = county_samples(county, year)
     context = {
@@ -39,7 +39,7 @@ def county_samples_year(request: HttpRequest, county: County, year: int) -> Http
     return render(request, "surveys/samples/county_overview.html", context)
 
 
-@county_view
+@county_view(needs=Need.PERSONAL_DATA)
 def county_exclusions_page(
     request: HttpRequest, county: County, year: int, kind: str
 ) -> HttpResponse:

@@ -11,12 +11,20 @@ from django.utils import timezone
 from demo.portal_users import valid_orgnr
 from dispatch.models import Dispatch, DispatchState, Purpose
 from portal.lib.oslo import oslo_today
-from portal.models import Company, Membership, Role, User
+from portal.models import Access, Company, County, Membership, Role, Statsforvalter, User
+from portal.organisations.data.statsforvalters import load_statsforvalters
 from registry_import.models import ImportRun, ImportStatus
 from surveys.models import RespondentRole, Round, SurveyKind
 from tests import register_rows as rows
-from tests.access.matrix import MATRIX, PERSONAS, PUBLIC, THIRD_PARTY_MODULES
-from tests.conftest import PASSWORD
+from tests.access.matrix import (
+    MATRIX,
+    MEMBERS,
+    PERSONAS,
+    PUBLIC,
+    ROLE_MAY,
+    THIRD_PARTY_MODULES,
+)
+from tests.conftest import PASSWORD, give_two_factor
 from tests.surveys.factories import respondent_make
 
 pytestmark = pytest.mark.django_db
@@ -57,6 +65,7 @@ def test_every_route_has_a_row_or_a_reason():
 @pytest.fixture
 def world(counties, county_a, county_b, office_a, office_b, national_admin, county_a_admin):
     year = oslo_today().year
+    load_statsforvalters(Statsforvalter, County)
     rows.rounds(year)
     run = ImportRun.objects.create(
         status=ImportStatus.SUCCEEDED, source="upload", started_by=national_admin
@@ -91,6 +100,7 @@ def world(counties, county_a, county_b, office_a, office_b, national_admin, coun
         {
             "county_a": county_a.code,
             "office_a": office_a.orgnr,
+            "statsforvalter_a": Statsforvalter.objects.get(counties=county_a).code,
             "year": year,
             "kind": "lu",
             "run": run.pk,
@@ -185,7 +195,32 @@ def persona_users(
 ):
     office_b_admin = User.objects.create_user("leder@okost.test", PASSWORD)
     Membership.objects.create(user=office_b_admin, role=Role.OFFICE, training_office=office_b)
+    county_a = county_a_admin.memberships.get().county
+    office_a = office_a_admin.memberships.get().training_office
+    lesser = {}
+    for persona, (admin, access) in MEMBERS.items():
+        user = User.objects.create_user(f"{persona.replace('_', '-')}@medlem.test", PASSWORD)
+        organisation = (
+            {"role": Role.COUNTY, "county": county_a}
+            if admin == "county_a"
+            else {"role": Role.OFFICE, "training_office": office_a}
+        )
+        Membership.objects.create(user=user, access=access, **organisation)
+        if admin == "county_a":
+            give_two_factor(user)
+        lesser[persona] = user
+    load_statsforvalters(Statsforvalter, County)
+    statsforvalter_a = User.objects.create_user("admin@sfvl.test", PASSWORD)
+    Membership.objects.create(
+        user=statsforvalter_a,
+        role=Role.STATSFORVALTER,
+        statsforvalter=Statsforvalter.objects.get(counties=county_a),
+        access=Access.ADMINISTRATOR,
+    )
+    give_two_factor(statsforvalter_a)
     return {
+        **lesser,
+        "statsforvalter_a": statsforvalter_a,
         "national": national_admin,
         "county_a": county_a_admin,
         "county_b": county_b_admin,
@@ -198,6 +233,10 @@ def persona_users(
 
 def expected(name: str, persona: str) -> tuple[int, int]:
     entry = MATRIX[name]
+    if persona in MEMBERS:
+        organisation, access = MEMBERS[persona]
+        if organisation in entry.allowed:
+            return (entry.get, entry.post) if entry.needs in ROLE_MAY[access] else (403, 403)
     if persona in entry.allowed:
         return entry.get, entry.post
     if persona in entry.others:

@@ -25,7 +25,16 @@ def test_demo_data_gives_working_logins_for_each_role(client, capsys, demo_var):
         assert client.get("/").status_code in {200, 302}
         client.logout()
     roles = set(Membership.objects.values_list("role", flat=True))
-    assert roles == {Role.NATIONAL, Role.COUNTY, Role.OFFICE}
+    assert roles == {Role.NATIONAL, Role.COUNTY, Role.OFFICE, Role.STATSFORVALTER}
+    statsforvalter = Membership.objects.get(user__email="statsforvalter@demo.no").statsforvalter
+    assert statsforvalter is not None
+    assert statsforvalter.counties.filter(code="46").exists()
+    accesses = dict(
+        Membership.objects.filter(county__code="46").values_list("user__email", "access")
+    )
+    assert accesses["leser@demo.no"] == "reader"
+    assert accesses["utsender@demo.no"] == "sender"
+    assert accesses["fylke@demo.no"] == "administrator"
     county_codes = Membership.objects.filter(user__email="fylke@demo.no").values_list(
         "county__code", flat=True
     )
