@@ -10,10 +10,16 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from portal.front.panels import NavEntry, Panel, nav_register, panel_register
+from portal.front.panels import (
+    NavEntry,
+    Panel,
+    nav_register,
+    panel_register,
+    step_check_register,
+)
 from portal.lib.oslo import oslo_today
 from portal.models import Role
-from reporting.panels import latest_results_panel, result_scope
+from reporting.panels import latest_results_panel, result_scope, results_done, targets_done
 from surveys.signals import round_closed
 
 
@@ -22,6 +28,8 @@ def connect() -> None:
     panel_register(
         Panel("reporting-latest", "reporting/panel_results.html", latest_results_panel, priority=40)
     )
+    step_check_register("targets", targets_done)
+    step_check_register("results", results_done)
     nav_register(
         NavEntry("results", _("Results"), lambda s: result_scope(s).url("results"), priority=40)
     )

@@ -55,7 +55,9 @@ def steps(scope, today):
 def test_in_september_the_county_is_told_to_check_the_quality_report(rounds, county_a):
     rows = steps(Scope(role=Role.COUNTY, county=county_a), date(YEAR, 9, 20))
     quality = rows["quality"]
-    assert (quality.state, quality.days_left) == ("now", 10)
+    # Nothing left in the report: done from the data; targets are the step that is next.
+    assert (quality.state, quality.days_left) == ("done", 10)
+    assert rows["targets"].state == "now"
     assert quality.step.url == reverse("county_quality", args=[county_a.code])
     assert quality.step.deadline == datetime(YEAR, 9, 30, 12, tzinfo=OSLO)
     assert (rows["invite"].state, rows["invite"].days_left) == ("later", 25)
@@ -67,7 +69,8 @@ def test_in_september_the_county_is_told_to_check_the_quality_report(rounds, cou
 def test_in_november_sending_and_reminding_are_now(rounds, county_a):
     rows = steps(Scope(role=Role.COUNTY, county=county_a), date(YEAR, 11, 20))
     assert rows["quality"].state == "done"
-    assert rows["invite"].state == rows["remind"].state == rows["lbu_separately"].state == "now"
+    assert rows["invite"].state == "now"  # nothing sent yet: the one step that is next
+    assert rows["remind"].state == rows["lbu_separately"].state == "open"
     assert rows["remind"].days_left == 30  # until 20 December, the last day to answer
     assert rows["follow"].step.url == reverse("county_response_rates", args=[county_a.code])
 
