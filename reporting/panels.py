@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.http import HttpRequest
+from django.utils import timezone
 
 from portal.accounts.access import Scope
 from portal.models import Role
@@ -44,12 +45,16 @@ def targets_done(scope: Scope, rounds: Sequence[Round]) -> bool | None:
     """The targets step is done when the county or office has saved a target for the year."""
     if scope.role not in (Role.COUNTY, Role.OFFICE) or not rounds:
         return None
-    owner = {"county": scope.county} if scope.role == Role.COUNTY else {"office": scope.office}
-    return Target.objects.filter(year=rounds[0].year, **owner).exists()
+    targets = Target.objects.filter(year=rounds[0].year)
+    if scope.role == Role.COUNTY:
+        return targets.filter(county=scope.county).exists()
+    return targets.filter(office=scope.office).exists()
 
 
 def results_done(scope: Scope, rounds: Sequence[Round]) -> bool | None:
     """The results step is done when the year's results are published."""
     if not rounds:
         return None
+    if all(r.closes_at > timezone.now() for r in rounds):
+        return False  # nothing is published before a round closes
     return Publication.objects.filter(round__in=rounds).exists()

@@ -57,12 +57,8 @@ def _local(moment: datetime) -> date:
     return moment.astimezone(OSLO).date()
 
 
-def calendar_steps(scope: Scope, rounds: dict[str, Round]) -> list[Step]:
-    """The year's steps for the organisation, in date order. `rounds` by kind."""
-    lu = rounds.get(SurveyKind.LU) or next(iter(rounds.values()))
-    opens = _local(lu.opens_at)
-    last_day = lu.last_answer_day
-    dispatch = nav_url(scope, "dispatch")
+def _preparation_steps(scope: Scope, lu: Round, opens: date) -> list[Step]:
+    """Before the round opens: the county's quality report (R-C1, R-C2) and the targets (R-P5)."""
     steps: list[Step] = []
     if scope.role == Role.COUNTY:
         steps.append(
@@ -85,6 +81,16 @@ def calendar_steps(scope: Scope, rounds: dict[str, Round]) -> list[Step]:
                 nav_url(scope, "reporting-targets"),
             )
         )
+    return steps
+
+
+def calendar_steps(scope: Scope, rounds: dict[str, Round]) -> list[Step]:
+    """The year's steps for the organisation, in date order. `rounds` by kind."""
+    lu = rounds.get(SurveyKind.LU) or next(iter(rounds.values()))
+    opens = _local(lu.opens_at)
+    last_day = lu.last_answer_day
+    dispatch = nav_url(scope, "dispatch")
+    steps: list[Step] = _preparation_steps(scope, lu, opens)
     if scope.role == Role.NATIONAL:
         steps.append(
             Step(

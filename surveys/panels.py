@@ -17,7 +17,7 @@ from portal.lib.oslo import oslo_today
 from portal.models import County, Role
 from surveys.calendar import calendar_panel_context
 from surveys.models import Respondent, RespondentRole, Round, SurveyKind
-from surveys.quality import quality_categories, quality_reference_dates
+from surveys.quality import ReferenceDates, quality_categories, quality_reference_dates
 from surveys.rate_tables import KindRates, kind_rates, newest_rounds
 from surveys.services.samples import rounds_waiting_for_extract, waiting_message
 
@@ -73,9 +73,19 @@ def rates_panel(request: HttpRequest, scope: Scope) -> dict | None:
     if not rounds:
         return None
     today = oslo_today()
+    # Compared with last year only where there is a last year, found in one query.
+    last_year = set(
+        Round.objects.filter(
+            year=rounds[0].year - 1, kind__in=[r.kind for r in rounds]
+        ).values_list("kind", flat=True)
+    )
     kinds = [
         kind_rates(
-            r, county=scope.county, office=scope.office, today=today, compare=_open_on(r, today)
+            r,
+            county=scope.county,
+            office=scope.office,
+            today=today,
+            compare=_open_on(r, today) and r.kind in last_year,
         )
         for r in rounds
     ]
@@ -95,7 +105,11 @@ def quality_done(scope: Scope, rounds: Sequence[Round]) -> bool | None:
     """The county's quality report is done when none of its lists has a row left."""
     if scope.role != Role.COUNTY or scope.county is None or not rounds:
         return None
-    dates = quality_reference_dates(rounds[0].year)
+    by_kind = {r.kind: r.reference_date for r in rounds}
+    if SurveyKind.LU in by_kind and SurveyKind.AR in by_kind:
+        dates = ReferenceDates(lu=by_kind[SurveyKind.LU], units=by_kind[SurveyKind.AR])
+    else:
+        dates = quality_reference_dates(rounds[0].year)
     # One query: each list an EXISTS of its own.
     lists = quality_categories(scope.county, dates)
     found = County.objects.filter(pk=scope.county.pk).annotate(

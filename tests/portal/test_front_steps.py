@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dispatch.models import Dispatch, DispatchState, Message, MessageState, Purpose
+from dispatch.panels import reached
 from portal.accounts.access import Scope
-from portal.lib.oslo import OSLO
+from portal.lib.oslo import OSLO, oslo_today
 from portal.models import Role
 from reporting.models import Publication, Target
 from surveys.calendar import calendar_panel_context
@@ -114,8 +115,6 @@ def test_the_office_counts_the_county_invitation_to_its_apprentices(rounds, coun
         county=county_a,
     )
     assert states(office, date(YEAR, 10, 20))["invite"] == "done"
-    from dispatch.panels import reached
-
     counts = reached([lu], office)
     assert counts == {(lu.pk, Purpose.INVITATION, "email"): 3}
 
@@ -132,7 +131,8 @@ def test_the_office_report_step_is_done_once_the_office_answered(rounds, county_
 
 def test_results_are_done_when_published_not_when_the_calendar_says(rounds, county_a):
     county = Scope(role=Role.COUNTY, county=county_a)
-    after_close = date(YEAR + 1, 1, 10)
+    Round.objects.update(closes_at=timezone.now() - timedelta(days=1))
+    after_close = oslo_today()
     assert states(county, after_close)["results"] in {"now", "open"}
     Publication.objects.create(
         round=rounds[0], published_at=timezone.now(), threshold=5, answers=10
