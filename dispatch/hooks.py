@@ -13,14 +13,20 @@ from django.utils.translation import gettext_lazy as _
 
 from dispatch.checks import anymail_webhook_secret_check
 from dispatch.models import Message, RecordedMessage
-from dispatch.panels import dispatch_panel
+from dispatch.panels import dispatch_panel, invitations_done
 from dispatch.services.closing import on_personal_data_purging, on_round_closing
 from dispatch.services.notifications import notify_published
 from dispatch.tasks import account_mail_store
 from dispatch.webhooks import on_tracking
 from portal.accounts.access import Need
 from portal.accounts.mail_queue import account_mail_sender_register
-from portal.front.panels import NavEntry, Panel, nav_register, panel_register
+from portal.front.panels import (
+    NavEntry,
+    Panel,
+    nav_register,
+    panel_register,
+    step_check_register,
+)
 from portal.models import Role
 from surveys.services.rewrite import personal_tables_register
 from surveys.signals import personal_data_purging, results_published, round_closing
@@ -48,6 +54,7 @@ def connect() -> None:
             needs=Need.SEND,
         )
     )
+    step_check_register("invite", invitations_done)
     nav_register(
         NavEntry(
             "dispatch",

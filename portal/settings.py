@@ -224,6 +224,9 @@ RESPONDENT_SESSION_MINUTES = envint("RESPONDENT_SESSION_MINUTES", 120)
 REPORTING_THRESHOLD = envint("REPORTING_THRESHOLD", 5)
 if REPORTING_THRESHOLD < 2:
     raise ImproperlyConfigured("REPORTING_THRESHOLD must be at least 2")
+# The front page warns when a total response rate is behind last year's on the same date by more
+# than this many percentage points.
+RATE_BEHIND_MARGIN = envint("RATE_BEHIND_MARGIN", 10)
 
 # The share answering "yes" to a follow-up question (bullying, harassment, discrimination)
 # above which the follow-up list shows it (R-P6), in per cent; the page lets the user change it.

@@ -12,11 +12,17 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.access import Need
-from portal.front.panels import NavEntry, Panel, nav_register, panel_register
+from portal.front.panels import (
+    NavEntry,
+    Panel,
+    nav_register,
+    panel_register,
+    step_check_register,
+)
 from portal.lib.oslo import oslo_today
 from portal.models import Role
 from reporting.live_rates import rates_disclosure
-from reporting.panels import latest_results_panel, result_scope
+from reporting.panels import latest_results_panel, result_scope, results_done, targets_done
 from surveys.rate_disclosure import rates_disclosure_register
 from surveys.signals import round_closed
 
@@ -34,6 +40,8 @@ def connect() -> None:
             needs=Need.RESULTS,
         )
     )
+    step_check_register("targets", targets_done)
+    step_check_register("results", results_done)
     nav_register(
         NavEntry(
             "results",

@@ -4,12 +4,17 @@ and the national figure."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.http import HttpRequest
+from django.utils import timezone
 
 from portal.accounts.access import Scope
+from portal.models import Role
+from reporting.models import Publication, Target
 from reporting.scopes import ResultScope
 from reporting.selectors import publications_of, results_overview
-from surveys.models import SurveyKind
+from surveys.models import Round, SurveyKind
 
 
 def result_scope(scope: Scope) -> ResultScope:
@@ -31,3 +36,25 @@ def latest_results_panel(request: HttpRequest, scope: Scope) -> dict | None:
         "results_url": results.url("results_round", published[0].round.year, "lu"),
         "home_url": results.url("results"),
     }
+
+
+# --- Steps of the survey year done from the data (portal.front.panels.step_check_register) -----
+
+
+def targets_done(scope: Scope, rounds: Sequence[Round]) -> bool | None:
+    """The targets step is done when the county or office has saved a target for the year."""
+    if scope.role not in (Role.COUNTY, Role.OFFICE) or not rounds:
+        return None
+    targets = Target.objects.filter(year=rounds[0].year)
+    if scope.role == Role.COUNTY:
+        return targets.filter(county=scope.county).exists()
+    return targets.filter(office=scope.office).exists()
+
+
+def results_done(scope: Scope, rounds: Sequence[Round]) -> bool | None:
+    """The results step is done when the year's results are published."""
+    if not rounds:
+        return None
+    if all(r.closes_at > timezone.now() for r in rounds):
+        return False  # nothing is published before a round closes
+    return Publication.objects.filter(round__in=rounds).exists()

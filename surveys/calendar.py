@@ -8,14 +8,14 @@ quality report), "dispatch" (sending and reminders), "results" (published result
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.access import Scope
-from portal.front.panels import nav_url
+from portal.front.panels import nav_url, step_done
 from portal.lib.oslo import OSLO, oslo_today
 from portal.models import Role
 from surveys.models import Round, RoundCounty, SurveyKind
@@ -23,6 +23,8 @@ from surveys.rate_tables import newest_rounds
 
 # R-D6: reminders about a week apart; the first one a week after the invitations.
 FIRST_REMINDER_AFTER = timedelta(days=7)
+# R-P5: targets are set before the round opens; the front page asks for them this long before.
+TARGETS_ASKED_BEFORE = timedelta(days=42)
 
 
 @dataclass(frozen=True)
@@ -33,12 +35,16 @@ class Step:
     ends: date | None  # the last day, for a step that lasts
     url: str | None
     deadline: datetime | None = None  # a moment, when the step has a deadline (R-C2)
+    done: bool | None = None  # from the data (portal.front.panels.step_done); None: the calendar
 
     def state(self, today: date) -> str:
-        """"done" (its time has passed), "now" or "later"."""
-        if today > (self.ends or self.starts):
+        """ "done", "open" (its time has come and it is not done), or "later". Done from the data
+        where an app can tell; otherwise once its time has passed."""
+        if self.done is True:
             return "done"
-        return "now" if today >= self.starts else "later"
+        if self.done is None and today > (self.ends or self.starts):
+            return "done"
+        return "open" if today >= self.starts else "later"
 
     def days_left(self, today: date) -> int:
         """Days until the step starts (later), or until its last day (now)."""
@@ -51,12 +57,8 @@ def _local(moment: datetime) -> date:
     return moment.astimezone(OSLO).date()
 
 
-def calendar_steps(scope: Scope, rounds: dict[str, Round]) -> list[Step]:
-    """The year's steps for the organisation, in date order. `rounds` by kind."""
-    lu = rounds.get(SurveyKind.LU) or next(iter(rounds.values()))
-    opens = _local(lu.opens_at)
-    last_day = lu.last_answer_day
-    dispatch = nav_url(scope, "dispatch")
+def _preparation_steps(scope: Scope, lu: Round, opens: date) -> list[Step]:
+    """Before the round opens: the county's quality report (R-C1, R-C2) and the targets (R-P5)."""
     steps: list[Step] = []
     if scope.role == Role.COUNTY:
         steps.append(
@@ -69,6 +71,26 @@ def calendar_steps(scope: Scope, rounds: dict[str, Round]) -> list[Step]:
                 deadline=lu.correction_deadline,
             )
         )
+    if scope.role in (Role.COUNTY, Role.OFFICE):
+        steps.append(
+            Step(
+                "targets",
+                _("Set this year's targets before the round opens"),
+                opens - TARGETS_ASKED_BEFORE,
+                opens - timedelta(days=1),
+                nav_url(scope, "reporting-targets"),
+            )
+        )
+    return steps
+
+
+def calendar_steps(scope: Scope, rounds: dict[str, Round]) -> list[Step]:
+    """The year's steps for the organisation, in date order. `rounds` by kind."""
+    lu = rounds.get(SurveyKind.LU) or next(iter(rounds.values()))
+    opens = _local(lu.opens_at)
+    last_day = lu.last_answer_day
+    dispatch = nav_url(scope, "dispatch")
+    steps: list[Step] = _preparation_steps(scope, lu, opens)
     if scope.role == Role.NATIONAL:
         steps.append(
             Step(
@@ -129,7 +151,11 @@ def calendar_steps(scope: Scope, rounds: dict[str, Round]) -> list[Step]:
             nav_url(scope, "results"),
         )
     )
-    return sorted(steps, key=lambda s: (s.starts, s.key))
+    checked = [
+        replace(step, done=step_done(step.key, scope, list(rounds.values()))) for step in steps
+    ]
+    # Stable: steps of the same day keep the order above (sending before following).
+    return sorted(checked, key=lambda s: s.starts)
 
 
 @dataclass(frozen=True)
@@ -156,4 +182,16 @@ def calendar_panel_context(scope: Scope, today: date | None = None) -> dict | No
         CalendarRow(step, step.state(today), step.days_left(today))
         for step in calendar_steps(scope, rounds)
     ]
-    return {"year": year, "rows": rows, "today": today}
+    return {"year": year, "rows": _next_marked(rows), "today": today}
+
+
+def _next_marked(rows: list[CalendarRow]) -> list[CalendarRow]:
+    """ "Now" on the step that is really next: the first open one, in date order; the other open
+    steps stay "open" (not done, but not the one to do first)."""
+    marked, found = [], False
+    for row in rows:
+        if row.state == "open" and row.days_left >= 0 and not found:
+            row = replace(row, state="now")
+            found = True
+        marked.append(row)
+    return marked

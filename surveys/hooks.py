@@ -11,10 +11,22 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.access import Need
-from portal.front.panels import NavEntry, Panel, nav_register, panel_register
+from portal.front.panels import (
+    NavEntry,
+    Panel,
+    nav_register,
+    panel_register,
+    step_check_register,
+)
 from portal.models import Role
 from registry_import.signals import import_succeeded
-from surveys.panels import calendar_panel, rates_panel, waiting_panel
+from surveys.panels import (
+    calendar_panel,
+    office_report_done,
+    quality_done,
+    rates_panel,
+    waiting_panel,
+)
 from surveys.tasks import samples_after_register_import
 
 COUNTY = frozenset({Role.COUNTY})
@@ -54,6 +66,8 @@ def connect() -> None:
             needs=Need.SEND,
         )
     )
+    step_check_register("quality", quality_done)
+    step_check_register("office_report", office_report_done)
     import_succeeded.connect(
         register_import_succeeded, dispatch_uid="surveys.samples_after_register_import"
     )

@@ -4,13 +4,21 @@ and the response rates."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
 from django.conf import settings
+from django.db.models import Exists
 from django.http import HttpRequest
 
 from portal.accounts.access import Scope
 from portal.lib.oslo import oslo_today
+from portal.models import County, Role
 from surveys.calendar import calendar_panel_context
-from surveys.rate_tables import kind_rates, newest_rounds
+from surveys.models import Respondent, RespondentRole, Round, SurveyKind
+from surveys.quality import ReferenceDates, quality_categories, quality_reference_dates
+from surveys.rate_tables import KindRates, kind_rates, newest_rounds
 from surveys.services.samples import rounds_waiting_for_extract, waiting_message
 
 
@@ -29,16 +37,97 @@ def calendar_panel(request: HttpRequest, scope: Scope) -> dict | None:
     return calendar_panel_context(scope)
 
 
+@dataclass(frozen=True)
+class Behind:
+    """The organisation's total response rate of an open round, behind last year's on the same
+    date by more than settings.RATE_BEHIND_MARGIN percentage points."""
+
+    rates: KindRates
+    this_year: float
+    last_year: float
+
+    @property
+    def points(self) -> float:
+        return self.last_year - self.this_year
+
+
+def rate_behind(rates: KindRates) -> Behind | None:
+    """Whether the round's total rate is behind last year's on the same date by more than the
+    margin; only the organisation's total, never a group within it."""
+    if not rates.is_open or rates.last_totals is None:
+        return None
+    this_year, last_year = rates.totals.rate, rates.last_totals.rate
+    if this_year is None or last_year is None:
+        return None
+    if last_year - this_year <= settings.RATE_BEHIND_MARGIN:
+        return None
+    return Behind(rates, this_year, last_year)
+
+
+def _open_on(round_: Round, today: date) -> bool:
+    return oslo_today(round_.opens_at) <= today <= round_.last_answer_day
+
+
 def rates_panel(request: HttpRequest, scope: Scope) -> dict | None:
     rounds = newest_rounds()
     if not rounds:
         return None
     today = oslo_today()
+    # Compared with last year only where there is a last year, found in one query.
+    last_year = set(
+        Round.objects.filter(
+            year=rounds[0].year - 1, kind__in=[r.kind for r in rounds]
+        ).values_list("kind", flat=True)
+    )
+    kinds = [
+        kind_rates(
+            r,
+            county=scope.county,
+            office=scope.office,
+            today=today,
+            compare=_open_on(r, today) and r.kind in last_year,
+        )
+        for r in rounds
+    ]
+    behind = [b for b in (rate_behind(rates) for rates in kinds) if b is not None]
     return {
-        "kinds": [
-            kind_rates(r, county=scope.county, office=scope.office, today=today, compare=False)
-            for r in rounds
-        ],
+        "kinds": kinds,
+        "behind": behind,
+        "margin": settings.RATE_BEHIND_MARGIN,
         "url": scope.route("response_rates"),
         "threshold": settings.REPORTING_THRESHOLD,
     }
+
+
+# --- Steps of the survey year done from the data (portal.front.panels.step_check_register) -----
+
+
+def quality_done(scope: Scope, rounds: Sequence[Round]) -> bool | None:
+    """The county's quality report is done when none of its lists has a row left."""
+    if scope.role != Role.COUNTY or scope.county is None or not rounds:
+        return None
+    by_kind = {r.kind: r.reference_date for r in rounds}
+    if SurveyKind.LU in by_kind and SurveyKind.AR in by_kind:
+        dates = ReferenceDates(lu=by_kind[SurveyKind.LU], units=by_kind[SurveyKind.AR])
+    else:
+        dates = quality_reference_dates(rounds[0].year)
+    # One query: each list an EXISTS of its own.
+    lists = quality_categories(scope.county, dates)
+    found = County.objects.filter(pk=scope.county.pk).annotate(
+        **{f"list_{n}": Exists(category.rows.order_by()) for n, category in enumerate(lists)}
+    )
+    row = found.values(*(f"list_{n}" for n in range(len(lists)))).first() or {}
+    return not any(row.values())
+
+
+def office_report_done(scope: Scope, rounds: Sequence[Round]) -> bool | None:
+    """The office's own ÅR is done when the office has answered it."""
+    ar = next((r for r in rounds if r.kind == SurveyKind.AR), None)
+    if scope.role != Role.OFFICE or ar is None:
+        return None
+    return Respondent.objects.filter(
+        round=ar,
+        role=RespondentRole.OFFICE,
+        training_office=scope.office,
+        answered_at__isnull=False,
+    ).exists()

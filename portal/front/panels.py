@@ -10,7 +10,7 @@ panel's `context` returns None when it has nothing to show for that organisation
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -107,3 +107,23 @@ def nav_url(scope: Scope, key: str) -> str | None:
     if entry is None or not _shown(entry, scope):
         return None
     return entry.url(scope)
+
+
+# --- Whether a step of the survey year is done, from the data --------------------------------
+
+StepCheck = Callable[[Scope, Sequence[Any]], bool | None]
+_step_checks: dict[str, StepCheck] = {}
+
+
+def step_check_register(key: str, check: StepCheck) -> None:
+    """Tells the front page's calendar whether its step `key` is done for an organisation, from
+    what the app knows (a dispatch that reached the organisation's respondents, targets saved):
+    `check(scope, rounds)` returns True (done), False (still to do) or None (it cannot tell, and
+    the calendar decides). Call from an app's hooks.py."""
+    _step_checks[key] = check
+
+
+def step_done(key: str, scope: Scope, rounds: Sequence[Any]) -> bool | None:
+    """Whether step `key` is done for the organisation in `rounds`, or None with no check."""
+    check = _step_checks.get(key)
+    return None if check is None else check(scope, rounds)
