@@ -42,3 +42,12 @@ def connect() -> None:
             priority=20,
         )
     )
+    nav_register(
+        NavEntry(
+            "support_lookup",
+            _("Support lookup"),
+            lambda scope: scope.route("support_lookup"),
+            roles=SENDERS,
+            priority=22,
+        )
+    )

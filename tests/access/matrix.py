@@ -105,6 +105,15 @@ MATRIX: dict[str, Row] = {
         "county_a", "county_dispatch", allowed="county_a", get=405, post=302
     ),
     "county_dispatch_recorded": row("county_a", allowed="county_a", post=405),
+    # Support lookup: each sender its own respondents; the person is an ÅR unit of county A
+    # that is office A's member company, so both may open it. The resend is one POST: an
+    # empty form is answered with the page and what to correct.
+    "county_support_lookup": row("county_a", allowed="county_a", post=405),
+    "county_support_person": row("county_a", "ar_unit", allowed="county_a", post=405),
+    "county_support_resend": row("county_a", "ar_unit", allowed="county_a", get=405),
+    "office_support_lookup": row("office_a", allowed="office_a", post=405),
+    "office_support_person": row("office_a", "ar_unit", allowed="office_a", post=405),
+    "office_support_resend": row("office_a", "ar_unit", allowed="office_a", get=405),
     "office_dispatches_latest": row("office_a", allowed="office_a", get=302, post=405),
     "office_dispatches": row("office_a", "year", allowed="office_a", post=405),
     "office_dispatch_new": row("office_a", "year", "kind", allowed="office_a"),
