@@ -278,6 +278,7 @@ NAV = {
     "results",
     "rounds",
     "samples",
+    "support_lookup",
     "users",
 }
 RECEIVERS = {
