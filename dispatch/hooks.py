@@ -65,6 +65,16 @@ def connect() -> None:
             needs=Need.SEND,
         )
     )
+    nav_register(
+        NavEntry(
+            "support_lookup",
+            _("Support lookup"),
+            lambda scope: scope.route("support_lookup"),
+            roles=SENDERS,
+            priority=22,
+            needs=Need.SEND,
+        )
+    )
 
 
 def on_results_published(sender: Any, round_id: int, **kwargs: Any) -> None:

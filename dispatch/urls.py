@@ -1,7 +1,7 @@
 from anymail import urls as anymail_urls
 from django.urls import URLPattern, include, path
 
-from dispatch import views, webhooks
+from dispatch import support_views, views, webhooks
 
 
 def _anymail_guarded() -> list[URLPattern]:
@@ -86,6 +86,37 @@ urlpatterns = [
         "kontor/<str:orgnr>/utsendelser/<int:year>/samling/",
         views.office_gathering,
         name="office_gathering",
+    ),
+    # Support lookup: one respondent's messages, and their personal link sent again.
+    path(
+        "fylke/<str:code>/brukerstotte/",
+        support_views.county_support_lookup,
+        name="county_support_lookup",
+    ),
+    path(
+        "fylke/<str:code>/brukerstotte/<int:pk>/",
+        support_views.county_support_person,
+        name="county_support_person",
+    ),
+    path(
+        "fylke/<str:code>/brukerstotte/<int:pk>/send-lenken/",
+        support_views.county_support_resend,
+        name="county_support_resend",
+    ),
+    path(
+        "kontor/<str:orgnr>/brukerstotte/",
+        support_views.office_support_lookup,
+        name="office_support_lookup",
+    ),
+    path(
+        "kontor/<str:orgnr>/brukerstotte/<int:pk>/",
+        support_views.office_support_person,
+        name="office_support_person",
+    ),
+    path(
+        "kontor/<str:orgnr>/brukerstotte/<int:pk>/send-lenken/",
+        support_views.office_support_resend,
+        name="office_support_resend",
     ),
     path("webhooks/twilio/status/", webhooks.twilio_status, name="twilio_status"),
     path("webhooks/twilio/innkommende/", webhooks.twilio_inbound, name="twilio_inbound"),

@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 
 from portal.models import Company, County, TrainingOffice
+from portal.organisations.contact import unreachable
 from registry_import.models import (
     ContactChannel,
     Contract,
@@ -37,13 +38,20 @@ def _running_count(running: QuerySet[Contract], *link: Q, **lookups: Any) -> _Su
 
 
 def apprentices_without_contact(county: County, reference_date: date) -> QuerySet[Contract]:
-    """Contracts of apprentices in the LU sample (R-S1) without a valid e-mail or mobile."""
+    """Contracts of apprentices in the LU sample (R-S1) lacking a valid e-mail, a valid mobile
+    or both."""
     return (
         lu_eligible_contracts(reference_date, county)
         .filter(Q(apprentice__email_valid=False) | Q(apprentice__mobile_valid=False))
         .select_related("apprentice", "trade", "company", "training_office")
         .order_by("company__name", "apprentice__last_name", "apprentice__first_name", "pk")
     )
+
+
+def apprentices_unreachable(county: County, reference_date: date) -> QuerySet[Contract]:
+    """Contracts of apprentices in the LU sample (R-S1) the survey cannot reach: neither a valid
+    e-mail nor a valid mobile (`unreachable`, the count the samples page gives too)."""
+    return apprentices_without_contact(county, reference_date).filter(unreachable("apprentice__"))
 
 
 def leaders_of_running_companies(
@@ -62,9 +70,7 @@ def leaders_of_running_companies(
 
 
 def leaders_unreachable(county: County, reference_date: date) -> QuerySet[ProfessionalLeader]:
-    return leaders_of_running_companies(county, reference_date).filter(
-        email_valid=False, mobile_valid=False
-    )
+    return leaders_of_running_companies(county, reference_date).filter(unreachable())
 
 
 def leaders_half_reachable(county: County, reference_date: date) -> QuerySet[ProfessionalLeader]:

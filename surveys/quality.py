@@ -271,8 +271,26 @@ def _contact_categories(county: County, dates: ReferenceDates) -> list[Category]
     checks = register_checks
     return [
         Category(
+            key="laerlinger-kan-ikke-naas",
+            title=gettext_lazy(
+                "Apprentices in the LU sample who cannot be reached (neither a valid e-mail nor "
+                "a valid mobile)"
+            ),
+            sheet_title=gettext_lazy("Apprentices unreachable"),
+            description=gettext_lazy(
+                "Apprentices and candidates who will be in the sample of Lærlingundersøkelsen "
+                "but have neither a valid e-mail address nor a valid mobile number: no "
+                "invitation reaches them. The samples page counts the same people."
+            ),
+            headers=APPRENTICE_HEADERS,
+            rows=checks.apprentices_unreachable(county, dates.lu),
+            cells=_apprentice_cells,
+        ),
+        Category(
             key="laerlinger",
-            title=gettext_lazy("Apprentices in the LU sample without a valid e-mail or mobile"),
+            title=gettext_lazy(
+                "Apprentices in the LU sample missing a valid e-mail, a valid mobile or both"
+            ),
             sheet_title=gettext_lazy("Apprentices"),
             description=gettext_lazy(
                 "Apprentices and candidates who will be in the sample of Lærlingundersøkelsen "

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from portal.models import County
+from portal.organisations.contact import unreachable
 from surveys.models import Exclusion, ExclusionReason, Round, RoundCounty, SurveyKind
 
 # A survey in URLs and message templates: its code in lower case (lu, lbu, ar).
@@ -59,7 +60,7 @@ class CountySample:
 
     round: Round
     respondents: int = 0
-    unreachable: int = 0  # neither a valid e-mail nor a valid mobile (R-S5)
+    unreachable: int = 0  # neither a valid e-mail nor a valid mobile (R-S5, `unreachable`)
     exclusions: int = 0
     participates: bool = True
 
@@ -72,7 +73,7 @@ def county_samples(county: County, year: int) -> list[CountySample]:
         .values("round_id")
         .annotate(
             n=Count("id"),
-            unreachable=Count("id", filter=Q(email_valid=False, mobile_valid=False)),
+            unreachable=Count("id", filter=unreachable()),
         )
         .order_by()
     }

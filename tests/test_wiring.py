@@ -279,6 +279,7 @@ NAV = {
     "results",
     "rounds",
     "samples",
+    "support_lookup",
     "users",
 }
 RECEIVERS = {

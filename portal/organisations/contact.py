@@ -1,7 +1,15 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+
+def unreachable(prefix: str = "") -> Q:
+    """Who the surveys cannot reach at all: neither a valid e-mail nor a valid mobile (R-S5).
+    The one definition of "unreachable" every page and count uses; `prefix` names the relation
+    holding the contact fields ("apprentice__")."""
+    return Q(**{f"{prefix}email_valid": False, f"{prefix}mobile_valid": False})
 
 
 class ContactFields(models.Model):

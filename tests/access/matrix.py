@@ -200,6 +200,12 @@ MATRIX: dict[str, Row] = {
         "county_a", "county_dispatch", allowed="county_a", get=405, post=302, needs=SEND
     ),
     "county_dispatch_recorded": row("county_a", allowed="county_a", post=405, needs=SEND),
+    "county_support_lookup": row("county_a", allowed="county_a", post=405, needs=SEND),
+    "county_support_person": row("county_a", "ar_unit", allowed="county_a", post=405, needs=SEND),
+    "county_support_resend": row("county_a", "ar_unit", allowed="county_a", get=405, needs=SEND),
+    "office_support_lookup": row("office_a", allowed="office_a", post=405, needs=SEND),
+    "office_support_person": row("office_a", "ar_unit", allowed="office_a", post=405, needs=SEND),
+    "office_support_resend": row("office_a", "ar_unit", allowed="office_a", get=405, needs=SEND),
     "office_dispatches_latest": row("office_a", allowed="office_a", get=302, post=405, needs=SEND),
     "office_dispatches": row("office_a", "year", allowed="office_a", post=405, needs=SEND),
     "office_dispatch_new": row("office_a", "year", "kind", allowed="office_a", needs=SEND),

@@ -374,6 +374,7 @@ def test_the_workbook_has_an_overview_and_a_sheet_per_category_with_norwegian_he
     sheets = workbook(client_a, county_a)
     assert sheets.sheetnames == [
         "Oversikt",
+        "Lærlinger som ikke kan nås",
         "Lærlinger",
         "Faglige ledere",
         "Faglige ledere, én mangler",
@@ -390,7 +391,13 @@ def test_the_workbook_has_an_overview_and_a_sheet_per_category_with_norwegian_he
     overview = list(sheets["Oversikt"].iter_rows(values_only=True))
     assert overview[0] == ("Kvalitetsrapport", str(county_a))
     counts = {r[0]: r[1] for r in overview[4:]}
-    assert counts["Lærlinger i LU-utvalget uten gyldig e-post eller mobil"] == 1
+    assert (
+        counts["Lærlinger i LU-utvalget som mangler gyldig e-post, gyldig mobil eller begge"] == 1
+    )
+    assert (
+        counts["Lærlinger i LU-utvalget som ikke kan nås (verken gyldig e-post eller gyldig mobil)"]
+        == 0
+    )
     assert counts["Lærebedrifter med løpende kontrakter uten faglig leder"] == 1
 
 
