@@ -48,6 +48,14 @@ class DispatchForm(forms.Form):
         label=_("Also send to those who got a message less than 7 days from this one"),
         required=False,
     )
+    beyond_rule_of_thumb = forms.BooleanField(
+        label=_("Also remind those who have had 3 reminders already"),
+        help_text=_(
+            "About 3 reminders is the rule of thumb: more may annoy people more than it helps. "
+            "The preview counts those who would get a 4th or later."
+        ),
+        required=False,
+    )
     leave_out_ar_same_day = forms.BooleanField(
         label=_("Leave out companies that get an ÅR reminder the same day"), required=False
     )

@@ -187,6 +187,8 @@ def dispatch_create(
                 "channels": dispatch.channels,
                 "recipients": dispatch.recipients,
                 "send_at": dispatch.send_at.isoformat(),
+                # R-D6: recipients this reminder is the 4th or later for, by explicit choice.
+                "beyond_rule_of_thumb": plan.beyond_rule_of_thumb,
             },
         )
         county = request.sender.county
@@ -245,9 +247,7 @@ def _recent_order_refuse(plan: Plan, now: datetime) -> None:
         raise AlreadyOrdered(recent)
 
 
-def _offices_activate(
-    plan: Plan, county: County, http_request: HttpRequest | None
-) -> list[list]:
+def _offices_activate(plan: Plan, county: County, http_request: HttpRequest | None) -> list[list]:
     """R-A3: a training office that gets ÅR from the county and has no user yet gets one for
     its managing director. Returns the e-mails owed them, as Dispatch.activations_owed keeps
     them: the dispatch, not the broker, holds them until they are on the queue."""

@@ -102,7 +102,7 @@ MATRIX: dict[str, Row] = {
     "county_dispatch_new": row("county_a", "year", "kind", allowed="county_a"),
     "county_dispatch": row("county_a", "county_dispatch", allowed="county_a", post=405),
     "county_dispatch_cancel": row(
-        "county_a", "county_dispatch", allowed="county_a", get=405, post=302
+        "county_a", "county_dispatch", allowed="county_a", get=200, post=302
     ),
     "county_dispatch_recorded": row("county_a", allowed="county_a", post=405),
     "office_dispatches_latest": row("office_a", allowed="office_a", get=302, post=405),
@@ -110,7 +110,7 @@ MATRIX: dict[str, Row] = {
     "office_dispatch_new": row("office_a", "year", "kind", allowed="office_a"),
     "office_dispatch": row("office_a", "office_dispatch", allowed="office_a", post=405),
     "office_dispatch_cancel": row(
-        "office_a", "office_dispatch", allowed="office_a", get=405, post=302
+        "office_a", "office_dispatch", allowed="office_a", get=200, post=302
     ),
     "office_dispatch_recorded": row("office_a", allowed="office_a", post=405),
     "office_gathering": row("office_a", "year", allowed="office_a"),
