@@ -21,7 +21,15 @@ class DispatchForm(forms.Form):
         initial=Purpose.INVITATION,
     )
     by_email = forms.BooleanField(label=_("By e-mail"), required=False, initial=True)
-    by_sms = forms.BooleanField(label=_("By SMS"), required=False)
+    by_sms = forms.BooleanField(
+        label=_("By SMS"),
+        required=False,
+        # R-D8: the quota counts dispatches, not messages.
+        help_text=_(
+            "Each SMS dispatch counts 1 against your SMS dispatches, whatever its size. We "
+            "therefore recommend including as many as possible in each SMS dispatch."
+        ),
+    )
     language = forms.ChoiceField(
         label=_("Language"),
         choices=settings.LANGUAGES,

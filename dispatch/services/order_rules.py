@@ -220,7 +220,7 @@ def ar_reminded_companies(round_: Round, send_at: datetime) -> set[int]:
 
 def beyond_rule_of_thumb(request: DispatchRequest, past: tuple | None) -> bool:
     """This reminder would be the recipient's 4th or later (R-D6)."""
-    return request.purpose == Purpose.REMINDER and bool(past) and past[0] >= MAX_REMINDERS
+    return request.purpose == Purpose.REMINDER and past is not None and past[0] >= MAX_REMINDERS
 
 
 def left_out_reason(

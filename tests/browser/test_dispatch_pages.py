@@ -140,9 +140,7 @@ def test_preview_confirm_and_send_by_keyboard_alone_at_360_px(
     assert _tab_to(page, "Send til 2 mottakere") == 1
     _press_and_wait(page, "Enter")
     assert "Utsendelsen er bestilt." in page.content()
-    assert page.locator("#dispatch-progress [role=status]").inner_text().startswith(
-        "Status: Sendt"
-    )
+    assert page.locator("#dispatch-progress [role=status]").inner_text().startswith("Status: Sendt")
     assert "Levert" in page.content()
     assert axe_violations(page) == [] and _fits(page, 360)
     _shot(page, "dispatch-sent-360.png")
