@@ -21,7 +21,15 @@ class DispatchForm(forms.Form):
         initial=Purpose.INVITATION,
     )
     by_email = forms.BooleanField(label=_("By e-mail"), required=False, initial=True)
-    by_sms = forms.BooleanField(label=_("By SMS"), required=False)
+    by_sms = forms.BooleanField(
+        label=_("By SMS"),
+        required=False,
+        # R-D8: the quota counts dispatches, not messages.
+        help_text=_(
+            "Each SMS dispatch counts 1 against your SMS dispatches, whatever its size. We "
+            "therefore recommend including as many as possible in each SMS dispatch."
+        ),
+    )
     language = forms.ChoiceField(
         label=_("Language"),
         choices=settings.LANGUAGES,
@@ -46,6 +54,14 @@ class DispatchForm(forms.Form):
     )
     override_spacing = forms.BooleanField(
         label=_("Also send to those who got a message less than 7 days from this one"),
+        required=False,
+    )
+    beyond_rule_of_thumb = forms.BooleanField(
+        label=_("Also remind those who have had 3 reminders already"),
+        help_text=_(
+            "About 3 reminders is the rule of thumb: more may annoy people more than it helps. "
+            "The preview counts those who would get a 4th or later."
+        ),
         required=False,
     )
     leave_out_ar_same_day = forms.BooleanField(

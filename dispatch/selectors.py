@@ -121,6 +121,14 @@ class HistoryRow:
     def progress(self) -> Progress:
         return dispatch_progress(self.dispatch, self.counts)
 
+    @property
+    def reached_nobody(self) -> bool:
+        """Cancelled before anything was handed to a provider: it reached nobody."""
+        c = self.counts
+        return self.dispatch.state == DispatchState.CANCELLED and not (
+            c.sent or c.failed or c.uncertain
+        )
+
 
 def dispatch_of_sender(sender: Sender, pk: int) -> Dispatch:
     """The sender's own dispatch, or a 404."""
@@ -141,7 +149,7 @@ def round_history(round_: Round, sender: Sender) -> list[HistoryRow]:
     reached = Exists(
         Message.objects.filter(
             dispatch=OuterRef("pk"), respondent__in=audience(round_, sender).values("pk")
-        )
+        ).exclude(state=MessageState.CANCELLED)
     )
     dispatches = list(
         Dispatch.objects.filter(round=round_)

@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from dispatch.audience import Sender
 from dispatch.backends import recording_active
@@ -116,6 +116,9 @@ def dispatches_year(request: HttpRequest, sender: Sender, year: int) -> HttpResp
         history = round_history(round_, sender)
         for row in history:
             row.url = urls("dispatch", row.dispatch.pk) if row.own else ""  # type: ignore[attr-defined]  # for the template
+        # A dispatch cancelled before anything went is listed apart: it reached nobody.
+        cancelled = [row for row in history if row.reached_nobody]
+        history = [row for row in history if not row.reached_nobody]
         surveys.append(
             {
                 "round": round_,
@@ -126,6 +129,7 @@ def dispatches_year(request: HttpRequest, sender: Sender, year: int) -> HttpResp
                 "sms_used": used.get(round_.pk, 0),
                 "sms_limit": quota_limit(round_, sender),
                 "history": history,
+                "cancelled": cancelled,
                 "new_url": urls("dispatch_new", year, kind_slug(round_.kind)),
                 "gathering_url": urls("gathering", year)
                 if not sender.is_county and round_.kind == SurveyKind.LU
@@ -167,6 +171,7 @@ def dispatch_new(request: PortalRequest, sender: Sender, year: int, kind: str) -
             language=form.cleaned_data["language"],
             send_at=form.send_at(),
             override_spacing=form.cleaned_data["override_spacing"],
+            beyond_rule_of_thumb=form.cleaned_data["beyond_rule_of_thumb"],
             leave_out_ar_same_day=form.cleaned_data.get("leave_out_ar_same_day", False),
             order_key=form.cleaned_data.get("order_key"),
         )
@@ -187,6 +192,8 @@ def dispatch_new(request: PortalRequest, sender: Sender, year: int, kind: str) -
         plan = dispatch_plan(dispatch_request)
         for message in plan.errors:
             form.add_error(None, message)
+        if "confirm" in request.POST and not plan.errors and plan.recipients:
+            return _confirm_page(request, sender, round_, form, plan)
     context = _base(sender) | {
         "round": round_,
         "form": form,
@@ -197,6 +204,22 @@ def dispatch_new(request: PortalRequest, sender: Sender, year: int, kind: str) -
         "back_url": sender.route("dispatches", year),
     }
     return render(request, "dispatch/new.html", context)
+
+
+def _confirm_page(
+    request: PortalRequest, sender: Sender, round_: Round, form: DispatchForm, plan: Any
+) -> HttpResponse:
+    """The second step: what the dispatch will do, said again, before the one button that
+    sends. The form's fields (its one-time key with them) ride along hidden."""
+    context = _base(sender) | {
+        "round": round_,
+        "form": form,
+        "plan": plan,
+        "now": timezone.now(),
+        "sms_used": quotas_used([round_], sender).get(round_.pk, 0),
+        "back_url": sender.route("dispatches", round_.year),
+    }
+    return render(request, "dispatch/confirm.html", context)
 
 
 @require_GET
@@ -228,9 +251,20 @@ def dispatch_detail(request: PortalRequest, sender: Sender, pk: int) -> HttpResp
     return render(request, "dispatch/detail.html", context)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def dispatch_cancel_view(request: PortalRequest, sender: Sender, pk: int) -> HttpResponse:
+    """GET asks first (what would be cancelled); the page's POST cancels."""
     dispatch = dispatch_of_sender(sender, pk)
+    if request.method == "GET":
+        counts = dispatch_counts(dispatch)
+        context = _base(sender) | {
+            "dispatch": dispatch,
+            "counts": counts,
+            "running": dispatch.state in (DispatchState.SCHEDULED, DispatchState.SENDING),
+            "cancel_url": sender.route("dispatch_cancel", pk),
+            "detail_url": sender.route("dispatch", pk),
+        }
+        return render(request, "dispatch/cancel.html", context)
     try:
         cancelled = dispatch_cancel(dispatch, user=request.user, http_request=request)
     except DispatchRefused as error:

@@ -411,6 +411,9 @@ TWILIO_MESSAGING_SERVICE_SID = envstr("TWILIO_MESSAGING_SERVICE_SID")
 TWILIO_API_BASE_URL = envstr("TWILIO_API_BASE_URL")
 # "twilio" sends for real; "record" keeps what would have been sent in the database.
 SMS_BACKEND = envstr("SMS_BACKEND", "twilio" if TWILIO_ACCOUNT_SID else "record")
+# The recording backends report each recorded message delivered, as a provider's delivery
+# webhook would (the demo shows "Levert"); off, recorded messages stay "sent".
+DISPATCH_RECORD_DELIVERED = envbool("DISPATCH_RECORD_DELIVERED", True)
 if SMS_BACKEND not in {"twilio", "record"}:
     raise ImproperlyConfigured(f"SMS_BACKEND={SMS_BACKEND!r} must be 'twilio' or 'record'")
 if SMS_BACKEND == "twilio" and not (TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN):

@@ -1,14 +1,18 @@
 """Keeps what would have been sent in the database (RecordedMessage), for the demo and tests.
-Recording is idempotent on the message id: a message recorded twice is one row."""
+Recording is idempotent on the message id: a message recorded twice is one row. Once the
+outbox has marked them sent, the recorded messages are reported delivered, as a provider's
+delivery webhook would, through the same function (dispatch.services.delivery)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from dispatch.backends.base import Outcome, Outgoing
 from dispatch.models import Channel, RecordedMessage
+from dispatch.services.delivery import messages_delivered
 from dispatch.sms_segments import sms_length
 from portal.lib.bulk import rows_insert
 
@@ -58,3 +62,10 @@ class RecordBackend:
                 ignore_conflicts=True,
             )
         return [Outcome(m.message_id, ok=True) for m in messages]
+
+    def delivery_report(self, messages: list[Outgoing]) -> int:
+        """What a provider's delivery webhook tells: each recorded message arrived (unless
+        DISPATCH_RECORD_DELIVERED is off, as for tests of the webhooks themselves)."""
+        if not settings.DISPATCH_RECORD_DELIVERED:
+            return 0
+        return messages_delivered(m.message_id for m in messages)

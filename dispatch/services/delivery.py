@@ -8,6 +8,7 @@ register (registry_import.undeliverable), where the county's quality report show
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
@@ -73,8 +74,14 @@ def message_accepted(message: Message) -> bool:
 
 
 def message_delivered(message: Message) -> bool:
-    return bool(
-        Message.objects.filter(pk=message.pk, state__in=_OPEN).update(state=MessageState.DELIVERED)
+    return bool(messages_delivered([message.pk]))
+
+
+def messages_delivered(message_ids: Iterable[object]) -> int:
+    """The providers' delivery reports, one or many: only a message sent and not yet settled
+    becomes delivered. Returns how many changed."""
+    return Message.objects.filter(pk__in=list(message_ids), state__in=_OPEN).update(
+        state=MessageState.DELIVERED
     )
 
 

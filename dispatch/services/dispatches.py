@@ -185,6 +185,8 @@ def dispatch_create(
                 "channels": dispatch.channels,
                 "recipients": dispatch.recipients,
                 "send_at": dispatch.send_at.isoformat(),
+                # R-D6: recipients this reminder is the 4th or later for, by explicit choice.
+                "beyond_rule_of_thumb": plan.beyond_rule_of_thumb,
             },
         )
         county = request.sender.county

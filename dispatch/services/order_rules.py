@@ -1,10 +1,12 @@
 """The rules of a dispatch order, applied to each respondent before anything is sent
 (docs/domain.md): who may be reached (dispatch.audience, R-D1..R-D4, R-D9..R-D11); nobody who
-has answered (R-D7, R-D10, R-D11); at most 3 reminders per recipient and survey, counted across
-county and office (R-D6, R-D3), and none less than 7 days from that recipient's other messages
-unless the sender overrides it; the survey window (R-C4) and LBU on its own only from
-`separate_lbu_from` (R-C5, R-D12); SMS quotas (R-D8); SMS opt-outs. Also the text variant each
-message of an order gets. The preview (dispatch.services.preview) applies them to everyone."""
+has answered (R-D7, R-D10, R-D11); about 3 reminders per recipient and survey, counted across
+county and office (R-D6, R-D3): a rule of thumb, so a 4th or later goes only when the sender
+chooses it explicitly (counted on the plan, and in the audit log); and none less than 7 days
+from that recipient's other messages unless the sender overrides it; the survey window (R-C4)
+and LBU on its own only from `separate_lbu_from` (R-C5, R-D12); SMS quotas (R-D8); SMS
+opt-outs. Also the text variant each message of an order gets. The preview
+(dispatch.services.preview) applies them to everyone."""
 
 from __future__ import annotations
 
@@ -26,7 +28,7 @@ from portal.lib.oslo import oslo_datetime, oslo_now, oslo_today
 from surveys.models import RespondentRole, Round, SurveyKind
 from surveys.selectors import kind_slug
 
-MAX_REMINDERS = 3  # R-D6
+MAX_REMINDERS = 3  # R-D6: a rule of thumb, passed only by the sender's explicit choice
 SPACING = timedelta(days=7)  # R-D6
 # Messages that did not reach anyone count neither against the cap nor the spacing.
 NOT_REACHED = (MessageState.SKIPPED, MessageState.CANCELLED, MessageState.FAILED)
@@ -44,7 +46,9 @@ class LeftOut:
     LABELS = {
         ANSWERED: gettext_lazy("Already answered"),
         INVITED: gettext_lazy("Already invited (send them a reminder instead)"),
-        CAP: gettext_lazy("Reminder cap reached (3 reminders)"),
+        CAP: gettext_lazy(
+            "Have had 3 reminders, the rule of thumb (tick the box to send them one more)"
+        ),
         SPACING: gettext_lazy("Got a message less than 7 days from this one"),
         AR_SAME_DAY: gettext_lazy("Get an ÅR reminder the same day (left out at your choice)"),
         NO_ADDRESS: gettext_lazy("No valid address for the chosen channels"),
@@ -62,6 +66,8 @@ class DispatchRequest:
     language: str = "nb"
     send_at: datetime | None = None  # None: now
     override_spacing: bool = False
+    # R-D6: also remind those who have had MAX_REMINDERS reminders (the sender's own choice).
+    beyond_rule_of_thumb: bool = False
     leave_out_ar_same_day: bool = False
     # Gathering mode (R-D13): the apprentices the office picked.
     respondent_ids: frozenset[int] | None = None
@@ -212,6 +218,11 @@ def ar_reminded_companies(round_: Round, send_at: datetime) -> set[int]:
     )
 
 
+def beyond_rule_of_thumb(request: DispatchRequest, past: tuple | None) -> bool:
+    """This reminder would be the recipient's 4th or later (R-D6)."""
+    return request.purpose == Purpose.REMINDER and past is not None and past[0] >= MAX_REMINDERS
+
+
 def left_out_reason(
     request: DispatchRequest,
     answered_at: datetime | None,
@@ -227,7 +238,7 @@ def left_out_reason(
         return LeftOut.ANSWERED, False
     if request.purpose == Purpose.INVITATION and past and past[1]:
         return LeftOut.INVITED, False
-    if is_reminder and past and past[0] >= MAX_REMINDERS:
+    if is_reminder and past and past[0] >= MAX_REMINDERS and not request.beyond_rule_of_thumb:
         return LeftOut.CAP, False
     if (
         is_reminder

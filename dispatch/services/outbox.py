@@ -294,6 +294,9 @@ def _hand(
         if group:
             outcomes = backend.send(group)
             _mark(claim, group, outcomes, result, timezone.now())
+            reported = getattr(backend, "delivery_report", None)
+            if reported is not None:
+                reported(group)  # a backend that knows at once what a webhook tells later
 
 
 def _clock() -> float:

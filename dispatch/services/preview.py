@@ -21,6 +21,7 @@ from dispatch.services.order_rules import (
     LeftOut,
     Variants,
     ar_reminded_companies,
+    beyond_rule_of_thumb,
     left_out_reason,
     message_history,
     request_errors,
@@ -83,6 +84,7 @@ class Plan:
     by_sms: int = 0
     email_only_opted_out: int = 0  # get e-mail, not SMS, because they opted out of SMS
     ar_same_day: int = 0  # R-D11: would get an ÅR reminder the same day
+    beyond_rule_of_thumb: int = 0  # R-D6: recipients this reminder is the 4th or later for
     samples: list[Sample] = field(default_factory=list)
     sms: SmsSummary | None = None
     sms_left: int = 0
@@ -204,6 +206,7 @@ def _recipient(plan: Plan, known: _Known, row) -> Recipient | None:
     if reason is not None:
         plan.left_out[reason] += 1
         return None
+    plan.beyond_rule_of_thumb += beyond_rule_of_thumb(request, known.history.get(row.pk))
     language = row.language if row.language in language_codes() else request.language
     return Recipient(row.pk, tuple(channels), language)
 

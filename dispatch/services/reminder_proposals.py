@@ -3,14 +3,17 @@
 It reads this round's answers per day (surveys.response_counts) since the sender's last
 message, and how long answers kept coming after messages in earlier rounds of the same survey
 and sender (their answers per day against their dispatches), then applies the 7-day spacing
-(R-D6), the 3-reminder cap, the days left and the SMS quota (R-D8). Answers rise after each
-message and fall off within days: the next reminder is due when they have flattened."""
+(R-D6), the rule of thumb of about 3 reminders (it proposes no 4th: that is the sender's own
+explicit choice), the days left and the SMS quota (R-D8). Answers rise after each message and
+fall off within days: the next reminder is due when they have flattened. The proposal is a day
+and the time a send that day would go (SEND_TIME, or the first time after it that still
+reaches someone): never a moment after the round has closed."""
 
 from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count
 from django.utils import timezone
@@ -21,7 +24,7 @@ from dispatch.audience import Sender, audience
 from dispatch.models import Dispatch, DispatchState, Message, Purpose
 from dispatch.services.order_rules import MAX_REMINDERS, NOT_REACHED, SPACING
 from dispatch.services.quotas import quota_left
-from portal.lib.oslo import oslo_today
+from portal.lib.oslo import oslo_datetime, oslo_today
 from surveys.models import Round
 from surveys.response_counts import answers_per_day
 
@@ -29,6 +32,8 @@ from surveys.response_counts import answers_per_day
 # last message; without earlier rounds, that is taken to happen this many days after it.
 FLAT_SHARE = 0.25
 DEFAULT_DECAY_DAYS = 4
+# The time of day a proposed reminder goes out.
+SEND_TIME = time(9, 0)
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,33 @@ class Suggestion:
     day: date | None
     channel: str  # "email", "sms", "both" or "" when no reminder is suggested
     reason: str
+    at: datetime | None = None  # when on `day` it would go out
+
+
+def send_moment(round_: Round, day: date, now: datetime) -> datetime | None:
+    """The moment a reminder proposed for `day` goes: SEND_TIME that day, or the next full
+    quarter-hour when that has passed today; None when that moment would reach nobody (the
+    round has closed by then, or the day is over)."""
+    at = oslo_datetime(day, SEND_TIME)
+    if at < now:
+        quarter = now.replace(second=0, microsecond=0) + timedelta(minutes=15 - now.minute % 15)
+        at = quarter if oslo_today(quarter) == day else at
+    if at < now or at >= round_.closes_at or at < round_.opens_at:
+        return None
+    return at
+
+
+def _reachable(
+    round_: Round, day: date, today: date, now: datetime
+) -> tuple[date, datetime] | None:
+    """`day`, or the nearest day before it (from today) whose send moment still reaches
+    someone, and that moment."""
+    while day >= today:
+        at = send_moment(round_, day, now)
+        if at is not None:
+            return day, at
+        day -= timedelta(days=1)
+    return None
 
 
 def _per_day(round_: Round, sender: Sender) -> dict[date, int]:
@@ -46,9 +78,7 @@ def _message_days(round_: Round, sender: Sender) -> list[date]:
     sent = Dispatch.objects.filter(round=round_, **sender.filter).exclude(
         state=DispatchState.CANCELLED
     )
-    return sorted(
-        {oslo_today(d) for d in sent.values_list("send_at", flat=True)}
-    )
+    return sorted({oslo_today(d) for d in sent.values_list("send_at", flat=True)})
 
 
 def flat_since(per_day: dict[date, int], start: date, today: date) -> date | None:
@@ -114,15 +144,26 @@ def reminder_suggest(round_: Round, sender: Sender, *, now: datetime | None = No
             _("Everyone who has not answered has had 3 reminders; %(days)s.") % {"days": days_text},
         )
 
+    if _reminders_sent(round_, sender) >= MAX_REMINDERS:
+        return Suggestion(
+            None,
+            "",
+            _(
+                "You have sent %(n)s reminders, which is the rule of thumb; the planner proposes "
+                "no more. You may still send another, with a warning; %(days)s."
+            )
+            % {"n": MAX_REMINDERS, "days": days_text},
+        )
     message_days = _message_days(round_, sender)
     per_day = _per_day(round_, sender)
     if not message_days:
-        first = max(today, oslo_today(round_.opens_at))
+        first = _reachable(round_, max(today, oslo_today(round_.opens_at)), today, now)
         return Suggestion(
-            first,
-            "email",
+            first[0] if first else None,
+            "email" if first else "",
             _("No invitation has been sent yet; %(sms)s; %(days)s.")
             % {"sms": sms_text, "days": days_text},
+            first[1] if first else None,
         )
     last = message_days[-1]
     earliest = max(today, last + SPACING)
@@ -138,11 +179,15 @@ def reminder_suggest(round_: Round, sender: Sender, *, now: datetime | None = No
         }
     if day > last_day:
         day = max(today, last_day - timedelta(days=2)) if today <= last_day else today
+    reachable = _reachable(round_, day, today, now)
+    if reachable is None:
+        return Suggestion(None, "", _("No send time before the survey closes reaches anyone."))
+    day, at = reachable
     late = (last_day - day).days <= 14
     reminders_left = MAX_REMINDERS - _reminders_sent(round_, sender)
     channel = "both" if sms_left and (late or reminders_left <= sms_left) else "email"
     reason = "; ".join([trend[:1].upper() + trend[1:], sms_text, days_text]) + "."
-    return Suggestion(day, channel, reason)
+    return Suggestion(day, channel, reason, at)
 
 
 def _reminders_sent(round_: Round, sender: Sender) -> int:

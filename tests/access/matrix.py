@@ -197,9 +197,16 @@ MATRIX: dict[str, Row] = {
     "county_dispatch_new": row("county_a", "year", "kind", allowed="county_a", needs=SEND),
     "county_dispatch": row("county_a", "county_dispatch", allowed="county_a", post=405, needs=SEND),
     "county_dispatch_cancel": row(
-        "county_a", "county_dispatch", allowed="county_a", get=405, post=302, needs=SEND
+        "county_a", "county_dispatch", allowed="county_a", get=200, post=302, needs=SEND
     ),
     "county_dispatch_recorded": row("county_a", allowed="county_a", post=405, needs=SEND),
+    # "Prøv igjen" on safe failures: one POST with the form's key; without it, back to the page.
+    "county_dispatch_retry": row(
+        "county_a", "county_dispatch", allowed="county_a", get=405, post=302, needs=SEND
+    ),
+    "office_dispatch_retry": row(
+        "office_a", "office_dispatch", allowed="office_a", get=405, post=302, needs=SEND
+    ),
     "county_support_lookup": row("county_a", allowed="county_a", post=405, needs=SEND),
     "county_support_person": row("county_a", "ar_unit", allowed="county_a", post=405, needs=SEND),
     "county_support_resend": row("county_a", "ar_unit", allowed="county_a", get=405, needs=SEND),
@@ -211,7 +218,7 @@ MATRIX: dict[str, Row] = {
     "office_dispatch_new": row("office_a", "year", "kind", allowed="office_a", needs=SEND),
     "office_dispatch": row("office_a", "office_dispatch", allowed="office_a", post=405, needs=SEND),
     "office_dispatch_cancel": row(
-        "office_a", "office_dispatch", allowed="office_a", get=405, post=302, needs=SEND
+        "office_a", "office_dispatch", allowed="office_a", get=200, post=302, needs=SEND
     ),
     "office_dispatch_recorded": row("office_a", allowed="office_a", post=405, needs=SEND),
     "office_gathering": row("office_a", "year", allowed="office_a", needs=SEND),
@@ -494,6 +501,8 @@ PUBLIC: dict[str, str] = {
     "respond_saved": "the respondent's session",
     "respond_receipt": "the respondent's session",
     "respond_no_consent": "the respondent's session",
+    "notification_settings": "the signed-in user's own e-mail notifications, whatever their "
+    "organisations (login required; tests/dispatch/test_notifications.py)",
 }
 # anymail's webhooks authenticate themselves (tests/dispatch/test_providers.py).
 THIRD_PARTY_MODULES = (

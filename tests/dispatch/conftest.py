@@ -35,6 +35,8 @@ def english():
 def recording_backends(settings):
     settings.DISPATCH_EMAIL_BACKEND = "record"
     settings.SMS_BACKEND = "record"
+    # As a provider whose delivery reports come later, through the webhooks.
+    settings.DISPATCH_RECORD_DELIVERED = False
     settings.SITE_URL = "https://undersokelse.test"
 
 
