@@ -10,9 +10,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from portal.front.help import help_calendar_register
 from portal.front.panels import NavEntry, Panel, nav_register, panel_register
 from portal.models import Role
 from registry_import.signals import import_succeeded
+from surveys.help_dates import help_calendar
 from surveys.panels import calendar_panel, rates_panel, waiting_panel
 from surveys.tasks import samples_after_register_import
 
@@ -24,6 +26,7 @@ COUNTY_AND_OFFICE = frozenset({Role.COUNTY, Role.OFFICE})
 
 def connect() -> None:
     _navigation()
+    help_calendar_register(help_calendar)
     # Rounds whose sample waits for the 1 October extract (R-C3): the national level first.
     panel_register(
         Panel(
