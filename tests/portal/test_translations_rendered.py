@@ -111,8 +111,8 @@ def code_leaks(body: str) -> list[str]:
     words = " ".join(html.unescape(TAG.sub(" ", body)).split())
     unexplained = " ".join(html.unescape(TAG.sub(" ", EXPLAINED.sub(" ", body))).split())
     leaks = [
-        f"{match.group(1)} without <abbr title>: …{unexplained[max(0, match.start() - 40) : match.end() + 20]}…"
-        for match in ABBREVIATION.finditer(unexplained)
+        f"{m.group(1)} without <abbr title>: …{unexplained[max(0, m.start() - 40) : m.end() + 20]}…"
+        for m in ABBREVIATION.finditer(unexplained)
     ]
     leaks += [f"file name {name}" for name in sorted(set(FILE_NAME.findall(words)))]
     leaks += [f"language code {code}" for code in sorted(set(LANGUAGE_CODE.findall(words)))]
