@@ -7,6 +7,7 @@ server, not through the login form), one test for all routes: the world is made 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -79,7 +80,7 @@ def test_no_page_of_any_role_scrolls_sideways_at_360_px(
     world,  # noqa: F811
     persona_users,  # noqa: F811
 ):
-    contexts: dict[str, object] = {}
+    contexts: dict[str, Any] = {}
     pages = {}
     found = []
     checked = 0
@@ -99,7 +100,7 @@ def test_no_page_of_any_role_scrolls_sideways_at_360_px(
                 found.append(f"{name} ({persona}) {problem}")
     finally:
         for context in contexts.values():
-            context.close()  # type: ignore[attr-defined]
+            context.close()
     assert checked >= len(MATRIX) // 2
     assert set(PUBLIC) >= {"home", "help", "privacy", "accessibility"}
     assert not found, "\n".join(found)
@@ -124,6 +125,9 @@ def test_the_lbu_respondent_s_pages_fit_360_px(browser, live_server, counties, c
         page.goto(link_path(link_issue(leader)))
         heading = page.get_by_role("heading", level=1).inner_text()
         assert "Lærebedriftsundersøkelsen" in heading
+        shots = settings.VAR_DIR / "screenshots"
+        shots.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(shots / "narrow-lbu-start-360.png"), full_page=True)
         found = [p for p in [overflow(page, page.url)] if p]
         seen = {page.url}
         for _ in range(6):  # through the consent and the sections, as far as the pages lead

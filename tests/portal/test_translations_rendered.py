@@ -59,13 +59,13 @@ def recorded_misses():
             misses.add((self.language(), msgid2))
         return original_ngettext(self, msgid1, msgid2, n)
 
-    trans_real.DjangoTranslation.gettext = gettext
-    trans_real.DjangoTranslation.ngettext = ngettext
+    setattr(trans_real.DjangoTranslation, "gettext", gettext)  # noqa: B010
+    setattr(trans_real.DjangoTranslation, "ngettext", ngettext)  # noqa: B010
     try:
         yield misses
     finally:
-        trans_real.DjangoTranslation.gettext = original_gettext
-        trans_real.DjangoTranslation.ngettext = original_ngettext
+        setattr(trans_real.DjangoTranslation, "gettext", original_gettext)  # noqa: B010
+        setattr(trans_real.DjangoTranslation, "ngettext", original_ngettext)  # noqa: B010
 
 
 def shown_text(body: str) -> str:
