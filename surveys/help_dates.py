@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import timezone
-
-from portal.lib.oslo import last_day_before, oslo_today
+from portal.lib.oslo import last_day_before, oslo_now, oslo_today
 from surveys.models import Round, SurveyKind
 from surveys.services.rounds import default_calendar
 
@@ -28,9 +26,9 @@ def help_calendar() -> dict[str, Any]:
     return {
         "year": year,
         "qa_starts_on": dates.qa_starts_on,
-        "correction_deadline": timezone.localtime(dates.correction_deadline),
+        "correction_deadline": oslo_now(dates.correction_deadline),
         "reference_date": dates.reference_date,
-        "opens_on": timezone.localtime(dates.opens_at).date(),
+        "opens_on": oslo_today(dates.opens_at),
         "last_answer_day": last_day_before(dates.closes_at),
         "separate_lbu_from": separate,
     }
