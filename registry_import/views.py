@@ -8,12 +8,14 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.accounts.access import HtmxRequest, PortalRequest, national_view
 from portal.front.views import page_or_fragment
 from portal.lib.downloads import attachment, excel_csv
 from portal.lib.uploads import upload_too_large
+from registry_import.extract_files import COMPANIES, CONTRACTS, LEADERS, OFFICES
 from registry_import.forms import ExtractUploadForm
 from registry_import.models import ImportRun, ImportStatus
 from registry_import.services import import_runs_fail_interrupted
@@ -70,6 +72,23 @@ def import_list(request: PortalRequest) -> HttpResponse:
     return render(request, "registry_import/import_list.html", {"form": form, "runs": runs})
 
 
+# What each file of the extract holds, in words: a page names the register's content, not the
+# file it came in.
+FILE_LABELS = {
+    OFFICES: gettext_lazy("Training offices"),
+    COMPANIES: gettext_lazy("Training companies"),
+    LEADERS: gettext_lazy("Professional leaders"),
+    CONTRACTS: gettext_lazy("Apprenticeship contracts"),
+}
+
+
+def file_label(name: str) -> str:
+    """A file of the extract named by what it holds (the training companies' file → "Training
+    companies"); a file the extract does not describe keeps its name."""
+    label = FILE_LABELS.get(str(name or "").removesuffix(".csv"))
+    return str(label) if label is not None else str(name or "")
+
+
 def _run_context(run: ImportRun) -> dict[str, Any]:
     finished = run.status in FINISHED
     rows_by_file = {f.get("name"): f.get("rows") for f in run.files or []}
@@ -77,6 +96,7 @@ def _run_context(run: ImportRun) -> dict[str, Any]:
     per_file = [
         {
             "name": name,
+            "label": file_label(name),
             "rows": rows_by_file.get(name),
             "counts": [(run.counts or {}).get(name, {}).get(kind, 0) for kind in FILE_COUNT_KINDS],
         }

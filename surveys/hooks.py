@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.access import Need
+from portal.front.help import help_calendar_register
 from portal.front.panels import (
     NavEntry,
     Panel,
@@ -20,6 +21,7 @@ from portal.front.panels import (
 )
 from portal.models import Role
 from registry_import.signals import import_succeeded
+from surveys.help_dates import help_calendar
 from surveys.panels import (
     calendar_panel,
     office_report_done,
@@ -37,6 +39,7 @@ COUNTY_AND_OFFICE = frozenset({Role.COUNTY, Role.OFFICE})
 
 def connect() -> None:
     _navigation()
+    help_calendar_register(help_calendar)
     # Rounds whose sample waits for the 1 October extract (R-C3): the national level first.
     panel_register(
         Panel(

@@ -3,6 +3,9 @@ Directorate from settings, each county's own contact for ÅR)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -21,6 +24,22 @@ REPORT_GUIDES = {
     "resultater-kontor": Role.OFFICE,
     "resultater-nasjonalt": Role.NATIONAL,
 }
+
+# Where the guides take their dates from: the surveys app registers the round's calendar
+# (surveys/hooks.py), so no date in the help is written into its text.
+_calendar_sources: list[Callable[[], dict[str, Any]]] = []
+
+
+def help_calendar_register(source: Callable[[], dict[str, Any]]) -> None:
+    if source not in _calendar_sources:
+        _calendar_sources.append(source)
+
+
+def help_calendar() -> dict[str, Any]:
+    dates: dict[str, Any] = {}
+    for source in _calendar_sources:
+        dates.update(source())
+    return dates
 
 
 @require_GET
@@ -56,4 +75,4 @@ def guide(request: HttpRequest, role: str) -> HttpResponse:
     template = select_template(
         [f"portal/help/guide_{role}.{language}.html", f"portal/help/guide_{role}.nb.html"]
     )
-    return HttpResponse(template.render({"role": role}, request))
+    return HttpResponse(template.render({"role": role, "calendar": help_calendar()}, request))

@@ -1,10 +1,7 @@
 from __future__ import annotations
 
-import functools
-from pathlib import Path
 from typing import Any
 
-import markdown
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -12,7 +9,9 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.safestring import mark_safe
+from django.template.loader import select_template
+from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -27,6 +26,7 @@ from portal.accounts.access import (
     scope_by_key,
     user_scopes,
 )
+from portal.front.help import help_calendar
 from portal.front.panels import panels_for
 from portal.lib.oslo import oslo_today
 from portal.models import Company, County, TrainingOffice
@@ -127,24 +127,22 @@ def accessibility_statement(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/accessibility.html")
 
 
-@functools.lru_cache(maxsize=1)
-def _privacy_html() -> str:
-    """docs/privacy.md, the project's one statement of what is stored, as HTML."""
-    text = (Path(settings.BASE_DIR) / "docs" / "privacy.md").read_text(encoding="utf-8")
-    # The document is the project's own file, not user input, so its HTML is trusted.
-    return markdown.markdown(text, extensions=["tables"], output_format="html")
-
-
 def privacy_statement(request: HttpRequest) -> HttpResponse:
-    """Public: what is stored about those who answer, linked from every survey's first page."""
-    return render(
-        request,
-        "portal/privacy.html",
-        {
-            "document": mark_safe(_privacy_html()),  # noqa: S308
-            "threshold": settings.REPORTING_THRESHOLD,
-        },
+    """Public: what is kept about those asked to answer, how long, who sees it, whom to ask and
+    their rights, written for them in the language in use (bokmål where a text is missing); the
+    closing date from the surveys' calendar. docs/privacy.md is the developers' account."""
+    language = (get_language() or "nb")[:2]
+    template = select_template(
+        [f"portal/privacy/respondents.{language}.html", "portal/privacy/respondents.nb.html"]
     )
+    last_day = help_calendar().get("last_answer_day")
+    context = {
+        "threshold": settings.REPORTING_THRESHOLD,
+        "retention_days": settings.RETENTION_DAYS_AFTER_CLOSE,
+        "retention_years": settings.IDENTIFIED_ANSWER_RETENTION_YEARS,
+        "closes": date_format(last_day, "DATE_FORMAT") if last_day else _("the last day to answer"),
+    }
+    return HttpResponse(template.render(context, request))
 
 
 def address_pages_removed(request: HttpRequest) -> HttpResponse:
