@@ -103,7 +103,7 @@ def test_the_county_front_page_shows_the_calendar_rates_and_navigation(
     url = reverse("county_dashboard", args=[county_a.code])
     # The steps' checks from the data (quality lists, targets, invitations) and the comparison
     # with last year cost one query each.
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(26):
         body = client.get(url).content.decode()
     assert "Hva skal gjøres nå – undersøkelsesåret 2026" in body
     assert "Sjekk kvalitetsrapporten" in body

@@ -19,7 +19,7 @@ from reporting.services.publishing import round_publish
 from surveys.models import AnonymousResponse, Round
 from surveys.response_counts import response_counts
 from tests.conftest import PASSWORD, give_two_factor
-from tests.reporting.attack import narrow_joint
+from tests.reporting.attack import narrow_by_answers, narrow_joint
 from tests.reporting.test_attack import downloads_of, everything_published
 
 pytestmark = pytest.mark.django_db
@@ -295,3 +295,51 @@ def test_without_the_sample_as_a_ceiling_a_random_round_leaks_to_who_knows_it(
         lambda *a, **kw: real_items(*a, **{**kw, "class_upper": None}),
     )
     assert _leaks(world, [3, 11, 17, 23], level=2)
+
+
+def _with_counts(publication, items) -> dict:
+    """Everything published, each shown figure with the count of every answer value."""
+    from reporting.models import ResultUnit
+    from reporting.selectors import publication_items
+
+    values = {i.code: i.values for i in publication_items(publication)}
+    figures = []
+    for unit in ResultUnit.objects.filter(publication=publication).select_related(
+        "county", "office", "company", "trade"
+    ):
+        described = {"type": unit.unit_type}
+        for dim, value in (
+            ("county", unit.county and unit.county.code),
+            ("office", unit.office and unit.office.orgnr),
+            ("company", unit.company and unit.company.orgnr),
+            ("trade", unit.trade and unit.trade.code),
+            ("kind", unit.kind),
+        ):
+            if value:
+                described[dim] = value
+        for code in items:
+            figure = unit.figures[code]
+            shown = not figure.get("h")
+            entry = {"unit": described, "item": code, "n": figure["n"] if shown else "*"}
+            if shown and values.get(code):
+                entry["counts"] = dict(zip(values[code], figure.get("c", []), strict=False))
+            figures.append(entry)
+    return {"tables": [{"figures": figures}]}
+
+
+def _value_leaks(world, seeds) -> list:
+    threshold = settings.REPORTING_THRESHOLD
+    for number, seed in enumerate(seeds):
+        round_ = random_round(seed, world, year=2021 + number)
+        publication = round_publish(round_id=round_.pk)
+        document = _with_counts(publication, ITEMS[1:])
+        narrow = narrow_by_answers([document], sampled_classes(round_), threshold)
+        leaks = small_groups(round_, narrow, threshold)
+        if leaks:
+            return leaks
+    return []
+
+
+def test_the_counts_of_each_answer_narrow_no_small_group(questionnaires, world):
+    assert _value_leaks(world, [3, 11]) == []
+
