@@ -39,7 +39,7 @@ def _sent() -> list[tuple[str, str, str]]:
     """Sends what the outbox holds; (to, subject, body) of each mail that went."""
     for pk in AccountMail.objects.filter(state=MessageState.PENDING).values_list("pk", flat=True):
         account_mail_process(pk)
-    return [(m.to[0], m.subject, m.body) for m in mail.outbox]
+    return [(m.to[0], str(m.subject), str(m.body)) for m in mail.outbox]
 
 
 def _finished(year, county_a, *, failed: int) -> Dispatch:
