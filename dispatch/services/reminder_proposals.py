@@ -70,6 +70,17 @@ def _reachable(
     return None
 
 
+def _first_reachable(round_: Round, day: date, now: datetime) -> tuple[date, datetime] | None:
+    """`day`, or the first day after it whose send moment still reaches someone (late in the
+    evening today's moment has passed: then tomorrow's), and that moment."""
+    while oslo_datetime(day, SEND_TIME) < round_.closes_at:
+        at = send_moment(round_, day, now)
+        if at is not None:
+            return day, at
+        day += timedelta(days=1)
+    return None
+
+
 def _per_day(round_: Round, sender: Sender) -> dict[date, int]:
     return answers_per_day(round_, county=sender.county, office=sender.office)
 
@@ -157,7 +168,7 @@ def reminder_suggest(round_: Round, sender: Sender, *, now: datetime | None = No
     message_days = _message_days(round_, sender)
     per_day = _per_day(round_, sender)
     if not message_days:
-        first = _reachable(round_, max(today, oslo_today(round_.opens_at)), today, now)
+        first = _first_reachable(round_, max(today, oslo_today(round_.opens_at)), now)
         return Suggestion(
             first[0] if first else None,
             "email" if first else "",

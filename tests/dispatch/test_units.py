@@ -3,7 +3,7 @@ register."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.core.management import call_command
@@ -12,7 +12,7 @@ from dispatch.audience import Sender
 from dispatch.models import Message, MessageState, Purpose
 from dispatch.services.reminder_proposals import flat_since, reminder_suggest
 from dispatch.sms_segments import sms_length
-from portal.lib.oslo import oslo_today
+from portal.lib.oslo import oslo_datetime, oslo_today
 from tests.dispatch.helpers import send
 
 
@@ -104,3 +104,15 @@ def test_an_undeliverable_value_stays_invalid_on_reimport_until_vigo_changes_it(
     import_extract(paths)
     apprentice.refresh_from_db()
     assert (apprentice.email, apprentice.email_valid) == ("ny.adresse@example.test", True)
+
+
+@pytest.mark.django_db
+def test_late_in_the_evening_the_first_proposal_is_tomorrow_morning(year, county_a):
+    """At 23:50 in Norway today's 09:00 has passed and the next quarter hour is tomorrow: the
+    planner proposes tomorrow at 09:00 rather than nothing."""
+    today = oslo_today()
+    late = oslo_datetime(today, time(23, 50))
+    suggestion = reminder_suggest(year.lu, Sender(county=county_a), now=late)
+    assert suggestion.channel == "email"
+    assert suggestion.day == today + timedelta(days=1)
+    assert suggestion.at == oslo_datetime(today + timedelta(days=1), time(9, 0))
