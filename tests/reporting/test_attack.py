@@ -57,6 +57,21 @@ def downloads_of(client, user, year: int, *, county=None, office=None) -> list[d
     return documents
 
 
+def described_unit(unit: ResultUnit) -> dict:
+    """A published unit as the downloads name it: its type and public identifiers."""
+    described = {"type": unit.unit_type}
+    for dim, value in (
+        ("county", unit.county and unit.county.code),
+        ("office", unit.office and unit.office.orgnr),
+        ("company", unit.company and unit.company.orgnr),
+        ("trade", unit.trade and unit.trade.code),
+        ("kind", unit.kind),
+    ):
+        if value:
+            described[dim] = value
+    return described
+
+
 def everything_published(publication: Publication, items: Sequence[str] | None = None) -> dict:
     """Every figure of the publication for anyone at once, as one JSON document; `items`
     None takes every item the units carry."""
@@ -64,16 +79,7 @@ def everything_published(publication: Publication, items: Sequence[str] | None =
     for unit in ResultUnit.objects.filter(publication=publication).select_related(
         "county", "office", "company", "trade"
     ):
-        described = {"type": unit.unit_type}
-        for dim, value in (
-            ("county", unit.county and unit.county.code),
-            ("office", unit.office and unit.office.orgnr),
-            ("company", unit.company and unit.company.orgnr),
-            ("trade", unit.trade and unit.trade.code),
-            ("kind", unit.kind),
-        ):
-            if value:
-                described[dim] = value
+        described = described_unit(unit)
         for item in unit.figures if items is None else items:
             raw = unit.figures[item]
             figures.append(

@@ -20,7 +20,7 @@ from surveys.models import AnonymousResponse, Round
 from surveys.response_counts import response_counts
 from tests.conftest import PASSWORD, give_two_factor
 from tests.reporting.attack import narrow_by_answers, narrow_joint
-from tests.reporting.test_attack import downloads_of, everything_published
+from tests.reporting.test_attack import described_unit, downloads_of, everything_published
 
 pytestmark = pytest.mark.django_db
 
@@ -307,16 +307,7 @@ def _with_counts(publication, items) -> dict:
     for unit in ResultUnit.objects.filter(publication=publication).select_related(
         "county", "office", "company", "trade"
     ):
-        described = {"type": unit.unit_type}
-        for dim, value in (
-            ("county", unit.county and unit.county.code),
-            ("office", unit.office and unit.office.orgnr),
-            ("company", unit.company and unit.company.orgnr),
-            ("trade", unit.trade and unit.trade.code),
-            ("kind", unit.kind),
-        ):
-            if value:
-                described[dim] = value
+        described = described_unit(unit)
         for code in items:
             figure = unit.figures[code]
             shown = not figure.get("h")
