@@ -184,6 +184,7 @@ def _figures(
                 "s": int(sampled[members[cell]].sum()),
             }
     joint = joint_structure(structure)
+    codes = [code for code in item_codes if code != ANSWERS]
 
     def item_pattern(code: str):
         item = counts.items[code]
@@ -199,7 +200,6 @@ def _figures(
             value_counts=None if _overlapping(code, counts) else item.counts,
         )
 
-    codes = [code for code in item_codes if code != ANSWERS]
     # Each item's pattern is its own problem; the solver works outside Python's lock, so the
     # machine's cores share them.
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:

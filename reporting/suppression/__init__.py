@@ -10,13 +10,19 @@ from reporting.suppression.linked_tables import (
     structure_build,
     unit_of,
 )
-from reporting.suppression.pattern import Pattern, item_pattern_compute, pattern_compute
+from reporting.suppression.pattern import (
+    Pattern,
+    answers_settled,
+    item_pattern_compute,
+    pattern_compute,
+)
 
 __all__ = [
     "RELATIONS",
     "UNIT_TYPES",
     "Pattern",
     "Structure",
+    "answers_settled",
     "item_pattern_compute",
     "joint_structure",
     "pattern_compute",

@@ -21,7 +21,7 @@ from typing import Any
 
 import highspy
 import numpy as np
-from scipy.sparse import coo_matrix
+from scipy.sparse import coo_matrix, csc_matrix
 from scipy.sparse.csgraph import connected_components
 
 from reporting.suppression.linked_tables import Structure
@@ -79,6 +79,11 @@ class _Layout:
         self.flat = np.fromiter((m for c in cells for m in c.members), dtype=np.int64)
         self.owner = np.repeat(np.arange(len(cells)), [len(c.members) for c in cells])
         self.phantom = np.array([c.is_phantom for c in cells])
+        # Which cells each inner cell belongs to, a column per inner cell.
+        self.by_class = csc_matrix(
+            (np.ones(len(self.flat), dtype=np.int8), (self.owner, self.flat)),
+            shape=(len(cells), self.size),
+        )
         # Parents that are exactly the sum of their children (no residual), one relation a
         # row: its parent, and its children flat with their relation's row.
         complete = [r for r in structure.relations if r.residual is None]
@@ -107,6 +112,7 @@ class _Part:
         rhs: np.ndarray,
         equal: np.ndarray,
         upper: np.ndarray | None = None,
+        lower: np.ndarray | None = None,
     ):
         rows, classes = entries
         self.variables = variables
@@ -120,7 +126,9 @@ class _Part:
         lp.num_col_ = len(variables)
         lp.num_row_ = len(row_cells)
         lp.col_cost_ = np.zeros(len(variables))
-        lp.col_lower_ = np.zeros(len(variables))
+        lp.col_lower_ = (
+            np.zeros(len(variables)) if lower is None else lower[variables].astype(float)
+        )
         lp.col_upper_ = (
             np.full(len(variables), highspy.kHighsInf)
             if upper is None
@@ -238,11 +246,13 @@ class _ColumnSystem:
         hidden: set[int],
         upper_bounds: dict[int, int],
         class_upper: np.ndarray | None = None,
+        class_lower: np.ndarray | None = None,
     ) -> None:
         layout = _layout(structure)
         # What the attacker knows of each inner cell on its own: at most the people sampled in
         # the report class (the sample and the class rule are known to the county).
         self.class_upper = class_upper
+        self.class_lower = class_lower
         cells = len(structure.cells)
         hidden_mask = np.zeros(cells, dtype=bool)
         hidden_mask[list(hidden)] = True
@@ -336,6 +346,7 @@ class _ColumnSystem:
                 self.rhs[row_ids],
                 self.equal[row_ids],
                 self.class_upper,
+                self.class_lower,
             )
         return part
 
@@ -351,6 +362,8 @@ class _ColumnSystem:
         unknown = cells[~self.known[cells]]
         free_alone = unknown[~self.in_rows[unknown]]
         if len(free_alone):
+            if self.class_lower is not None:
+                low += float(self.class_lower[free_alone].sum())
             if self.class_upper is None:
                 return low, float("inf"), [], []  # in no equation: nothing bounds it
             high += float(self.class_upper[free_alone].sum())  # only its own ceiling bounds it
@@ -431,14 +444,23 @@ def audit_run(
     upper_bounds: dict[int, int],
     class_upper: np.ndarray | None = None,
     hideable: set[int] | None = None,
-) -> None:
+    companions: dict[int, int] | None = None,
+    sample_upper: np.ndarray | None = None,
+    cost_values: Sequence[float] | np.ndarray | None = None,
+) -> set[int]:
     """Hides more until no primary's interval (summed over the columns) is narrower than the
     threshold. With `class_upper` (the people sampled per inner cell, which an attacker who
     knows the sample knows) every inner cell is at most that, and a primary whose sample is
     itself smaller than the threshold must keep the whole range the sample allows. With
-    `hideable`, only those cells may be hidden (the others' pattern is settled)."""
+    `hideable`, only those cells may be hidden (the others' pattern is settled). With
+    `companions`, hiding a cell also hides its companion (a figure worked out from it). With
+    `sample_upper`, a primary's own sample is read from it rather than from `class_upper`
+    (when the programs' bounds are narrower than the sample), and with `cost_values` what
+    hiding a cell costs is read from those counts. Returns the primaries still
+    narrower than needed when nothing more could be hidden."""
+    short: set[int] = set()
     if not primary:
-        return
+        return short
     cells = structure.cells
     layout = _layout(structure)
     totals = [
@@ -458,10 +480,12 @@ def audit_run(
             )
         return found
 
+    sample = class_upper if sample_upper is None else sample_upper
+
     def needed(cell: int) -> float:
-        if class_upper is None:
+        if sample is None:
             return threshold - _EPSILON
-        ceiling = float(class_upper[list(cells[cell].members)].sum())
+        ceiling = float(sample[list(cells[cell].members)].sum())
         return min(threshold, ceiling) - _EPSILON
 
     primaries = sorted(primary, key=lambda i: (values[i], i))
@@ -492,13 +516,19 @@ def audit_run(
                 break
             candidates = _candidates(structure, cell, binding, hidden | tried, hideable)
             if not candidates:
+                short.add(cell)
                 break  # everything around it is hidden already; nothing more to hide
-            pick = min(candidates, key=lambda c: cost(structure, values, c))
+            costs = values if cost_values is None else cost_values
+            pick = min(candidates, key=lambda c: cost(structure, costs, c))
             tried.add(pick)
-            hidden.add(pick)
-            for v, built in enumerate(systems):
-                if built is not None and not built.relax(pick):
-                    systems[v] = None
+            for cell_hidden in (pick, (companions or {}).get(pick)):
+                if cell_hidden is None or cell_hidden in hidden:
+                    continue
+                hidden.add(cell_hidden)
+                for v, built in enumerate(systems):
+                    if built is not None and not built.relax(cell_hidden):
+                        systems[v] = None
+    return short
 
 
 def _explore(spreads, primaries, order, columns, system, needed, cells) -> None:
@@ -506,17 +536,24 @@ def _explore(spreads, primaries, order, columns, system, needed, cells) -> None:
     directions that push the primaries still in doubt: most primaries need no program of
     their own once these spread them enough."""
     explorer = np.random.default_rng(len(primaries))  # directions to try, not a secret
+    need = np.array([needed(c) for c in primaries])
+
+    def doubtful() -> list:
+        short = np.flatnonzero(spreads.spread() < need)
+        return [cells[primaries[j]].members for j in short]
+
     for v in order:
         if columns[v].any():
             spreads.add(v, system(v).explore(explorer, _EXPLORE_ROUNDS))
+            if not doubtful():
+                return  # the other answer values are not needed
     for _ in range(_TARGETED_ROUNDS):
-        spread = spreads.spread()
-        doubtful = [cells[c].members for j, c in enumerate(primaries) if spread[j] < needed(c)]
-        if not doubtful:
+        in_doubt = doubtful()
+        if not in_doubt:
             break
         for v in order:
             if columns[v].any():
-                spreads.add(v, system(v).explore(explorer, 1, doubtful))
+                spreads.add(v, system(v).explore(explorer, 1, in_doubt))
 
 
 def _candidates(
@@ -541,10 +578,47 @@ def _candidates(
 def _neighbours(structure: Structure, cell: int, excluded: set[int]) -> list[int]:
     """Shown cells that share an inner cell with `cell` (when no equation binds, e.g. because
     every inner cell of it is pinned by shown figures)."""
-    members = set(structure.cells[cell].members)
-    return [
-        i
-        for i, c in enumerate(structure.cells)
-        if not c.is_phantom and i not in excluded and members.intersection(c.members)
-    ]
+    layout = _layout(structure)
+    members = np.asarray(structure.cells[cell].members, dtype=np.int64)
+    found = np.unique(layout.by_class[:, members].indices)
+    return [int(i) for i in found if not layout.phantom[i] and int(i) not in excluded]
 
+
+def spread_enough(
+    structure: Structure,
+    column: np.ndarray,
+    threshold: int,
+    hidden: set[int],
+    cells: set[int],
+    class_upper: np.ndarray | None = None,
+    class_lower: np.ndarray | None = None,
+) -> set[int]:
+    """The hidden `cells` an attacker cannot pin to an interval narrower than the threshold (or
+    than their sample allows) from the shown cells of this pattern, even knowing that each
+    inner cell is at least `class_lower` (and at most `class_upper`). Nothing is hidden here."""
+    cells_of = structure.cells
+    layout = _layout(structure)
+    totals = np.bincount(layout.owner, weights=column[layout.flat], minlength=len(cells_of))
+    system = _ColumnSystem(structure, column, totals, hidden, {}, class_upper, class_lower)
+
+    def needed(cell: int) -> float:
+        if class_upper is None:
+            return threshold - _EPSILON
+        ceiling = float(class_upper[list(cells_of[cell].members)].sum())
+        return min(threshold, ceiling) - _EPSILON
+
+    primaries = sorted(cells)
+    if not primaries:
+        return set()
+    spreads = _Spreads(structure, primaries, [column])
+    _explore(spreads, primaries, [0], [column], lambda _v: system, needed, cells_of)
+    enough = set()
+    for cell in primaries:
+        if spreads.spread()[spreads.index[cell]] >= needed(cell):
+            enough.add(cell)
+            continue
+        low, high, _binding, tables = system.interval(list(cells_of[cell].members))
+        spreads.add(0, tables)
+        if high - low >= needed(cell):
+            enough.add(cell)
+    return enough

@@ -171,22 +171,32 @@ def joint_structure(structure: Structure) -> Structure:
     """An item's table and the answers table as one structure, for the attacker who reads them
     together: each inner cell twice, as the item's count and as the answers that skipped the
     item, so every item cell is a sum over the first half and every answers cell over both.
-    Cell j of `structure` is item cell j here, its answers cell is j + len(structure.cells);
-    both unknown halves are counts, so an item's count is at most the answers in every inner
-    cell, and the skips of the groups under a parent add up to the parent's."""
+    Cell j of `structure` is item cell j here, its answers cell is j + len(structure.cells) and
+    its skips cell (the answers minus the item's count, which whoever sees both can work out)
+    is j + 2 * len(structure.cells); both unknown halves are counts, so an item's count is at
+    most the answers in every inner cell, and the skips of the groups under a parent add up to
+    the parent's. The skips cells add no knowledge, but a shown zero among them settles every
+    skip under it at once, which keeps the attacker's programs small."""
     size, count = len(structure.classes), len(structure.cells)
     cells = [Cell(c.members, list(c.units)) for c in structure.cells]
     cells += [
         Cell(c.members + tuple(size + m for m in c.members), list(c.units))
         for c in structure.cells
     ]
-    relations = [Relation(r.parent, list(r.children), r.residual) for r in structure.relations]
-    relations += [
+    cells += [
+        Cell(tuple(size + m for m in c.members), [("skipped", u) for u in c.units])
+        for c in structure.cells
+    ]
+    # Never shown: each inner cell's answers (its item count and its skips), cell
+    # 3 * len(structure.cells) + i, for a ceiling on them.
+    cells += [Cell((i, size + i)) for i in range(size)]
+    relations = [
         Relation(
-            r.parent + count,
-            [c + count for c in r.children],
-            None if r.residual is None else r.residual + count,
+            r.parent + shift,
+            [c + shift for c in r.children],
+            None if r.residual is None else r.residual + shift,
         )
+        for shift in (0, count, 2 * count)
         for r in structure.relations
     ]
     classes = list(structure.classes) + [("skipped", *key) for key in structure.classes]

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from reporting.suppression.audit import audit_run, cost
+from reporting.suppression.audit import audit_run, cost, spread_enough
 from reporting.suppression.linked_tables import Structure
 
 
@@ -124,8 +124,16 @@ def item_pattern_compute(
 ) -> Pattern:
     """The pattern of an item's table, the answers table's pattern settled: a unit whose
     answers are hidden hides the item too, and the audit reads the item together with the
-    answers (`joint`, from `joint_structure(structure)`): every inner cell's count is at most
-    its answers, so the people who skipped the item add up across groups."""
+    answers, as an attacker does: every inner cell's count is at most its answers, so the
+    people who skipped the item add up across groups.
+
+    That attacker's programs (`joint`, from `joint_structure(structure)`) are twice the size
+    of one table's, so each primary is first settled by tables that attacker cannot tell from
+    the true one, found on one table at a time: the answers varied with the item's true skips
+    kept (`answers_settled`), then the skips varied with the true answers kept (the audit of
+    the skips table, which hides more where that is not enough). Only a primary neither
+    settles is audited jointly. Each settles less than the joint programs would, never more,
+    so the pattern may hide a little more than needed, never less."""
     values = structure.values(item_values)
     cells = structure.cells
     primary = {i for i, v in enumerate(values) if 0 < v < threshold}
@@ -133,35 +141,98 @@ def item_pattern_compute(
     hidden.update(i for i in answers_hidden if not cells[i].is_phantom)
     _relation_pass(structure, values, threshold, hidden, set(primary))
     items = np.asarray(item_values, dtype=float)
-    skipped = np.asarray(answers_values, dtype=float) - items
+    answers = np.asarray(answers_values, dtype=float)
+    skipped = answers - items
     count = len(cells)
-    joint_hidden = hidden | {count + i for i in answers_hidden}
-    ceilings = None
-    if class_upper is not None:
-        upper = np.asarray(class_upper, dtype=float)
-        ceilings = np.concatenate([upper, upper])
-    audit_run(
-        joint,
-        [np.concatenate([items, skipped])],
-        threshold,
-        joint_hidden,
-        primary,
-        {},
-        ceilings,
-        hideable={i for i in range(count) if not cells[i].is_phantom},
-    )
-    hidden = {i for i in joint_hidden if i < count}
+    upper = None if class_upper is None else np.asarray(class_upper, dtype=float)
+    hideable = {i for i in range(count) if not cells[i].is_phantom}
+    # Every shown cell shows how many gave each answer: the attacker has one system per answer
+    # value. Hiding more for the skips below only takes equations away from these.
     if value_counts is not None and value_counts.shape[1] > 1:
         by_value = [
             np.asarray(value_counts[:, v], dtype=float) for v in range(value_counts.shape[1])
         ]
-        audit_run(
+        audit_run(structure, by_value, threshold, hidden, primary, {}, upper)
+    settled = answers_settled(
+        structure,
+        answers_values,
+        answers_hidden,
+        skipped,
+        {i for i in primary if i in answers_hidden or cells[i].is_phantom},
+        threshold=threshold,
+        class_upper=upper,
+    )
+    short = primary - settled
+    if skipped.sum() * 2 < answers.sum():
+        # The skips table: a skips figure is shown where both the item's and the answers' are,
+        # so hiding an item cell hides its skips cell (the same cell id). (A question most
+        # people skip, asked only after a given answer, goes straight to the joint programs:
+        # with the true answers kept, its skips could hardly vary.)
+        short = audit_run(
             structure,
-            by_value,
+            [skipped],
             threshold,
             hidden,
-            primary,
+            short,
             {},
-            None if class_upper is None else np.asarray(class_upper, dtype=float),
+            answers,
+            hideable=hideable,
+            sample_upper=upper,
+            cost_values=values,
         )
+    if short:
+        joint_hidden = (
+            hidden
+            | {count + i for i in answers_hidden}
+            | {2 * count + i for i in hidden | answers_hidden}
+        )
+        ceilings = None
+        bounds: dict[int, int] = {}
+        if upper is not None:
+            ceilings = np.concatenate([upper, upper])
+            # The answers of each inner cell (its item count and its skips) are at most its
+            # sample.
+            bounds = {3 * count + i: int(u) for i, u in enumerate(upper)}
+        audit_run(
+            joint,
+            [np.concatenate([items, skipped])],
+            threshold,
+            joint_hidden,
+            short,
+            bounds,
+            ceilings,
+            hideable=hideable,
+            companions={i: 2 * count + i for i in range(count)},
+        )
+        hidden = {i for i in joint_hidden if i < count}
     return Pattern(hidden=hidden, primary=primary)
+
+
+def answers_settled(
+    structure: Structure,
+    answers_values: Sequence[int],
+    answers_hidden: set[int],
+    skipped: Sequence[int] | np.ndarray,
+    cells: set[int],
+    *,
+    threshold: int,
+    class_upper: Sequence[int] | np.ndarray | None = None,
+) -> set[int]:
+    """The hidden `cells` of an item an attacker cannot narrow below the threshold even when
+    reading it with the answers table. `skipped`: per inner cell, the people who skipped the
+    item. Why it holds: take any answers table an attacker cannot tell from the true one in
+    which every inner cell holds at least its skips; the item's true skips subtracted from it
+    give an item table the attacker cannot tell from the true item table either (it agrees with
+    every shown item, answers and skips figure, and no count is negative, nor above the
+    sample). So a hidden item count spreads at least as far as the answers of its cell do over
+    such tables, and cells where that is enough need no joint program."""
+    hidden_answers = {c for c in cells if c in answers_hidden or structure.cells[c].is_phantom}
+    return spread_enough(
+        structure,
+        np.asarray(answers_values, dtype=float),
+        threshold,
+        set(answers_hidden),
+        hidden_answers,
+        None if class_upper is None else np.asarray(class_upper, dtype=float),
+        np.asarray(skipped, dtype=float),
+    )
