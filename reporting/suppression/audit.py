@@ -612,13 +612,5 @@ def spread_enough(
         return set()
     spreads = _Spreads(structure, primaries, [column])
     _explore(spreads, primaries, [0], [column], lambda _v: system, needed, cells_of)
-    enough = set()
-    for cell in primaries:
-        if spreads.spread()[spreads.index[cell]] >= needed(cell):
-            enough.add(cell)
-            continue
-        low, high, _binding, tables = system.interval(list(cells_of[cell].members))
-        spreads.add(0, tables)
-        if high - low >= needed(cell):
-            enough.add(cell)
-    return enough
+    spread = spreads.spread()
+    return {cell for cell in primaries if spread[spreads.index[cell]] >= needed(cell)}
