@@ -15,8 +15,11 @@ from reporting.items import Item
 from reporting.models import Publication, ResultUnit
 from reporting.scopes import ResultScope
 from reporting.selectors import (
+    DistributionRow,
+    office_home_county,
     publication_items,
     results_breakdowns,
+    results_distribution,
     results_overview,
     results_trend,
 )
@@ -207,6 +210,74 @@ def item_table(scope: ResultScope, publication: Publication, item: Item, loaded=
                 ]
             )
             table.records.append({"unit": unit_record(row.unit), **figure_record(item, f)})
+    return table
+
+
+DISTRIBUTION_PREFIX = "fordeling-"
+
+
+def distribution_table(slug: str) -> str:
+    """The download name of an item's answers by option for each unit."""
+    return f"{DISTRIBUTION_PREFIX}{slug}"
+
+
+def _distribution_unit(row: DistributionRow, scope: ResultScope) -> dict[str, Any]:
+    if row.level == "own":
+        return unit_record(None, scope)
+    if row.level == "national":
+        return {"type": "N"}
+    if row.level == "county":
+        home = office_home_county(scope)
+        return {"type": "C", "county": home.code if home is not None else ""}
+    return unit_record(row.unit)
+
+
+def item_distribution_table(
+    scope: ResultScope, publication: Publication, item: Item, loaded=None
+) -> Table:
+    """The item's answers by option for every unit the scope may see: the number and share of
+    each option, the mean and the share in the top two steps; a hidden figure only as *."""
+    labels = [item.value_label(v) for v in item.values]
+    columns = [_("Grouped by"), _("Group"), _("%(item)s: answers") % {"item": item.label}]
+    for label in labels:
+        columns.append(
+            _("%(item)s: number “%(answer)s”") % {"item": item.label, "answer": label}
+        )
+        columns.append(
+            _("%(item)s: share “%(answer)s” (%%)") % {"item": item.label, "answer": label}
+        )
+    if item.has_mean:
+        columns.append(_("%(item)s: mean (1–5)") % {"item": item.label})
+        columns.append(_("%(item)s: share in the top two steps (%%)") % {"item": item.label})
+    table = Table(
+        distribution_table(item.slug),
+        _("%(item)s: answers by option, %(round)s")
+        % {"item": item.label, "round": publication.round},
+        columns,
+    )
+    for group in results_distribution(scope, publication, item, loaded):
+        for row in group.rows:
+            f = row.figure
+            cells: list[Any] = [group.title, row.label, _n(f)]
+            shares: dict[str, Any] = {}
+            numbers = row.cells()
+            for index, value in enumerate(item.values):
+                number, share = numbers[index] if index < len(numbers) else (None, None)
+                if f.missing:
+                    cells += ["", ""]
+                elif number is None:
+                    cells += [HIDDEN, HIDDEN]
+                else:
+                    cells += [number, round(share * 100, 1) if share is not None else ""]
+                    if share is not None:
+                        shares[value] = round(share, 4)
+            if item.has_mean:
+                cells += [_mean(f), _share(f.top_share, f)]
+            table.rows.append(cells)
+            record = {"unit": _distribution_unit(row, scope), **figure_record(item, f)}
+            if shares:
+                record["shares"] = shares
+            table.records.append(record)
     return table
 
 

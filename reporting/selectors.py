@@ -125,6 +125,7 @@ class OverviewRow:
     last_year: Figure | None  # None: no comparable figure last year
     target: Decimal | None = None
     url: str = ""  # the item's page, set by the view that lists the rows
+    distribution_url: str = ""  # its answers by option for each unit, set the same way
 
     @property
     def below_target(self) -> bool:
@@ -328,6 +329,78 @@ def results_breakdowns(
             rows.sort(key=lambda r: r.figure.hidden)
         tables.append(Breakdown(unit_type, str(title), rows))
     return tables
+
+
+# --- Distributions: each unit's answers by option -------------------------------------------
+
+
+@dataclass
+class DistributionRow:
+    label: str
+    figure: Figure
+    unit: ResultUnit | None = None  # a unit of the scope's breakdowns
+    level: str = ""  # or "own" (the scope's unit), "county" (an office's county), "national"
+
+    def cells(self) -> list[tuple[int | None, float | None]]:
+        """(number, share) of each answer option; (None, None) for a hidden figure or count."""
+        if not self.figure.shown:
+            return []
+        n = self.figure.n or 0
+        cells: list[tuple[int | None, float | None]] = []
+        for count in self.figure.counts:
+            if count is None:
+                cells.append((None, None))
+            else:
+                cells.append((count, count / n if n else None))
+        return cells
+
+
+@dataclass
+class Distribution:
+    unit_type: str
+    title: str
+    rows: list[DistributionRow]
+
+
+def results_distribution(
+    scope: ResultScope,
+    publication: Publication,
+    item: Item,
+    loaded: BreakdownUnits | None = None,
+) -> list[Distribution]:
+    """The item's answers by option for every unit the scope may see: its own unit with the
+    nation (and an office's county) beside it, then each of its breakdowns. Only the published
+    counts are read; a hidden figure has no counts."""
+    threshold = publication.threshold
+    groups: list[Distribution] = []
+    own = unit_figures(publication, **scope.unit_filter) or {}
+    first = [DistributionRow(scope.label, figure_of(item, own.get(item.code), threshold), level="own")]
+    if scope.level == "office":
+        home = office_home_county(scope)
+        figures = unit_figures(publication, unit_type="C", county=home) or {}
+        label = home.name if home is not None else str(_("County"))
+        first.append(
+            DistributionRow(label, figure_of(item, figures.get(item.code), threshold), None, "county")
+        )
+    if scope.level != "national":
+        national = unit_figures(publication, unit_type="N") or {}
+        first.append(
+            DistributionRow(
+                str(_("The whole country")),
+                figure_of(item, national.get(item.code), threshold),
+                level="national",
+            )
+        )
+    groups.append(Distribution(scope.unit_type, str(_("Overall and for comparison")), first))
+    for breakdown in results_breakdowns(scope, publication, item, loaded=loaded):
+        groups.append(
+            Distribution(
+                breakdown.unit_type,
+                breakdown.title,
+                [DistributionRow(r.label, r.figure, r.unit) for r in breakdown.rows],
+            )
+        )
+    return groups
 
 
 # --- Trends (R-P2, R-P3) ----------------------------------------------------------------------

@@ -21,9 +21,11 @@ from reporting.selectors import (
     publication_items,
     publications_of,
     results_breakdowns,
+    results_distribution,
     results_overview,
     results_trend,
 )
+from reporting.exports import distribution_table
 from reporting.views.common import publication_or_404, survey_kind
 from reporting.views.links import RoundLinks
 from surveys.models import SurveyKind
@@ -94,6 +96,7 @@ def results_round(request: HttpRequest, scope: ResultScope, year: int, kind: str
     links = RoundLinks(scope, year, kind)
     for row in overview.rows:
         row.url = links.item(row.item.slug)
+        row.distribution_url = links.distribution(row.item.slug)
     years = sorted(p.round.year for p in publications_of(survey_kind(kind)))
     return render(
         request,
@@ -155,6 +158,35 @@ def results_item(
             links=RoundLinks(scope, year, kind),
             downloads=RoundLinks(scope, year, kind).downloads(found.slug),
             sort_links=_sort_links(request, sort, descending),
+            distribution_url=RoundLinks(scope, year, kind).distribution(found.slug),
+        ),
+    )
+
+
+@require_GET
+def results_distribution_page(
+    request: HttpRequest, scope: ResultScope, year: int, kind: str, item: str
+) -> HttpResponse:
+    """One index or question: the number and share answering each option for every unit the
+    scope may see, with the mean and the share in the top two steps where they apply."""
+    publication = publication_or_404(year, kind)
+    found = item_by_slug(publication_items(publication), item)
+    if found is None or found.kind == "answers" or not found.values:
+        raise Http404
+    links = RoundLinks(scope, year, kind)
+    return render(
+        request,
+        "reporting/distribution.html",
+        _context(
+            request,
+            scope,
+            publication=publication,
+            item=found,
+            groups=results_distribution(scope, publication, found),
+            kind=kind,
+            year=year,
+            links=links,
+            downloads=links.downloads(distribution_table(found.slug)),
         ),
     )
 
