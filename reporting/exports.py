@@ -240,9 +240,7 @@ def item_distribution_table(
     labels = [item.value_label(v) for v in item.values]
     columns = [_("Grouped by"), _("Group"), _("%(item)s: answers") % {"item": item.label}]
     for label in labels:
-        columns.append(
-            _("%(item)s: number “%(answer)s”") % {"item": item.label, "answer": label}
-        )
+        columns.append(_("%(item)s: number “%(answer)s”") % {"item": item.label, "answer": label})
         columns.append(
             _("%(item)s: share “%(answer)s” (%%)") % {"item": item.label, "answer": label}
         )

@@ -374,13 +374,17 @@ def results_distribution(
     threshold = publication.threshold
     groups: list[Distribution] = []
     own = unit_figures(publication, **scope.unit_filter) or {}
-    first = [DistributionRow(scope.label, figure_of(item, own.get(item.code), threshold), level="own")]
+    first = [
+        DistributionRow(scope.label, figure_of(item, own.get(item.code), threshold), level="own")
+    ]
     if scope.level == "office":
         home = office_home_county(scope)
         figures = unit_figures(publication, unit_type="C", county=home) or {}
         label = home.name if home is not None else str(_("County"))
         first.append(
-            DistributionRow(label, figure_of(item, figures.get(item.code), threshold), None, "county")
+            DistributionRow(
+                label, figure_of(item, figures.get(item.code), threshold), None, "county"
+            )
         )
     if scope.level != "national":
         national = unit_figures(publication, unit_type="N") or {}

@@ -13,6 +13,7 @@ from portal.accounts.access import user_scopes
 from portal.lib.oslo import oslo_today
 from portal.models import County
 from reporting.charts import Bar, bar_chart, trend_chart
+from reporting.exports import distribution_table
 from reporting.figures import HIDDEN_EXPLANATION
 from reporting.items import ANSWERS, item_by_slug
 from reporting.scopes import ResultScope
@@ -25,7 +26,6 @@ from reporting.selectors import (
     results_overview,
     results_trend,
 )
-from reporting.exports import distribution_table
 from reporting.views.common import publication_or_404, survey_kind
 from reporting.views.links import RoundLinks
 from surveys.models import SurveyKind
@@ -250,4 +250,3 @@ def results_trends(request: HttpRequest, scope: ResultScope, kind: str) -> HttpR
             downloads=RoundLinks(scope, publications[0].round.year, kind).downloads("utvikling"),
         ),
     )
-

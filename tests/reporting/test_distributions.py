@@ -40,11 +40,14 @@ def known(published, world):
 
 def _row(html: str, label: str) -> list[str]:
     """The cells of the table row headed `label`, as text."""
-    match = re.search(r"<tr[^>]*>\s*<th scope=\"row\">" + re.escape(label) + r"</th>(.*?)</tr>",
-                      html, re.S)
+    match = re.search(
+        r"<tr[^>]*>\s*<th scope=\"row\">" + re.escape(label) + r"</th>(.*?)</tr>", html, re.S
+    )
     assert match, label
-    return [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>",
-                                                                  match.group(1), re.S)]
+    return [
+        re.sub(r"<[^>]+>", "", c).strip()
+        for c in re.findall(r"<td[^>]*>(.*?)</td>", match.group(1), re.S)
+    ]
 
 
 def test_the_county_sees_shares_means_and_the_top_two_steps_of_each_unit(
@@ -122,4 +125,6 @@ def test_the_results_page_links_to_each_distribution(client, known, county_a_adm
 def test_the_number_of_answers_has_no_distribution(client, published, county_a_admin):
     client.force_login(county_a_admin)
     assert client.get("/fylke/46/resultater/2024/lu/sporsmal/answers/fordeling/").status_code == 404
-    assert client.get("/fylke/46/resultater/2024/lu/tabeller/fordeling-answers.csv").status_code == 404
+    assert (
+        client.get("/fylke/46/resultater/2024/lu/tabeller/fordeling-answers.csv").status_code == 404
+    )
