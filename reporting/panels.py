@@ -5,16 +5,20 @@ and the national figure."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from django.http import HttpRequest
 from django.utils import timezone
 
 from portal.accounts.access import Scope
+from portal.lib.oslo import OSLO, oslo_today
 from portal.models import Role
 from reporting.models import Publication, Target
 from reporting.scopes import ResultScope
 from reporting.selectors import publications_of, results_overview
+from surveys.calendar import TARGETS_ASKED_BEFORE
 from surveys.models import Round, SurveyKind
+from surveys.rate_tables import newest_rounds
 
 
 def result_scope(scope: Scope) -> ResultScope:
@@ -39,6 +43,34 @@ def latest_results_panel(request: HttpRequest, scope: Scope) -> dict | None:
 
 
 # --- Steps of the survey year done from the data (portal.front.panels.step_check_register) -----
+
+
+def targets_due_panel(
+    request: HttpRequest, scope: Scope, today: date | None = None
+) -> dict | None:
+    """A warning on a county's or office's front page while the year's LU or LBU round opens
+    within TARGETS_ASKED_BEFORE and it has set no target for that year (R-P5); None otherwise."""
+    if scope.role not in (Role.COUNTY, Role.OFFICE):
+        return None
+    today = today or oslo_today()
+    coming = [
+        r
+        for r in newest_rounds()
+        if r.kind in (SurveyKind.LU, SurveyKind.LBU)
+        and today < r.opens_at.astimezone(OSLO).date() <= today + TARGETS_ASKED_BEFORE
+    ]
+    if not coming:
+        return None
+    year = coming[0].year
+    if Target.objects.filter(year=year, county=scope.county, office=scope.office).exists():
+        return None
+    opens = min(r.opens_at for r in coming).astimezone(OSLO).date()
+    return {
+        "year": year,
+        "opens": opens,
+        "days_left": (opens - today).days,
+        "targets_url": result_scope(scope).url("targets", year),
+    }
 
 
 def targets_done(scope: Scope, rounds: Sequence[Round]) -> bool | None:

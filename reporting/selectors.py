@@ -13,6 +13,7 @@ from portal.models import County
 from reporting.figures import Figure, figure_of
 from reporting.items import ANSWERS, INDEX_PREFIX, Item, items_of
 from reporting.models import Publication, ResultUnit, Target
+from reporting.models.targets import RESPONSE_RATE
 from reporting.scopes import ResultScope
 from surveys.models import Question, Questionnaire
 
@@ -145,6 +146,17 @@ class Overview:
     national_answers: Figure
     rows: list[OverviewRow] = field(default_factory=list)
     exists: bool = True  # the scope's unit has results in this round
+    response_target: Decimal | None = None  # per cent
+    county_response_target: Decimal | None = None  # an office's county's, per cent
+
+    @property
+    def below_response_target(self) -> bool:
+        rate = self.answers.response_rate if self.answers.shown else None
+        return (
+            self.response_target is not None
+            and rate is not None
+            and rate * 100 < float(self.response_target)
+        )
 
     @property
     def indexes(self) -> list[OverviewRow]:
@@ -160,12 +172,17 @@ class Overview:
 
 
 def targets_of(scope: ResultScope, year: int, kind: str) -> dict[str, Decimal]:
+    """The scope's targets of the round by item code: each index's mean on 1–5, and under
+    ANSWERS the response rate's percentage."""
     if scope.level == "national":
         return {}
     rows = Target.objects.filter(
         county=scope.county, office=scope.office, year=year, kind=kind
     ).values_list("index", "value")
-    return {f"{INDEX_PREFIX}{index}": value for index, value in rows}
+    return {
+        ANSWERS if index == RESPONSE_RATE else f"{INDEX_PREFIX}{index}": value
+        for index, value in rows
+    }
 
 
 def results_overview(scope: ResultScope, publication: Publication) -> Overview:
@@ -190,7 +207,15 @@ def results_overview(scope: ResultScope, publication: Publication) -> Overview:
         answers=figure_of(items[-1], (own or {}).get(ANSWERS), threshold),
         national_answers=figure_of(items[-1], national.get(ANSWERS), threshold),
         exists=own is not None,
+        response_target=targets.get(ANSWERS),
     )
+    if scope.level == "office":
+        county_targets = targets_of(
+            ResultScope.of_county(office_home_county(scope)),  # type: ignore[arg-type]
+            publication.round.year,
+            publication.round.kind,
+        )
+        overview.county_response_target = county_targets.get(ANSWERS)
     for item in items:
         if item.code == ANSWERS:
             continue
@@ -414,6 +439,9 @@ def results_distribution(
 class TrendPoint:
     year: int
     figure: Figure
+    county: str = ""  # an office's county that year, from that year's published unit
+    national: Figure | None = None  # the nation's figure that year, set by the trends page
+    target: Decimal | None = None  # the unit's target that year, set by the trends page
 
 
 @dataclass
@@ -437,12 +465,13 @@ def results_trend(scope: ResultScope, kind: str, item: Item) -> list[TrendSeries
     publications = publications_of(kind)
     if not publications:
         return []
-    figures = {
-        row["publication_id"]: row["figures"]
-        for row in ResultUnit.objects.filter(
-            publication__in=publications, **scope.unit_filter
-        ).values("publication_id", "figures")
-    }
+    figures: dict[int, dict] = {}
+    counties: dict[int, str] = {}
+    for row in ResultUnit.objects.filter(publication__in=publications, **scope.unit_filter).values(
+        "publication_id", "figures", "county__name"
+    ):
+        figures[row["publication_id"]] = row["figures"]
+        counties[row["publication_id"]] = row["county__name"] or ""
     series: list[TrendSeries] = [TrendSeries([])]
     code: str | None = item.code
     current: Item | None = item
@@ -463,12 +492,25 @@ def results_trend(scope: ResultScope, kind: str, item: Item) -> list[TrendSeries
             break
         raw = figures.get(publication.pk)
         figure = figure_of(current, raw.get(current.code) if raw else None, publication.threshold)
-        series[-1].points.append(TrendPoint(publication.round.year, figure))
+        series[-1].points.append(
+            TrendPoint(publication.round.year, figure, counties.get(publication.pk, ""))
+        )
         newer = publication
     for s in series:
         # Years the unit did not exist in (a county before a merger) are left out (R-P4).
         s.points = [p for p in reversed(s.points) if not p.figure.missing]
     return [s for s in series if s.points]
+
+
+def trend_targets(scope: ResultScope, kind: str, item: Item) -> dict[int, Decimal]:
+    """The scope's target for the item by year: an index's mean; none for a question."""
+    if scope.level == "national" or item.kind != "index":
+        return {}
+    return dict(
+        Target.objects.filter(
+            county=scope.county, office=scope.office, kind=kind, index=item.index_code
+        ).values_list("year", "value")
+    )
 
 
 def _break_reason(newer: Questionnaire, older: Questionnaire) -> str:

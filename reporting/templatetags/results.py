@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 from django.template.defaultfilters import floatformat
 from django.utils.html import format_html
@@ -86,3 +88,12 @@ def option_cell(row: DistributionRow, index: int) -> str:
         return _star()
     number, share = cells[index]
     return format_html("{} ({})", percent(share), number)
+
+
+@register.filter
+def rate_of(field: Any, figure: Figure | None) -> str:
+    """A response rate's figure on the targets page as a percentage, – when not shown."""
+    if figure is not None and figure.hidden:
+        return _star()
+    value = field.rate(figure)
+    return "–" if value is None else f"{floatformat(value, 0)} %"

@@ -3,6 +3,8 @@ down, trends and the follow-up list. Each reads the published tables through the
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,6 +27,7 @@ from reporting.selectors import (
     results_distribution,
     results_overview,
     results_trend,
+    trend_targets,
 )
 from reporting.views.common import publication_or_404, survey_kind
 from reporting.views.links import RoundLinks
@@ -207,6 +210,39 @@ def _sort_links(request: HttpRequest, sort: str, descending: bool) -> dict[str, 
     return links
 
 
+@dataclass
+class StructureChange:
+    """Where a county's results start or end because the county structure changed (R-P4): the
+    year of the change, the counties before or after it, and links to their trends among those
+    the user may see."""
+
+    year: int
+    forward: bool  # the county ended: its successors carry on
+    counties: list[County]
+    links: list[tuple[County, str]]
+
+
+def structure_changes(request: HttpRequest, scope: ResultScope, kind: str) -> list[StructureChange]:
+    county = scope.county
+    if county is None:
+        return []
+    allowed = {s.county.code for s in user_scopes(request) if s.county is not None}
+    changes = []
+    for forward, year, related in (
+        (False, county.valid_from.year if county.valid_from else None, county.predecessors),
+        (True, county.valid_to.year + 1 if county.valid_to else None, county.successors),
+    ):
+        counties = list(related.order_by("code")) if year is not None else []
+        if counties:
+            links = [
+                (c, ResultScope.of_county(c).url("results_trends", kind))
+                for c in counties
+                if c.code in allowed
+            ]
+            changes.append(StructureChange(year, forward, counties, links))  # type: ignore[arg-type]
+    return changes
+
+
 @require_GET
 def results_trends(request: HttpRequest, scope: ResultScope, kind: str) -> HttpResponse:
     publications = publications_of(survey_kind(kind))
@@ -217,16 +253,33 @@ def results_trends(request: HttpRequest, scope: ResultScope, kind: str) -> HttpR
         raise Http404
     chosen = item_by_slug(items, request.GET.get("sporsmal", "")) or items[0]
     series = results_trend(scope, survey_kind(kind), chosen)
+    national = (
+        results_trend(ResultScope.national(), survey_kind(kind), chosen)
+        if scope.level != "national"
+        else []
+    )
+    national_by_year = {p.year: p.figure for s in national for p in s.points}
+    targets = trend_targets(scope, survey_kind(kind), chosen)
+    for s in series:
+        for point in s.points:
+            point.national = national_by_year.get(point.year)
+            point.target = targets.get(point.year)
+    changes = structure_changes(request, scope, kind)
     as_share = chosen.question is not None and not chosen.has_mean
     chart = trend_chart(
         series,
         chart_id="trend",
         title=_("%(item)s over the years") % {"item": chosen.label},
         description=_(
-            "Each line is a series of comparable years; a dashed mark shows where the questions "
-            "changed. The same figures are in the table below."
-        ),
+            "The blue line is %(unit)s; the orange dashed line the whole country; black marks "
+            "the targets. Each line is a series of comparable years; a dashed mark shows where "
+            "the questions changed. The same figures are in the table below."
+        )
+        % {"unit": scope.label},
         as_share=as_share,
+        national=national,
+        targets=targets,
+        structure_year=changes[0].year if changes else None,
     )
     return render(
         request,
@@ -243,10 +296,9 @@ def results_trends(request: HttpRequest, scope: ResultScope, kind: str) -> HttpR
             survey=SurveyKind(survey_kind(kind)).label,
             home=scope.url("results"),
             item_links=[(i, f"?sporsmal={i.slug}") for i in items],
-            old_trends=[
-                (county, ResultScope.of_county(county).url("results_trends", kind))
-                for county in old_units(request, scope, publications[-1].round.year)
-            ],
+            changes=changes,
+            has_national=bool(national),
+            has_targets=bool(targets),
             downloads=RoundLinks(scope, publications[0].round.year, kind).downloads("utvikling"),
         ),
     )

@@ -74,7 +74,8 @@ def test_the_trends_page_shows_separate_series_and_the_break(client, years, worl
     body = client.get(
         f"/kontor/{world.offices['big'].orgnr}/resultater/lu/utvikling/?sporsmal=indeks-veiledning"
     ).content.decode()
-    assert body.count("<polyline") == 3
+    assert body.count('fill="none" stroke="#00509e"') == 3  # the office's three series
+    assert body.count('fill="none" stroke="#b34700"') == 3  # the nation's beside them
     assert "stroke-dasharray" in body
     assert "2020" in body and "<table" in body
 
