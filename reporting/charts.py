@@ -162,8 +162,9 @@ def trend_chart(
             )
         for yr, v in points:
             parts.append(f'<circle cx="{x(yr):.1f}" cy="{y(v):.1f}" r="4" fill="{BAR}"/>')
-        if s.break_reason and s.points:
-            first = s.points[0].year - 0.5
+        changed = s.break_year or (s.points[0].year if s.points else None)
+        if s.break_reason and changed is not None and years[0] < changed <= years[-1]:
+            first = changed - 0.5
             parts.append(
                 f'<line x1="{x(first):.1f}" y1="{top}" x2="{x(first):.1f}" '
                 f'y2="{height - bottom}" stroke="{NATIONAL}" stroke-width="2" '
@@ -171,7 +172,7 @@ def trend_chart(
                 + _mark_label(
                     x(first),
                     width,
-                    _("new questions %(year)s") % {"year": s.points[0].year},
+                    _("new questions %(year)s") % {"year": changed},
                     top - 4,
                 )
             )

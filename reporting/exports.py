@@ -16,7 +16,6 @@ from reporting.models import Publication, ResultUnit
 from reporting.scopes import ResultScope
 from reporting.selectors import (
     DistributionRow,
-    office_home_county,
     publication_items,
     results_breakdowns,
     results_distribution,
@@ -115,8 +114,7 @@ def overview_table(scope: ResultScope, publication: Publication) -> Table:
             _("Target"),
         ],
     )
-    office = overview.scope.office
-    home = office.county if office is not None and scope.office else None
+    home = overview.home_county
     answers_item = publication_items(publication)[-1]
     table.records.append(
         {"unit": unit_record(None, scope), **figure_record(answers_item, overview.answers)}
@@ -227,8 +225,7 @@ def _distribution_unit(row: DistributionRow, scope: ResultScope) -> dict[str, An
     if row.level == "national":
         return {"type": "N"}
     if row.level == "county":
-        home = office_home_county(scope)
-        return {"type": "C", "county": home.code if home is not None else ""}
+        return {"type": "C", "county": row.county.code if row.county is not None else ""}
     return unit_record(row.unit)
 
 

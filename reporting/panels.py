@@ -5,8 +5,9 @@ and the national figure."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -18,7 +19,6 @@ from reporting.scopes import ResultScope
 from reporting.selectors import publications_of, results_overview
 from surveys.calendar import TARGETS_ASKED_BEFORE
 from surveys.models import Round, SurveyKind
-from surveys.rate_tables import newest_rounds
 
 
 def result_scope(scope: Scope) -> ResultScope:
@@ -49,27 +49,36 @@ def targets_due_panel(
     request: HttpRequest, scope: Scope, today: date | None = None
 ) -> dict | None:
     """A warning on a county's or office's front page while the year's LU or LBU round opens
-    within TARGETS_ASKED_BEFORE and it has set no target for that year (R-P5); None otherwise."""
+    within TARGETS_ASKED_BEFORE and it has set no target for that year (R-P5); None otherwise.
+    One query."""
     if scope.role not in (Role.COUNTY, Role.OFFICE):
         return None
     today = today or oslo_today()
-    coming = [
-        r
-        for r in newest_rounds()
-        if r.kind in (SurveyKind.LU, SurveyKind.LBU)
-        and today < r.opens_at.astimezone(OSLO).date() <= today + TARGETS_ASKED_BEFORE
-    ]
-    if not coming:
+
+    def midnight(day: date) -> datetime:
+        return datetime.combine(day, time(), tzinfo=OSLO)
+
+    targets = Target.objects.filter(
+        year=OuterRef("year"), county=scope.county, office=scope.office
+    )
+    coming = (
+        Round.objects.filter(
+            kind__in=(SurveyKind.LU, SurveyKind.LBU),
+            opens_at__gte=midnight(today + timedelta(days=1)),
+            opens_at__lt=midnight(today + TARGETS_ASKED_BEFORE + timedelta(days=1)),
+        )
+        .exclude(Exists(targets))
+        .order_by("opens_at")
+        .first()
+    )
+    if coming is None:
         return None
-    year = coming[0].year
-    if Target.objects.filter(year=year, county=scope.county, office=scope.office).exists():
-        return None
-    opens = min(r.opens_at for r in coming).astimezone(OSLO).date()
+    opens = coming.opens_at.astimezone(OSLO).date()
     return {
-        "year": year,
+        "year": coming.year,
         "opens": opens,
         "days_left": (opens - today).days,
-        "targets_url": result_scope(scope).url("targets", year),
+        "targets_url": result_scope(scope).url("targets", coming.year),
     }
 
 

@@ -113,8 +113,22 @@ def unit_figures(publication: Publication, **filters) -> dict | None:
     return row["figures"] if row else None
 
 
-def office_home_county(scope: ResultScope) -> County | None:
-    return scope.office.county if scope.office is not None else None
+def office_home_county(scope: ResultScope, publication: Publication | None = None) -> County | None:
+    """The county an office's results belong to: in a published round, the county of that
+    year's office-in-county unit (an office of Hordaland in 2019 is not compared with
+    Vestland); today's county where the round has none."""
+    if scope.office is None:
+        return None
+    if publication is not None:
+        unit = (
+            ResultUnit.objects.filter(publication=publication, unit_type="CO", office=scope.office)
+            .select_related("county")
+            .order_by("county__code")
+            .first()
+        )
+        if unit is not None and unit.county is not None:
+            return unit.county
+    return scope.office.county
 
 
 @dataclass
@@ -146,6 +160,7 @@ class Overview:
     national_answers: Figure
     rows: list[OverviewRow] = field(default_factory=list)
     exists: bool = True  # the scope's unit has results in this round
+    home_county: County | None = None  # an office's county that year (office_home_county)
     response_target: Decimal | None = None  # per cent
     county_response_target: Decimal | None = None  # an office's county's, per cent
 
@@ -191,8 +206,10 @@ def results_overview(scope: ResultScope, publication: Publication) -> Overview:
     own = unit_figures(publication, **scope.unit_filter)
     national = unit_figures(publication, unit_type="N") or {}
     home = None
+    home_county = None
     if scope.level == "office":
-        home = unit_figures(publication, unit_type="C", county=office_home_county(scope)) or {}
+        home_county = office_home_county(scope, publication)
+        home = unit_figures(publication, unit_type="C", county=home_county) or {}
     previous = publication_before(publication)
     before: dict = {}
     previous_items: dict[str, Item] = {}
@@ -208,10 +225,11 @@ def results_overview(scope: ResultScope, publication: Publication) -> Overview:
         national_answers=figure_of(items[-1], national.get(ANSWERS), threshold),
         exists=own is not None,
         response_target=targets.get(ANSWERS),
+        home_county=home_county,
     )
     if scope.level == "office":
         county_targets = targets_of(
-            ResultScope.of_county(office_home_county(scope)),  # type: ignore[arg-type]
+            ResultScope.of_county(scope.office.county),  # type: ignore[union-attr]
             publication.round.year,
             publication.round.kind,
         )
@@ -365,6 +383,7 @@ class DistributionRow:
     figure: Figure
     unit: ResultUnit | None = None  # a unit of the scope's breakdowns
     level: str = ""  # or "own" (the scope's unit), "county" (an office's county), "national"
+    county: County | None = None  # an office's county that year, on its "county" row
 
     def cells(self) -> list[tuple[int | None, float | None]]:
         """(number, share) of each answer option; (None, None) for a hidden figure or count."""
@@ -403,7 +422,7 @@ def results_distribution(
         DistributionRow(scope.label, figure_of(item, own.get(item.code), threshold), level="own")
     ]
     if scope.level == "office":
-        home = office_home_county(scope)
+        home = office_home_county(scope, publication)
         figures = unit_figures(publication, unit_type="C", county=home) or {}
         label = home.name if home is not None else str(_("County"))
         first.append(
@@ -447,8 +466,10 @@ class TrendPoint:
 @dataclass
 class TrendSeries:
     points: list[TrendPoint]
-    # Why this series is not joined to the next (newer) one.
+    # Why this series is not joined to the older one before it, and the first year after the
+    # break (the year the questions changed).
     break_reason: str = ""
+    break_year: int | None = None
 
     @property
     def first_year(self) -> int:
@@ -472,6 +493,18 @@ def results_trend(scope: ResultScope, kind: str, item: Item) -> list[TrendSeries
     ):
         figures[row["publication_id"]] = row["figures"]
         counties[row["publication_id"]] = row["county__name"] or ""
+    if scope.office is not None:
+        # An office's unit has no county; its office-in-county units of the year name it.
+        names: dict[int, list[str]] = {}
+        for publication_id, name in (
+            ResultUnit.objects.filter(
+                publication__in=publications, unit_type="CO", office=scope.office
+            )
+            .order_by("county__code")
+            .values_list("publication_id", "county__name")
+        ):
+            names.setdefault(publication_id, []).append(name)
+        counties = {pk: ", ".join(n) for pk, n in names.items()}
     series: list[TrendSeries] = [TrendSeries([])]
     code: str | None = item.code
     current: Item | None = item
@@ -483,6 +516,7 @@ def results_trend(scope: ResultScope, kind: str, item: Item) -> list[TrendSeries
             code = predecessor_code(current, new_q, old_q)
             if code is None:
                 series[-1].break_reason = _break_reason(new_q, old_q)
+                series[-1].break_year = newer.round.year
                 if item.index is None or current.code not in items:
                     break
                 code = current.code

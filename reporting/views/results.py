@@ -221,6 +221,10 @@ class StructureChange:
     counties: list[County]
     links: list[tuple[County, str]]
 
+    @property
+    def names(self) -> str:
+        return ", ".join(c.name for c in self.counties)
+
 
 def structure_changes(request: HttpRequest, scope: ResultScope, kind: str) -> list[StructureChange]:
     county = scope.county
