@@ -21,6 +21,7 @@ from reporting.selectors import (
     results_distribution,
     results_overview,
     results_trend,
+    trend_targets,
 )
 
 
@@ -277,18 +278,42 @@ def item_distribution_table(
 
 
 def trends_table(scope: ResultScope, kind: str, items: list[Item]) -> Table:
+    """The indexes over the years as the trends page shows them: the unit's figure, an office's
+    county of each year, the nation's figure and the unit's target beside it."""
+    office = scope.level == "office"
+    national = scope.level != "national"
     table = Table(
         "utvikling",
         _("Indexes over the years, %(unit)s") % {"unit": scope.label},
-        [_("Item"), _("Series"), _("Year"), _("Answers"), _("Mean (1–5)"), _("Share yes (%)")],
+        [
+            _("Item"),
+            _("Series"),
+            _("Year"),
+            *([_("County that year")] if office else []),
+            _("Answers"),
+            _("Mean (1–5)"),
+            _("Share yes (%)"),
+            *([_("National mean"), _("Target")] if national else []),
+        ],
     )
     for item in items:
+        nation = {
+            p.year: p.figure
+            for s in (results_trend(ResultScope.national(), kind, item) if national else [])
+            for p in s.points
+        }
+        targets = trend_targets(scope, kind, item)
         for number, series in enumerate(results_trend(scope, kind, item), start=1):
             for point in series.points:
                 f = point.figure
-                table.rows.append(
-                    [item.label, number, point.year, _n(f), _mean(f), _share(f.yes_share, f)]
-                )
+                row: list[Any] = [item.label, number, point.year]
+                if office:
+                    row.append(point.county)
+                row += [_n(f), _mean(f), _share(f.yes_share, f)]
+                if national:
+                    target = targets.get(point.year)
+                    row += [_mean(nation.get(point.year)), float(target) if target else ""]
+                table.rows.append(row)
                 table.records.append(
                     {
                         "unit": unit_record(None, scope),

@@ -186,3 +186,30 @@ def test_an_offices_trend_shows_its_county_of_each_year(client, years, world, of
 
 def _item(slug):
     return item_by_slug(publication_items(publication_get("LU", 2021)), slug)
+
+
+def test_the_trends_download_has_the_nation_the_target_and_the_offices_county(
+    client, years, world, office_a_admin
+):
+    import csv
+    import io
+    from decimal import Decimal
+
+    from portal.lib.downloads import csv_cell
+    from reporting.models import Target
+
+    office = world.offices["big"]
+    Target.objects.create(
+        office=office, year=2021, kind="LU", index="trivsel", value=Decimal("4.4")
+    )
+    client.force_login(office_a_admin)
+    content = client.get(f"/kontor/{office.orgnr}/resultater/2021/lu/tabeller/utvikling.csv")
+    rows = list(csv.reader(io.StringIO(content.content.decode("utf-8-sig")), delimiter=";"))
+    header = rows[0]
+    assert header[3] == "Fylke det året" and header[-2:] == ["Gjennomsnitt nasjonalt", "Mål"]
+    trivsel = {r[2]: r for r in rows[1:] if r[0] == "Trivsel"}
+    assert trivsel["2017"][3] == "Hordaland" and trivsel["2021"][3] == "Vestland"
+    assert trivsel["2021"][-1] == "4,4" and trivsel["2020"][-1] == ""
+    national = results_trend(ResultScope.national(), "LU", _item("indeks-trivsel"))
+    mean_2021 = next(p.figure.mean for s in national for p in s.points if p.year == 2021)
+    assert trivsel["2021"][-2] == csv_cell(round(mean_2021, 2))
