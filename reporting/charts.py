@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
+from typing import Any
 
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -78,6 +79,17 @@ def bar_chart(bars: Sequence[Bar], *, chart_id: str, title: str, description: st
     return mark_safe("".join(parts))  # noqa: S308 - every text is escaped above
 
 
+def _mark_label(x: float, width: float, text: str, y: float) -> str:
+    """A label beside a vertical mark, kept inside the drawing: to the mark's left when the
+    mark is in the right half."""
+    if x > width / 2:
+        return (
+            f'<text x="{x - 3:.1f}" y="{y:.1f}" font-size="10" text-anchor="end" '
+            f'fill="{INK}">{escape(text)}</text>'
+        )
+    return f'<text x="{x + 3:.1f}" y="{y:.1f}" font-size="10" fill="{INK}">{escape(text)}</text>'
+
+
 def trend_chart(
     series: Sequence[TrendSeries],
     *,
@@ -85,18 +97,25 @@ def trend_chart(
     title: str,
     description: str,
     as_share: bool = False,
+    national: Sequence[TrendSeries] = (),
+    targets: dict[int, Any] | None = None,
+    structure_year: int | None = None,
 ) -> SafeString:
     """Years along, the figure up; each comparable series is its own line, never joined to
-    another, with a dashed mark and a note where the questions changed."""
-    years = sorted({p.year for s in series for p in s.points})
+    another, with a dashed mark and a label in words where the questions changed. The nation's
+    series as a dashed line beside the unit's, the unit's targets as short black marks, and a
+    dotted mark where the county structure changed (`structure_year`)."""
+    targets = targets or {}
+    years = sorted({p.year for s in [*series, *national] for p in s.points})
     if not years:
         return mark_safe("")
-    width, height, left, bottom, top = 560, 240, 40, 30, 20
+    width, height, left, bottom, top = 560, 240, 40, 30, 34
     span = max(1, years[-1] - years[0])
     low, high = (0.0, 1.0) if as_share else (1.0, 5.0)
+    plot_right = width - 30
 
     def x(year: float) -> float:
-        return left + (year - years[0]) / span * (width - left - 20)
+        return left + 10 + (year - years[0]) / span * (plot_right - left - 10)
 
     def y(value: float) -> float:
         return top + (high - value) / (high - low) * (height - top - bottom)
@@ -111,7 +130,7 @@ def trend_chart(
     for tick in ticks:
         label = f"{round(tick * 100)} %" if as_share else str(tick)
         parts.append(
-            f'<line x1="{left}" y1="{y(tick):.1f}" x2="{width - 10}" y2="{y(tick):.1f}" '
+            f'<line x1="{left}" y1="{y(tick):.1f}" x2="{plot_right}" y2="{y(tick):.1f}" '
             f'stroke="{GRID}" stroke-width="0.5"/>'
             f'<text x="{left - 4}" y="{y(tick) + 4:.1f}" font-size="10" text-anchor="end" '
             f'fill="{INK}">{label}</text>'
@@ -121,6 +140,19 @@ def trend_chart(
             f'<text x="{x(year):.1f}" y="{height - 10}" font-size="10" text-anchor="middle" '
             f'fill="{INK}">{year}</text>'
         )
+    for s in national:
+        points = [(p.year, p.figure.headline) for p in s.points if p.figure.headline is not None]
+        if len(points) > 1:
+            path = " ".join(f"{x(yr):.1f},{y(v):.1f}" for yr, v in points)
+            parts.append(
+                f'<polyline points="{path}" fill="none" stroke="{NATIONAL}" stroke-width="2" '
+                f'stroke-dasharray="6 3"/>'
+            )
+        for yr, v in points:
+            parts.append(
+                f'<rect x="{x(yr) - 3:.1f}" y="{y(v) - 3:.1f}" width="6" height="6" '
+                f'fill="{NATIONAL}"/>'
+            )
     for s in series:
         points = [(p.year, p.figure.headline) for p in s.points if p.figure.headline is not None]
         if len(points) > 1:
@@ -130,14 +162,35 @@ def trend_chart(
             )
         for yr, v in points:
             parts.append(f'<circle cx="{x(yr):.1f}" cy="{y(v):.1f}" r="4" fill="{BAR}"/>')
-        if s.break_reason and s.points:
-            first = s.points[0].year - 0.5
+        changed = s.break_year or (s.points[0].year if s.points else None)
+        if s.break_reason and changed is not None and years[0] < changed <= years[-1]:
+            first = changed - 0.5
             parts.append(
                 f'<line x1="{x(first):.1f}" y1="{top}" x2="{x(first):.1f}" '
                 f'y2="{height - bottom}" stroke="{NATIONAL}" stroke-width="2" '
                 f'stroke-dasharray="5 4"/>'
-                f'<text x="{x(first) + 3:.1f}" y="{top + 10}" font-size="10" '
-                f'fill="{INK}">{escape(_("break"))}</text>'
+                + _mark_label(
+                    x(first),
+                    width,
+                    _("new questions %(year)s") % {"year": changed},
+                    top - 4,
+                )
             )
+    for year, value in sorted(targets.items()):
+        if years[0] <= year <= years[-1] and low <= float(value) <= high:
+            parts.append(
+                f'<line x1="{x(year) - 8:.1f}" y1="{y(float(value)):.1f}" '
+                f'x2="{x(year) + 8:.1f}" y2="{y(float(value)):.1f}" stroke="{INK}" '
+                f'stroke-width="3"/>'
+            )
+    if structure_year is not None and years[0] < structure_year <= years[-1]:
+        at = x(structure_year - 0.5)
+        parts.append(
+            f'<line x1="{at:.1f}" y1="{top}" x2="{at:.1f}" y2="{height - bottom}" '
+            f'stroke="{INK}" stroke-width="1.5" stroke-dasharray="2 3"/>'
+            + _mark_label(
+                at, width, _("new counties %(year)s") % {"year": structure_year}, top - 16
+            )
+        )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text is escaped above

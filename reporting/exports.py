@@ -15,10 +15,13 @@ from reporting.items import Item
 from reporting.models import Publication, ResultUnit
 from reporting.scopes import ResultScope
 from reporting.selectors import (
+    DistributionRow,
     publication_items,
     results_breakdowns,
+    results_distribution,
     results_overview,
     results_trend,
+    trend_targets,
 )
 
 
@@ -112,8 +115,7 @@ def overview_table(scope: ResultScope, publication: Publication) -> Table:
             _("Target"),
         ],
     )
-    office = overview.scope.office
-    home = office.county if office is not None and scope.office else None
+    home = overview.home_county
     answers_item = publication_items(publication)[-1]
     table.records.append(
         {"unit": unit_record(None, scope), **figure_record(answers_item, overview.answers)}
@@ -210,19 +212,108 @@ def item_table(scope: ResultScope, publication: Publication, item: Item, loaded=
     return table
 
 
+DISTRIBUTION_PREFIX = "fordeling-"
+
+
+def distribution_table(slug: str) -> str:
+    """The download name of an item's answers by option for each unit."""
+    return f"{DISTRIBUTION_PREFIX}{slug}"
+
+
+def _distribution_unit(row: DistributionRow, scope: ResultScope) -> dict[str, Any]:
+    if row.level == "own":
+        return unit_record(None, scope)
+    if row.level == "national":
+        return {"type": "N"}
+    if row.level == "county":
+        return {"type": "C", "county": row.county.code if row.county is not None else ""}
+    return unit_record(row.unit)
+
+
+def item_distribution_table(
+    scope: ResultScope, publication: Publication, item: Item, loaded=None
+) -> Table:
+    """The item's answers by option for every unit the scope may see: the number and share of
+    each option, the mean and the share in the top two steps; a hidden figure only as *."""
+    labels = [item.value_label(v) for v in item.values]
+    columns = [_("Grouped by"), _("Group"), _("%(item)s: answers") % {"item": item.label}]
+    for label in labels:
+        columns.append(_("%(item)s: number “%(answer)s”") % {"item": item.label, "answer": label})
+        columns.append(
+            _("%(item)s: share “%(answer)s” (%%)") % {"item": item.label, "answer": label}
+        )
+    if item.has_mean:
+        columns.append(_("%(item)s: mean (1–5)") % {"item": item.label})
+        columns.append(_("%(item)s: share in the top two steps (%%)") % {"item": item.label})
+    table = Table(
+        distribution_table(item.slug),
+        _("%(item)s: answers by option, %(round)s")
+        % {"item": item.label, "round": publication.round},
+        columns,
+    )
+    for group in results_distribution(scope, publication, item, loaded):
+        for row in group.rows:
+            f = row.figure
+            cells: list[Any] = [group.title, row.label, _n(f)]
+            shares: dict[str, Any] = {}
+            numbers = row.cells()
+            for index, value in enumerate(item.values):
+                number, share = numbers[index] if index < len(numbers) else (None, None)
+                if f.missing:
+                    cells += ["", ""]
+                elif number is None:
+                    cells += [HIDDEN, HIDDEN]
+                else:
+                    cells += [number, round(share * 100, 1) if share is not None else ""]
+                    if share is not None:
+                        shares[value] = round(share, 4)
+            if item.has_mean:
+                cells += [_mean(f), _share(f.top_share, f)]
+            table.rows.append(cells)
+            record = {"unit": _distribution_unit(row, scope), **figure_record(item, f)}
+            if shares:
+                record["shares"] = shares
+            table.records.append(record)
+    return table
+
+
 def trends_table(scope: ResultScope, kind: str, items: list[Item]) -> Table:
+    """The indexes over the years as the trends page shows them: the unit's figure, an office's
+    county of each year, the nation's figure and the unit's target beside it."""
+    office = scope.level == "office"
+    national = scope.level != "national"
     table = Table(
         "utvikling",
         _("Indexes over the years, %(unit)s") % {"unit": scope.label},
-        [_("Item"), _("Series"), _("Year"), _("Answers"), _("Mean (1–5)"), _("Share yes (%)")],
+        [
+            _("Item"),
+            _("Series"),
+            _("Year"),
+            *([_("County that year")] if office else []),
+            _("Answers"),
+            _("Mean (1–5)"),
+            _("Share yes (%)"),
+            *([_("National mean"), _("Target")] if national else []),
+        ],
     )
     for item in items:
+        nation = {
+            p.year: p.figure
+            for s in (results_trend(ResultScope.national(), kind, item) if national else [])
+            for p in s.points
+        }
+        targets = trend_targets(scope, kind, item)
         for number, series in enumerate(results_trend(scope, kind, item), start=1):
             for point in series.points:
                 f = point.figure
-                table.rows.append(
-                    [item.label, number, point.year, _n(f), _mean(f), _share(f.yes_share, f)]
-                )
+                row: list[Any] = [item.label, number, point.year]
+                if office:
+                    row.append(point.county)
+                row += [_n(f), _mean(f), _share(f.yes_share, f)]
+                if national:
+                    target = targets.get(point.year)
+                    row += [_mean(nation.get(point.year)), float(target) if target else ""]
+                table.rows.append(row)
                 table.records.append(
                     {
                         "unit": unit_record(None, scope),

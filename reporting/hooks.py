@@ -22,7 +22,13 @@ from portal.front.panels import (
 from portal.lib.oslo import oslo_today
 from portal.models import Role
 from reporting.live_rates import rates_disclosure
-from reporting.panels import latest_results_panel, result_scope, results_done, targets_done
+from reporting.panels import (
+    latest_results_panel,
+    result_scope,
+    results_done,
+    targets_done,
+    targets_due_panel,
+)
 from surveys.rate_disclosure import rates_disclosure_register
 from surveys.signals import round_closed
 
@@ -37,6 +43,18 @@ def connect() -> None:
             "reporting/panel_results.html",
             latest_results_panel,
             priority=40,
+            needs=Need.RESULTS,
+        )
+    )
+    # The year's targets asked for in good time before the round opens (R-P5), beside the
+    # calendar's step.
+    panel_register(
+        Panel(
+            "reporting-targets-due",
+            "reporting/panel_targets_due.html",
+            targets_due_panel,
+            roles=frozenset({Role.COUNTY, Role.OFFICE}),
+            priority=5,
             needs=Need.RESULTS,
         )
     )

@@ -5,15 +5,19 @@ and the national figure."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
 
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 from django.utils import timezone
 
 from portal.accounts.access import Scope
+from portal.lib.oslo import OSLO, oslo_today
 from portal.models import Role
 from reporting.models import Publication, Target
 from reporting.scopes import ResultScope
 from reporting.selectors import publications_of, results_overview
+from surveys.calendar import TARGETS_ASKED_BEFORE
 from surveys.models import Round, SurveyKind
 
 
@@ -39,6 +43,43 @@ def latest_results_panel(request: HttpRequest, scope: Scope) -> dict | None:
 
 
 # --- Steps of the survey year done from the data (portal.front.panels.step_check_register) -----
+
+
+def targets_due_panel(
+    request: HttpRequest, scope: Scope, today: date | None = None
+) -> dict | None:
+    """A warning on a county's or office's front page while the year's LU or LBU round opens
+    within TARGETS_ASKED_BEFORE and it has set no target for that year (R-P5); None otherwise.
+    One query."""
+    if scope.role not in (Role.COUNTY, Role.OFFICE):
+        return None
+    today = today or oslo_today()
+
+    def midnight(day: date) -> datetime:
+        return datetime.combine(day, time(), tzinfo=OSLO)
+
+    targets = Target.objects.filter(
+        year=OuterRef("year"), county=scope.county, office=scope.office
+    )
+    coming = (
+        Round.objects.filter(
+            kind__in=(SurveyKind.LU, SurveyKind.LBU),
+            opens_at__gte=midnight(today + timedelta(days=1)),
+            opens_at__lt=midnight(today + TARGETS_ASKED_BEFORE + timedelta(days=1)),
+        )
+        .exclude(Exists(targets))
+        .order_by("opens_at")
+        .first()
+    )
+    if coming is None:
+        return None
+    opens = coming.opens_at.astimezone(OSLO).date()
+    return {
+        "year": coming.year,
+        "opens": opens,
+        "days_left": (opens - today).days,
+        "targets_url": result_scope(scope).url("targets", coming.year),
+    }
 
 
 def targets_done(scope: Scope, rounds: Sequence[Round]) -> bool | None:

@@ -13,6 +13,7 @@ from portal.models import County
 from reporting.figures import Figure, figure_of
 from reporting.items import ANSWERS, INDEX_PREFIX, Item, items_of
 from reporting.models import Publication, ResultUnit, Target
+from reporting.models.targets import RESPONSE_RATE
 from reporting.scopes import ResultScope
 from surveys.models import Question, Questionnaire
 
@@ -112,8 +113,22 @@ def unit_figures(publication: Publication, **filters) -> dict | None:
     return row["figures"] if row else None
 
 
-def office_home_county(scope: ResultScope) -> County | None:
-    return scope.office.county if scope.office is not None else None
+def office_home_county(scope: ResultScope, publication: Publication | None = None) -> County | None:
+    """The county an office's results belong to: in a published round, the county of that
+    year's office-in-county unit (an office of Hordaland in 2019 is not compared with
+    Vestland); today's county where the round has none."""
+    if scope.office is None:
+        return None
+    if publication is not None:
+        unit = (
+            ResultUnit.objects.filter(publication=publication, unit_type="CO", office=scope.office)
+            .select_related("county")
+            .order_by("county__code")
+            .first()
+        )
+        if unit is not None and unit.county is not None:
+            return unit.county
+    return scope.office.county
 
 
 @dataclass
@@ -125,6 +140,7 @@ class OverviewRow:
     last_year: Figure | None  # None: no comparable figure last year
     target: Decimal | None = None
     url: str = ""  # the item's page, set by the view that lists the rows
+    distribution_url: str = ""  # its answers by option for each unit, set the same way
 
     @property
     def below_target(self) -> bool:
@@ -144,6 +160,18 @@ class Overview:
     national_answers: Figure
     rows: list[OverviewRow] = field(default_factory=list)
     exists: bool = True  # the scope's unit has results in this round
+    home_county: County | None = None  # an office's county that year (office_home_county)
+    response_target: Decimal | None = None  # per cent
+    county_response_target: Decimal | None = None  # an office's county's, per cent
+
+    @property
+    def below_response_target(self) -> bool:
+        rate = self.answers.response_rate if self.answers.shown else None
+        return (
+            self.response_target is not None
+            and rate is not None
+            and rate * 100 < float(self.response_target)
+        )
 
     @property
     def indexes(self) -> list[OverviewRow]:
@@ -159,12 +187,17 @@ class Overview:
 
 
 def targets_of(scope: ResultScope, year: int, kind: str) -> dict[str, Decimal]:
+    """The scope's targets of the round by item code: each index's mean on 1–5, and under
+    ANSWERS the response rate's percentage."""
     if scope.level == "national":
         return {}
     rows = Target.objects.filter(
         county=scope.county, office=scope.office, year=year, kind=kind
     ).values_list("index", "value")
-    return {f"{INDEX_PREFIX}{index}": value for index, value in rows}
+    return {
+        ANSWERS if index == RESPONSE_RATE else f"{INDEX_PREFIX}{index}": value
+        for index, value in rows
+    }
 
 
 def results_overview(scope: ResultScope, publication: Publication) -> Overview:
@@ -173,8 +206,10 @@ def results_overview(scope: ResultScope, publication: Publication) -> Overview:
     own = unit_figures(publication, **scope.unit_filter)
     national = unit_figures(publication, unit_type="N") or {}
     home = None
+    home_county = None
     if scope.level == "office":
-        home = unit_figures(publication, unit_type="C", county=office_home_county(scope)) or {}
+        home_county = office_home_county(scope, publication)
+        home = unit_figures(publication, unit_type="C", county=home_county) or {}
     previous = publication_before(publication)
     before: dict = {}
     previous_items: dict[str, Item] = {}
@@ -189,7 +224,16 @@ def results_overview(scope: ResultScope, publication: Publication) -> Overview:
         answers=figure_of(items[-1], (own or {}).get(ANSWERS), threshold),
         national_answers=figure_of(items[-1], national.get(ANSWERS), threshold),
         exists=own is not None,
+        response_target=targets.get(ANSWERS),
+        home_county=home_county,
     )
+    if scope.level == "office":
+        county_targets = targets_of(
+            ResultScope.of_county(scope.office.county),  # type: ignore[union-attr]
+            publication.round.year,
+            publication.round.kind,
+        )
+        overview.county_response_target = county_targets.get(ANSWERS)
     for item in items:
         if item.code == ANSWERS:
             continue
@@ -330,6 +374,83 @@ def results_breakdowns(
     return tables
 
 
+# --- Distributions: each unit's answers by option -------------------------------------------
+
+
+@dataclass
+class DistributionRow:
+    label: str
+    figure: Figure
+    unit: ResultUnit | None = None  # a unit of the scope's breakdowns
+    level: str = ""  # or "own" (the scope's unit), "county" (an office's county), "national"
+    county: County | None = None  # an office's county that year, on its "county" row
+
+    def cells(self) -> list[tuple[int | None, float | None]]:
+        """(number, share) of each answer option; (None, None) for a hidden figure or count."""
+        if not self.figure.shown:
+            return []
+        n = self.figure.n or 0
+        cells: list[tuple[int | None, float | None]] = []
+        for count in self.figure.counts:
+            if count is None:
+                cells.append((None, None))
+            else:
+                cells.append((count, count / n if n else None))
+        return cells
+
+
+@dataclass
+class Distribution:
+    unit_type: str
+    title: str
+    rows: list[DistributionRow]
+
+
+def results_distribution(
+    scope: ResultScope,
+    publication: Publication,
+    item: Item,
+    loaded: BreakdownUnits | None = None,
+) -> list[Distribution]:
+    """The item's answers by option for every unit the scope may see: its own unit with the
+    nation (and an office's county) beside it, then each of its breakdowns. Only the published
+    counts are read; a hidden figure has no counts."""
+    threshold = publication.threshold
+    groups: list[Distribution] = []
+    own = unit_figures(publication, **scope.unit_filter) or {}
+    first = [
+        DistributionRow(scope.label, figure_of(item, own.get(item.code), threshold), level="own")
+    ]
+    if scope.level == "office":
+        home = office_home_county(scope, publication)
+        figures = unit_figures(publication, unit_type="C", county=home) or {}
+        label = home.name if home is not None else str(_("County"))
+        first.append(
+            DistributionRow(
+                label, figure_of(item, figures.get(item.code), threshold), None, "county"
+            )
+        )
+    if scope.level != "national":
+        national = unit_figures(publication, unit_type="N") or {}
+        first.append(
+            DistributionRow(
+                str(_("The whole country")),
+                figure_of(item, national.get(item.code), threshold),
+                level="national",
+            )
+        )
+    groups.append(Distribution(scope.unit_type, str(_("Overall and for comparison")), first))
+    for breakdown in results_breakdowns(scope, publication, item, loaded=loaded):
+        groups.append(
+            Distribution(
+                breakdown.unit_type,
+                breakdown.title,
+                [DistributionRow(r.label, r.figure, r.unit) for r in breakdown.rows],
+            )
+        )
+    return groups
+
+
 # --- Trends (R-P2, R-P3) ----------------------------------------------------------------------
 
 
@@ -337,13 +458,18 @@ def results_breakdowns(
 class TrendPoint:
     year: int
     figure: Figure
+    county: str = ""  # an office's county that year, from that year's published unit
+    national: Figure | None = None  # the nation's figure that year, set by the trends page
+    target: Decimal | None = None  # the unit's target that year, set by the trends page
 
 
 @dataclass
 class TrendSeries:
     points: list[TrendPoint]
-    # Why this series is not joined to the next (newer) one.
+    # Why this series is not joined to the older one before it, and the first year after the
+    # break (the year the questions changed).
     break_reason: str = ""
+    break_year: int | None = None
 
     @property
     def first_year(self) -> int:
@@ -360,12 +486,25 @@ def results_trend(scope: ResultScope, kind: str, item: Item) -> list[TrendSeries
     publications = publications_of(kind)
     if not publications:
         return []
-    figures = {
-        row["publication_id"]: row["figures"]
-        for row in ResultUnit.objects.filter(
-            publication__in=publications, **scope.unit_filter
-        ).values("publication_id", "figures")
-    }
+    figures: dict[int, dict] = {}
+    counties: dict[int, str] = {}
+    for row in ResultUnit.objects.filter(publication__in=publications, **scope.unit_filter).values(
+        "publication_id", "figures", "county__name"
+    ):
+        figures[row["publication_id"]] = row["figures"]
+        counties[row["publication_id"]] = row["county__name"] or ""
+    if scope.office is not None:
+        # An office's unit has no county; its office-in-county units of the year name it.
+        names: dict[int, list[str]] = {}
+        for publication_id, name in (
+            ResultUnit.objects.filter(
+                publication__in=publications, unit_type="CO", office=scope.office
+            )
+            .order_by("county__code")
+            .values_list("publication_id", "county__name")
+        ):
+            names.setdefault(publication_id, []).append(name)
+        counties = {pk: ", ".join(n) for pk, n in names.items()}
     series: list[TrendSeries] = [TrendSeries([])]
     code: str | None = item.code
     current: Item | None = item
@@ -377,6 +516,7 @@ def results_trend(scope: ResultScope, kind: str, item: Item) -> list[TrendSeries
             code = predecessor_code(current, new_q, old_q)
             if code is None:
                 series[-1].break_reason = _break_reason(new_q, old_q)
+                series[-1].break_year = newer.round.year
                 if item.index is None or current.code not in items:
                     break
                 code = current.code
@@ -386,12 +526,25 @@ def results_trend(scope: ResultScope, kind: str, item: Item) -> list[TrendSeries
             break
         raw = figures.get(publication.pk)
         figure = figure_of(current, raw.get(current.code) if raw else None, publication.threshold)
-        series[-1].points.append(TrendPoint(publication.round.year, figure))
+        series[-1].points.append(
+            TrendPoint(publication.round.year, figure, counties.get(publication.pk, ""))
+        )
         newer = publication
     for s in series:
         # Years the unit did not exist in (a county before a merger) are left out (R-P4).
         s.points = [p for p in reversed(s.points) if not p.figure.missing]
     return [s for s in series if s.points]
+
+
+def trend_targets(scope: ResultScope, kind: str, item: Item) -> dict[int, Decimal]:
+    """The scope's target for the item by year: an index's mean; none for a question."""
+    if scope.level == "national" or item.kind != "index":
+        return {}
+    return dict(
+        Target.objects.filter(
+            county=scope.county, office=scope.office, kind=kind, index=item.index_code
+        ).values_list("year", "value")
+    )
 
 
 def _break_reason(newer: Questionnaire, older: Questionnaire) -> str:

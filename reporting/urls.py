@@ -17,6 +17,11 @@ urlpatterns = [
         name="national_results_item",
     ),
     path(
+        "nasjonalt/resultater/<int:year>/<slug:kind>/sporsmal/<slug:item>/fordeling/",
+        for_national(results.results_distribution_page),
+        name="national_results_distribution",
+    ),
+    path(
         "nasjonalt/resultater/<slug:kind>/utvikling/",
         for_national(results.results_trends),
         name="national_results_trends",
@@ -36,6 +41,11 @@ urlpatterns = [
         "fylke/<str:code>/resultater/<int:year>/<slug:kind>/sporsmal/<slug:item>/",
         for_county(results.results_item),
         name="county_results_item",
+    ),
+    path(
+        "fylke/<str:code>/resultater/<int:year>/<slug:kind>/sporsmal/<slug:item>/fordeling/",
+        for_county(results.results_distribution_page),
+        name="county_results_distribution",
     ),
     path(
         "fylke/<str:code>/resultater/<slug:kind>/utvikling/",
@@ -92,6 +102,11 @@ urlpatterns = [
         "kontor/<str:orgnr>/resultater/<int:year>/<slug:kind>/sporsmal/<slug:item>/",
         for_office(results.results_item),
         name="office_results_item",
+    ),
+    path(
+        "kontor/<str:orgnr>/resultater/<int:year>/<slug:kind>/sporsmal/<slug:item>/fordeling/",
+        for_office(results.results_distribution_page),
+        name="office_results_distribution",
     ),
     path(
         "kontor/<str:orgnr>/resultater/<slug:kind>/utvikling/",

@@ -1,5 +1,5 @@
 """Targets (R-P5): the result a county or a training office expects for each LU and LBU index,
-set before the round opens."""
+and for the response rate, set before the round opens."""
 
 from __future__ import annotations
 
@@ -10,6 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.models import County, TrainingOffice
 from surveys.models import SurveyKind
+
+# The `index` of the response rate's target, whose value is a percentage (0–100); an index's
+# target is a mean on 1–5. No index code has a hyphen.
+RESPONSE_RATE = "response-rate"
 
 
 class Target(models.Model):
@@ -22,11 +26,12 @@ class Target(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     kind = models.CharField(_("survey"), max_length=3, choices=SurveyKind.choices)
     index = models.CharField(_("index"), max_length=50)
+    # A mean on 1–5 for an index, a percentage for the response rate (RESPONSE_RATE).
     value = models.DecimalField(
         _("target"),
-        max_digits=3,
+        max_digits=4,
         decimal_places=1,
-        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     set_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True

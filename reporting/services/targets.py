@@ -1,5 +1,6 @@
 """Targets (R-P5): before a round opens, a county or a training office sets the result it
-expects for each LU and LBU index."""
+expects for each LU and LBU index and for the response rate. An office sees its county's
+targets beside its own."""
 
 from __future__ import annotations
 
@@ -15,8 +16,9 @@ from django.utils.translation import gettext as _
 
 from portal.models import User
 from reporting.figures import Figure, figure_of
-from reporting.items import Item, items_of
+from reporting.items import ANSWERS, Item, items_of
 from reporting.models import Target
+from reporting.models.targets import RESPONSE_RATE
 from reporting.scopes import ResultScope
 from reporting.selectors import (
     predecessor_code,
@@ -38,10 +40,35 @@ class TargetField:
     last_year: Figure | None
     national: Figure | None
     raw: str | None = None  # what the user wrote, shown again with an error
+    county_value: Decimal | None = None  # an office's county's target, shown beside it
+
+    @property
+    def is_rate(self) -> bool:
+        """The response rate's target, a percentage; an index's is a mean on 1–5."""
+        return self.item.kind == "answers"
+
+    @property
+    def code(self) -> str:
+        """What the target is stored under (Target.index)."""
+        return RESPONSE_RATE if self.is_rate else self.item.index_code
 
     @property
     def name(self) -> str:
-        return f"{self.kind.lower()}-{self.item.index_code}"
+        return f"{self.kind.lower()}-{self.code}"
+
+    @property
+    def label(self) -> str:
+        return _("Response rate (%)") if self.is_rate else self.item.label
+
+    @property
+    def bounds(self) -> tuple[Decimal, Decimal]:
+        return (Decimal(0), Decimal(100)) if self.is_rate else (Decimal(1), Decimal(5))
+
+    def rate(self, figure: Figure | None) -> float | None:
+        """A response rate's figure as a percentage (last year's, the nation's)."""
+        if figure is None or not figure.shown or figure.response_rate is None:
+            return None
+        return figure.response_rate * 100
 
 
 def targets_open(year: int, kind: str, now: datetime | None = None) -> bool:
@@ -65,6 +92,15 @@ def target_fields(scope: ResultScope, year: int) -> list[TargetField]:
         (t.kind, t.index): t.value
         for t in Target.objects.filter(county=scope.county, office=scope.office, year=year)
     }
+    county = scope.office.county if scope.office is not None else None
+    county_targets = (
+        {
+            (t.kind, t.index): t.value
+            for t in Target.objects.filter(county=county, office=None, year=year)
+        }
+        if county is not None
+        else {}
+    )
     for kind in TARGET_KINDS:
         questionnaire = _questionnaire(kind, year)
         if questionnaire is None:
@@ -76,22 +112,25 @@ def target_fields(scope: ResultScope, year: int) -> list[TargetField]:
             own = unit_figures(last, **scope.unit_filter) or {}
             national = unit_figures(last, unit_type="N") or {}
             last_items = {i.code: i for i in publication_items(last)}
-        for item in items_of(questionnaire):
-            if item.kind != "index":
-                continue
+        items = items_of(questionnaire)
+        # The response rate first, then the indexes.
+        for item in [items[-1], *(i for i in items if i.kind == "index")]:
             before = national_before = None
             if last is not None:
-                code = predecessor_code(item, questionnaire, last.round.questionnaire)
+                code = (
+                    ANSWERS
+                    if item.kind == "answers"
+                    else predecessor_code(item, questionnaire, last.round.questionnaire)
+                )
                 if code in last_items:
                     before = figure_of(last_items[code], own.get(code), last.threshold)
                     national_before = figure_of(
                         last_items[code], national.get(code), last.threshold
                     )
-            fields.append(
-                TargetField(
-                    kind, item, existing.get((kind, item.index_code)), before, national_before
-                )
-            )
+            field = TargetField(kind, item, None, before, national_before)
+            field.value = existing.get((kind, field.code))
+            field.county_value = county_targets.get((kind, field.code))
+            fields.append(field)
     return fields
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 from django.template.defaultfilters import floatformat
 from django.utils.html import format_html
 
 from reporting.figures import HIDDEN, Figure
+from reporting.selectors import DistributionRow
 
 register = template.Library()
 
@@ -72,3 +75,25 @@ def decimal1(value) -> str:
 def item_link(links, slug: str) -> str:
     """The page of one item of the round the links are for."""
     return links.item(slug)
+
+
+@register.filter
+def option_cell(row: DistributionRow, index: int) -> str:
+    """One option of a distribution row: its share with the number in brackets, * when hidden,
+    – when the unit has no figure."""
+    if row.figure.missing:
+        return "–"
+    cells = row.cells()
+    if row.figure.hidden or index >= len(cells) or cells[index][0] is None:
+        return _star()
+    number, share = cells[index]
+    return format_html("{} ({})", percent(share), number)
+
+
+@register.filter
+def rate_of(field: Any, figure: Figure | None) -> str:
+    """A response rate's figure on the targets page as a percentage, – when not shown."""
+    if figure is not None and figure.hidden:
+        return _star()
+    value = field.rate(figure)
+    return "–" if value is None else f"{floatformat(value, 0)} %"

@@ -12,10 +12,12 @@ from portal.audit.record import audit_record
 from portal.lib.downloads import CSV_TYPE, XLSX_TYPE, attachment
 from portal.models import AuditAction
 from reporting.exports import (
+    DISTRIBUTION_PREFIX,
     Table,
     as_csv,
     as_json,
     as_xlsx,
+    item_distribution_table,
     item_table,
     overview_table,
     trends_table,
@@ -75,10 +77,15 @@ def results_table(
         if table == "oversikt":
             built = overview_table(scope, publication)
         else:
-            item = item_by_slug(publication_items(publication), table)
-            if item is None:
-                raise Http404
-            built = item_table(scope, publication, item)
+            items = publication_items(publication)
+            item = item_by_slug(items, table)
+            if item is not None:
+                built = item_table(scope, publication, item)
+            else:
+                item = item_by_slug(items, table.removeprefix(DISTRIBUTION_PREFIX))
+                if not table.startswith(DISTRIBUTION_PREFIX) or item is None or not item.values:
+                    raise Http404
+                built = item_distribution_table(scope, publication, item)
     filename = f"{kind}-{year}-{scope.key}-{table}.{fmt}"
     return _respond(request, [built], publication, fmt, filename)
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from reporting.items import ANSWERS
 from reporting.scopes import ResultScope
+
+ANSWERS_SLUG = ANSWERS
 
 
 @dataclass
@@ -51,6 +54,12 @@ class RoundLinks:
 
     def item(self, slug: str) -> str:
         return self._url("results_item", self.year, self.kind, slug)
+
+    def distribution(self, slug: str) -> str:
+        """The item's answers by option for each unit; none for the number of answers."""
+        if slug == ANSWERS_SLUG:
+            return ""
+        return self._url("results_distribution", self.year, self.kind, slug)
 
     def table(self, table: str, fmt: str) -> str:
         return self._url("results_table", self.year, self.kind, table, fmt)

@@ -3,6 +3,8 @@ down, trends and the follow-up list. Each reads the published tables through the
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,6 +15,7 @@ from portal.accounts.access import user_scopes
 from portal.lib.oslo import oslo_today
 from portal.models import County
 from reporting.charts import Bar, bar_chart, trend_chart
+from reporting.exports import distribution_table
 from reporting.figures import HIDDEN_EXPLANATION
 from reporting.items import ANSWERS, item_by_slug
 from reporting.scopes import ResultScope
@@ -21,8 +24,10 @@ from reporting.selectors import (
     publication_items,
     publications_of,
     results_breakdowns,
+    results_distribution,
     results_overview,
     results_trend,
+    trend_targets,
 )
 from reporting.views.common import publication_or_404, survey_kind
 from reporting.views.links import RoundLinks
@@ -94,6 +99,7 @@ def results_round(request: HttpRequest, scope: ResultScope, year: int, kind: str
     links = RoundLinks(scope, year, kind)
     for row in overview.rows:
         row.url = links.item(row.item.slug)
+        row.distribution_url = links.distribution(row.item.slug)
     years = sorted(p.round.year for p in publications_of(survey_kind(kind)))
     return render(
         request,
@@ -155,6 +161,35 @@ def results_item(
             links=RoundLinks(scope, year, kind),
             downloads=RoundLinks(scope, year, kind).downloads(found.slug),
             sort_links=_sort_links(request, sort, descending),
+            distribution_url=RoundLinks(scope, year, kind).distribution(found.slug),
+        ),
+    )
+
+
+@require_GET
+def results_distribution_page(
+    request: HttpRequest, scope: ResultScope, year: int, kind: str, item: str
+) -> HttpResponse:
+    """One index or question: the number and share answering each option for every unit the
+    scope may see, with the mean and the share in the top two steps where they apply."""
+    publication = publication_or_404(year, kind)
+    found = item_by_slug(publication_items(publication), item)
+    if found is None or found.kind == "answers" or not found.values:
+        raise Http404
+    links = RoundLinks(scope, year, kind)
+    return render(
+        request,
+        "reporting/distribution.html",
+        _context(
+            request,
+            scope,
+            publication=publication,
+            item=found,
+            groups=results_distribution(scope, publication, found),
+            kind=kind,
+            year=year,
+            links=links,
+            downloads=links.downloads(distribution_table(found.slug)),
         ),
     )
 
@@ -175,6 +210,43 @@ def _sort_links(request: HttpRequest, sort: str, descending: bool) -> dict[str, 
     return links
 
 
+@dataclass
+class StructureChange:
+    """Where a county's results start or end because the county structure changed (R-P4): the
+    year of the change, the counties before or after it, and links to their trends among those
+    the user may see."""
+
+    year: int
+    forward: bool  # the county ended: its successors carry on
+    counties: list[County]
+    links: list[tuple[County, str]]
+
+    @property
+    def names(self) -> str:
+        return ", ".join(c.name for c in self.counties)
+
+
+def structure_changes(request: HttpRequest, scope: ResultScope, kind: str) -> list[StructureChange]:
+    county = scope.county
+    if county is None:
+        return []
+    allowed = {s.county.code for s in user_scopes(request) if s.county is not None}
+    changes = []
+    for forward, year, related in (
+        (False, county.valid_from.year if county.valid_from else None, county.predecessors),
+        (True, county.valid_to.year + 1 if county.valid_to else None, county.successors),
+    ):
+        counties = list(related.order_by("code")) if year is not None else []
+        if counties:
+            links = [
+                (c, ResultScope.of_county(c).url("results_trends", kind))
+                for c in counties
+                if c.code in allowed
+            ]
+            changes.append(StructureChange(year, forward, counties, links))  # type: ignore[arg-type]
+    return changes
+
+
 @require_GET
 def results_trends(request: HttpRequest, scope: ResultScope, kind: str) -> HttpResponse:
     publications = publications_of(survey_kind(kind))
@@ -185,16 +257,33 @@ def results_trends(request: HttpRequest, scope: ResultScope, kind: str) -> HttpR
         raise Http404
     chosen = item_by_slug(items, request.GET.get("sporsmal", "")) or items[0]
     series = results_trend(scope, survey_kind(kind), chosen)
+    national = (
+        results_trend(ResultScope.national(), survey_kind(kind), chosen)
+        if scope.level != "national"
+        else []
+    )
+    national_by_year = {p.year: p.figure for s in national for p in s.points}
+    targets = trend_targets(scope, survey_kind(kind), chosen)
+    for s in series:
+        for point in s.points:
+            point.national = national_by_year.get(point.year)
+            point.target = targets.get(point.year)
+    changes = structure_changes(request, scope, kind)
     as_share = chosen.question is not None and not chosen.has_mean
     chart = trend_chart(
         series,
         chart_id="trend",
         title=_("%(item)s over the years") % {"item": chosen.label},
         description=_(
-            "Each line is a series of comparable years; a dashed mark shows where the questions "
-            "changed. The same figures are in the table below."
-        ),
+            "The blue line is %(unit)s; the orange dashed line the whole country; black marks "
+            "the targets. Each line is a series of comparable years; a dashed mark shows where "
+            "the questions changed. The same figures are in the table below."
+        )
+        % {"unit": scope.label},
         as_share=as_share,
+        national=national,
+        targets=targets,
+        structure_year=changes[0].year if changes else None,
     )
     return render(
         request,
@@ -211,11 +300,9 @@ def results_trends(request: HttpRequest, scope: ResultScope, kind: str) -> HttpR
             survey=SurveyKind(survey_kind(kind)).label,
             home=scope.url("results"),
             item_links=[(i, f"?sporsmal={i.slug}") for i in items],
-            old_trends=[
-                (county, ResultScope.of_county(county).url("results_trends", kind))
-                for county in old_units(request, scope, publications[-1].round.year)
-            ],
+            changes=changes,
+            has_national=bool(national),
+            has_targets=bool(targets),
             downloads=RoundLinks(scope, publications[0].round.year, kind).downloads("utvikling"),
         ),
     )
-

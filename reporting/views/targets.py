@@ -13,12 +13,12 @@ from reporting.scopes import ResultScope
 from reporting.services.targets import target_fields, targets_open, targets_save
 
 
-def _parse(raw: str) -> Decimal | None:
-    raw = raw.strip().replace(",", ".")
+def _parse(raw: str, low: Decimal = Decimal(1), high: Decimal = Decimal(5)) -> Decimal | None:
+    raw = raw.strip().replace(",", ".").removesuffix("%").strip()
     if not raw:
         return None
     value = Decimal(raw)
-    if not Decimal(1) <= value <= Decimal(5) or value != value.quantize(Decimal("0.1")):
+    if not low <= value <= high or value != value.quantize(Decimal("0.1")):
         raise InvalidOperation
     return value
 
@@ -34,9 +34,13 @@ def targets_edit(request: PortalRequest, scope: ResultScope, year: int) -> HttpR
         for field in posted:
             raw = request.POST.get(field.name, "")
             try:
-                values[(field.kind, field.item.index_code)] = _parse(raw)
+                values[(field.kind, field.code)] = _parse(raw, *field.bounds)
             except (InvalidOperation, ValueError):
-                errors[field.name] = _("Write a number from 1.0 to 5.0 with at most one decimal.")
+                errors[field.name] = (
+                    _("Write a percentage from 0 to 100 with at most one decimal.")
+                    if field.is_rate
+                    else _("Write a number from 1.0 to 5.0 with at most one decimal.")
+                )
             field.raw = raw
         if not errors:
             try:
@@ -55,5 +59,6 @@ def targets_edit(request: PortalRequest, scope: ResultScope, year: int) -> HttpR
             "fields": fields,
             "errors": errors,
             "open_kinds": open_kinds,
+            "county": scope.office.county if scope.office is not None else None,
         },
     )

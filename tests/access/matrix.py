@@ -244,6 +244,16 @@ MATRIX: dict[str, Row] = {
         post=405,
         needs=RESULTS,
     ),
+    "county_results_distribution": row(
+        "county_a",
+        "results_year",
+        "results_kind",
+        "item",
+        allowed="county_a",
+        get=200,
+        post=405,
+        needs=RESULTS,
+    ),
     "county_results_trends": row(
         "county_a", "results_kind", allowed="county_a", get=200, post=405, needs=RESULTS
     ),
@@ -349,6 +359,16 @@ MATRIX: dict[str, Row] = {
         post=405,
         needs=RESULTS,
     ),
+    "office_results_distribution": row(
+        "office_a",
+        "results_year",
+        "results_kind",
+        "item",
+        allowed="office_a",
+        get=200,
+        post=405,
+        needs=RESULTS,
+    ),
     "office_results_trends": row(
         "office_a", "results_kind", allowed="office_a", get=200, post=405, needs=RESULTS
     ),
@@ -438,6 +458,9 @@ MATRIX: dict[str, Row] = {
         "results_year", "results_kind", allowed="national", get=200, post=405
     ),
     "national_results_item": row(
+        "results_year", "results_kind", "item", allowed="national", get=200, post=405
+    ),
+    "national_results_distribution": row(
         "results_year", "results_kind", "item", allowed="national", get=200, post=405
     ),
     "national_results_trends": row("results_kind", allowed="national", get=200, post=405),

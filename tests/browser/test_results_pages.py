@@ -75,3 +75,50 @@ def test_targets_and_the_pdf_work_without_javascript(page_factory, two_years, co
     page.goto("/fylke/46/resultater/2024/lu/pdf/")
     page.get_by_role("button", name="Lag PDF-rapporten").click()
     assert page.get_by_role("link", name="Last ned PDF-rapporten").is_visible()
+
+
+def test_the_distribution_page_meets_wcag_aa_on_a_phone_and_a_desktop(
+    page_factory, two_years, county_a_admin
+):
+    for width in (360, 1280):
+        page = page_factory(width=width)
+        log_in(page, county_a_admin.email, PASSWORD)
+        for path in [
+            "/fylke/46/resultater/2024/lu/sporsmal/trivsel_trives/fordeling/",
+            "/fylke/46/resultater/2024/lu/sporsmal/indeks-trivsel/fordeling/",
+        ]:
+            page.goto(path)
+            assert axe_violations(page) == [], (width, path)
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, (width, path)
+        assert page.console_errors == []
+
+
+def test_the_index_table_shows_last_year_and_the_target_at_1280_px(
+    page_factory,
+    two_years,
+    office_a_admin,
+    world,  # noqa: F811
+):
+    office = world.offices["big"]
+    for index in ("trivsel", "motivasjon", "plan"):
+        Target.objects.create(office=office, year=2024, kind="LU", index=index, value=5)
+    page = page_factory(width=1280)
+    log_in(page, office_a_admin.email, PASSWORD)
+    page.goto(f"/kontor/{office.orgnr}/resultater/2024/lu/")
+    region = page.locator('[aria-labelledby="indexes-caption"]')
+    # The table fits its region: nothing to scroll to, so "Last year" and "Target" are in view,
+    # and no cell's text runs out of its cell.
+    assert region.evaluate("el => el.scrollWidth <= el.clientWidth")
+    overflowing = region.evaluate(
+        "el => [...el.querySelectorAll('th, td')]"
+        ".filter(c => c.scrollWidth > c.clientWidth + 1).map(c => c.textContent.trim())"
+    )
+    assert overflowing == []
+    # Under its chart across the whole width, not squeezed beside it.
+    whole = page.locator(".chart-with-table").bounding_box()["width"]
+    assert region.bounding_box()["width"] >= 0.95 * whole
+    for name in ("I fjor", "Mål"):
+        header = page.get_by_role("columnheader", name=name, exact=True)
+        assert header.is_visible()
+        box, frame = header.bounding_box(), region.bounding_box()
+        assert box["x"] + box["width"] <= frame["x"] + frame["width"] + 1, name
