@@ -14,6 +14,14 @@ from dispatch.own_words import PARTS, placeholder_errors
 from dispatch.targeting import BELOW, OFFICES, TRADES, Targeting
 from portal.lib.oslo import oslo_datetime
 
+TARGET_CHOICES = [
+    ("", _("Everyone who has not answered")),
+    (OFFICES, _("Those who have not answered in chosen training offices")),
+    (TRADES, _("Those who have not answered in chosen trades")),
+    (BELOW, _("Those who have not answered in groups with a response rate below a rate")),
+]
+GROUPING_CHOICES = [("office", _("Training offices")), ("trade", _("Trades"))]
+
 
 class DispatchForm(forms.Form):
     purpose = forms.ChoiceField(
@@ -24,12 +32,7 @@ class DispatchForm(forms.Form):
     )
     target = forms.ChoiceField(
         label=_("Whom the reminder goes to"),
-        choices=[
-            ("", _("Everyone who has not answered")),
-            (OFFICES, _("Those who have not answered in chosen training offices")),
-            (TRADES, _("Those who have not answered in chosen trades")),
-            (BELOW, _("Those who have not answered in groups with a response rate below a rate")),
-        ],
+        choices=TARGET_CHOICES,
         widget=forms.RadioSelect,
         required=False,
         initial="",
@@ -57,7 +60,7 @@ class DispatchForm(forms.Form):
     )
     below_grouping = forms.ChoiceField(
         label=_("Groups compared by response rate"),
-        choices=[("office", _("Training offices")), ("trade", _("Trades"))],
+        choices=GROUPING_CHOICES,
         widget=forms.RadioSelect,
         required=False,
         initial="office",
@@ -146,8 +149,8 @@ class DispatchForm(forms.Form):
             target, grouping = self.fields["target"], self.fields["below_grouping"]
             assert isinstance(target, forms.ChoiceField)
             assert isinstance(grouping, forms.ChoiceField)
-            target.choices = [c for c in target.choices if c[0] != OFFICES]
-            grouping.choices = [c for c in grouping.choices if c[0] != "office"]
+            target.choices = [c for c in TARGET_CHOICES if c[0] != OFFICES]
+            grouping.choices = [c for c in GROUPING_CHOICES if c[0] != "office"]
             grouping.initial = "trade"
 
     def targeting(self) -> Targeting | None:

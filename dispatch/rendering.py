@@ -74,11 +74,11 @@ def _rendered(variant: Variant, part: str, marks: tuple[tuple[str, str], ...]) -
         if part == "html":
             context["subject"] = _rendered(variant, "subject", marks)
         name = template_name(variant.survey, variant.purpose, variant.language, part)
-        text = render_to_string(name, context)
+        text: str = render_to_string(name, context)
         if variant.own and part != "subject":
-            values = {
+            values: dict[str, str] = {
                 "sender": variant.sender,
-                "last_day": context["last_day_short" if part == "sms" else "last_day"],
+                "last_day": str(context["last_day_short" if part == "sms" else "last_day"]),
                 **dict(marks),
             }
             text = _OWN_WORDS[part](text.strip() if part != "html" else text, variant.own, values)
@@ -86,10 +86,11 @@ def _rendered(variant: Variant, part: str, marks: tuple[tuple[str, str], ...]) -
 
 
 def _words(own: OwnText, values: dict[str, str]) -> tuple[str, str, str]:
-    return tuple(  # type: ignore[return-value]
+    intro, contact, signature = (
         fill_placeholders(getattr(own, part).strip(), values)
         for part in ("introduction", "contact", "signature")
     )
+    return intro, contact, signature
 
 
 def _own_text(text: str, own: OwnText, values: dict[str, str]) -> str:

@@ -116,9 +116,7 @@ def test_the_rates_of_the_fixture_are_the_rate_pages_own(groups, county_a):
         ("below 95", 4 + 3 + 1 + 6),
     ],
 )
-def test_the_preview_counts_the_recipients_of_each_targeting(
-    groups, county_a, targeting, expected
-):
+def test_the_preview_counts_the_recipients_of_each_targeting(groups, county_a, targeting, expected):
     chosen = _targeting(groups, targeting)
     plan = _reminder(groups, Sender(county=county_a), chosen)
     assert not plan.errors
