@@ -265,3 +265,16 @@ def test_the_dispatch_page_shows_the_words_it_was_sent_with(
     # The dispatch pages link to the settings page.
     year_page = client.get(reverse("county_dispatches", args=[county_a.code, year.lu.year]))
     assert _url(("county_own_words", county_a.code)) in year_page.content.decode()
+
+
+def test_a_batch_merge_gets_the_providers_fields_in_the_words_too(year):
+    """With an e-mail provider that merges per recipient, a placeholder in the words becomes
+    the provider's merge field, as in the text around it."""
+    from dispatch.rendering import FIELDS, template
+
+    marks = {field: f"%recipient.{field}%" for field in FIELDS}
+    own = OwnText(introduction="Hei igjen, {first_name}, fra {sender}.")
+    variant = _variant(year, "lu", "reminder", "nb", own)
+    text = template(variant, "text", marks)
+    assert "Hei igjen, %recipient.first_name%, fra Vestland fylkeskommune." in text
+    assert "%recipient.first_name%, fra" in template(variant, "html", marks)
