@@ -135,23 +135,28 @@ class DispatchForm(forms.Form):
 
     def _groups_set(self, groups: dict[str, list] | None) -> None:
         """The targeting fields with the offices and trades of the sender's sample (a
-        training office has no offices to choose); none without `groups`."""
-        if groups is None:
-            for name in ("target", "offices", "trades", "below_grouping", "below_rate"):
+        training office has no offices to choose): a kind of group the sample has none of is
+        not offered, and without `groups` (or any group) there is no targeting."""
+        names = ("target", "offices", "trades", "below_grouping", "below_rate")
+        has = {kind: bool((groups or {}).get(kind)) for kind in ("offices", "trades")}
+        if not any(has.values()):
+            for name in names:
                 del self.fields[name]
             return
-        for name in ("offices", "trades"):
-            field = self.fields[name]
+        assert groups is not None
+        target, grouping = self.fields["target"], self.fields["below_grouping"]
+        assert isinstance(target, forms.ChoiceField)
+        assert isinstance(grouping, forms.ChoiceField)
+        target.choices = [c for c in TARGET_CHOICES if c[0] not in (OFFICES, TRADES) or has[c[0]]]
+        grouping.choices = [c for c in GROUPING_CHOICES if has[f"{c[0]}s"]]
+        grouping.initial = grouping.choices[0][0]
+        for kind in ("offices", "trades"):
+            if not has[kind]:
+                del self.fields[kind]
+                continue
+            field = self.fields[kind]
             assert isinstance(field, forms.ChoiceField)
-            field.choices = [(pk, label) for pk, label in groups.get(name, [])]
-        if not groups.get("offices"):
-            del self.fields["offices"]
-            target, grouping = self.fields["target"], self.fields["below_grouping"]
-            assert isinstance(target, forms.ChoiceField)
-            assert isinstance(grouping, forms.ChoiceField)
-            target.choices = [c for c in TARGET_CHOICES if c[0] != OFFICES]
-            grouping.choices = [c for c in GROUPING_CHOICES if c[0] != "office"]
-            grouping.initial = "trade"
+            field.choices = [(pk, label) for pk, label in groups[kind]]
 
     def targeting(self) -> Targeting | None:
         """Whom the reminder is limited to, None for everyone."""

@@ -307,3 +307,20 @@ def test_the_history_and_the_dispatch_show_whom_it_was_limited_to(
         page = client.get(url).content.decode()
         assert "svarprosent under 70" in page, url
         assert groups.office_a.name in page and groups.office_b.name in page
+
+
+def test_only_the_kinds_of_group_the_sample_has_are_offered(year, county_a, office_a):
+    from dispatch.forms import DispatchForm
+    from dispatch.targeting import group_choices
+
+    # Office A's ÅR reaches its member companies: no offices, no trades, nothing to choose.
+    form = DispatchForm(groups=group_choices(year.ar, Sender(office=office_a)))
+    assert not {"target", "offices", "trades", "below_grouping", "below_rate"} & set(form.fields)
+    # The county's ÅR reaches training offices and companies without trades: offices only.
+    form = DispatchForm(groups=group_choices(year.ar, Sender(county=county_a)))
+    assert "offices" in form.fields and "trades" not in form.fields
+    assert [c[0] for c in form.fields["target"].choices] == ["", OFFICES, BELOW]
+    assert [c[0] for c in form.fields["below_grouping"].choices] == ["office"]
+    # The county's LU: both.
+    form = DispatchForm(groups=group_choices(year.lu, Sender(county=county_a)))
+    assert [c[0] for c in form.fields["target"].choices] == ["", OFFICES, TRADES, BELOW]
