@@ -1,7 +1,7 @@
 from anymail import urls as anymail_urls
 from django.urls import URLPattern, include, path
 
-from dispatch import support_views, views, webhooks
+from dispatch import own_words_views, support_views, views, webhooks
 
 
 def _anymail_guarded() -> list[URLPattern]:
@@ -86,6 +86,17 @@ urlpatterns = [
         "kontor/<str:orgnr>/utsendelser/<int:year>/samling/",
         views.office_gathering,
         name="office_gathering",
+    ),
+    # The sender's own words in the messages of a survey.
+    path(
+        "fylke/<str:code>/utsendelser/egne-ord/<str:kind>/",
+        own_words_views.county_own_words,
+        name="county_own_words",
+    ),
+    path(
+        "kontor/<str:orgnr>/utsendelser/egne-ord/<str:kind>/",
+        own_words_views.office_own_words,
+        name="office_own_words",
     ),
     # Support lookup: one respondent's messages, and their personal link sent again.
     path(

@@ -48,6 +48,7 @@ from dispatch.services.preview import dispatch_plan
 from dispatch.services.quotas import quota_left, quota_limit, quotas_used
 from dispatch.services.reminder_proposals import reminder_suggest
 from dispatch.services.retries import failures_retry, retryable_failures
+from dispatch.targeting import group_choices
 from portal.accounts.access import Need, PortalRequest, county_view, office_view
 from portal.lib.client import site_url
 from portal.lib.oslo import oslo_today
@@ -131,6 +132,7 @@ def dispatches_year(request: HttpRequest, sender: Sender, year: int) -> HttpResp
                 "history": history,
                 "cancelled": cancelled,
                 "new_url": urls("dispatch_new", year, kind_slug(round_.kind)),
+                "own_words_url": urls("own_words", kind_slug(round_.kind)),
                 "gathering_url": urls("gathering", year)
                 if not sender.is_county and round_.kind == SurveyKind.LU
                 else "",
@@ -159,7 +161,12 @@ def dispatch_new(request: PortalRequest, sender: Sender, year: int, kind: str) -
         raise Http404
     round_ = get_object_or_404(Round, year=year, kind=survey)
     lbu = survey == SurveyKind.LBU
-    form = DispatchForm(request.POST or None, lbu=lbu, initial={"language": _last_language(sender)})
+    form = DispatchForm(
+        request.POST or None,
+        lbu=lbu,
+        groups=group_choices(round_, sender),
+        initial={"language": _last_language(sender)},
+    )
     plan = None
     if request.method == "POST" and form.is_valid():
         dispatch_request = DispatchRequest(
@@ -174,6 +181,7 @@ def dispatch_new(request: PortalRequest, sender: Sender, year: int, kind: str) -
             beyond_rule_of_thumb=form.cleaned_data["beyond_rule_of_thumb"],
             leave_out_ar_same_day=form.cleaned_data.get("leave_out_ar_same_day", False),
             order_key=form.cleaned_data.get("order_key"),
+            targeting=form.targeting(),
         )
         if "send" in request.POST:
             try:
@@ -202,6 +210,7 @@ def dispatch_new(request: PortalRequest, sender: Sender, year: int, kind: str) -
         "suggestion": reminder_suggest(round_, sender),
         "now": timezone.now(),
         "back_url": sender.route("dispatches", year),
+        "own_words_url": sender.route("own_words", kind),
     }
     return render(request, "dispatch/new.html", context)
 
@@ -280,7 +289,7 @@ def dispatch_cancel_view(request: PortalRequest, sender: Sender, pk: int) -> Htt
 
 @require_POST
 def dispatch_retry_view(request: PortalRequest, sender: Sender, pk: int) -> HttpResponse:
-    """"Try again" on the failures where that is safe; one form, one retry."""
+    """ "Try again" on the failures where that is safe; one form, one retry."""
     dispatch = dispatch_of_sender(sender, pk)
     key = _posted_key(request)
     if key is None:
@@ -288,9 +297,7 @@ def dispatch_retry_view(request: PortalRequest, sender: Sender, pk: int) -> Http
         return redirect(sender.route("dispatch", pk))
     count, done = failures_retry(dispatch, key=key, user=request.user, http_request=request)
     if done:
-        messages.success(
-            request, _("%(n)s failed messages are being sent again.") % {"n": count}
-        )
+        messages.success(request, _("%(n)s failed messages are being sent again.") % {"n": count})
     else:
         messages.info(request, _("These messages were already sent again."))
     return redirect(sender.route("dispatch", pk))

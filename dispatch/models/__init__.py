@@ -9,6 +9,7 @@ from dispatch.models.dispatches import (
     Purpose,
     SkipReason,
 )
+from dispatch.models.own_words import OwnWords
 from dispatch.models.quotas import SmsQuota
 from dispatch.models.records import InboundSms, RecordedMessage, SmsOptOut
 
@@ -22,6 +23,7 @@ __all__ = [
     "InboundSms",
     "Message",
     "MessageState",
+    "OwnWords",
     "Purpose",
     "RecordedMessage",
     "SkipReason",

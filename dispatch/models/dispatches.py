@@ -71,6 +71,11 @@ class Dispatch(models.Model):
     # R-A3 activation e-mails this order owes, as [user id, organisation, base url]: kept until
     # they are on the queue, so a broker that is down when the order commits loses none.
     activations_owed = models.JSONField(default=list, blank=True, editable=False)
+    # Whom a reminder was limited to (dispatch/targeting.py), as ordered: {} when everyone.
+    targeting = models.JSONField(default=dict, blank=True, editable=False)
+    # The sender's own words the messages were written with, per language (a copy: later
+    # edits change neither what it sends nor what its history shows). {} when none.
+    own_words = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["-send_at", "-pk"]

@@ -187,6 +187,7 @@ def dispatch_create(
                 "send_at": dispatch.send_at.isoformat(),
                 # R-D6: recipients this reminder is the 4th or later for, by explicit choice.
                 "beyond_rule_of_thumb": plan.beyond_rule_of_thumb,
+                "targeting": plan.targeting,
             },
         )
         county = request.sender.county
@@ -271,6 +272,8 @@ def _write(plan: Plan, user: User | None, now: datetime) -> Dispatch:
         send_at=plan.send_at,
         state=DispatchState.SENDING if plan.send_at <= now else DispatchState.SCHEDULED,
         override_spacing=request.override_spacing,
+        targeting=plan.targeting,
+        own_words=plan.own_words,
         created_by=user,
         # A gathering send counts everyone picked: how many were left out for having answered
         # is not the office's to know.

@@ -22,8 +22,10 @@ from django.utils.translation import gettext_lazy
 
 from dispatch.audience import Sender
 from dispatch.models import Channel, Message, MessageState, Purpose
+from dispatch.own_words import OwnText, own_text
 from dispatch.rendering import Variant
 from dispatch.services.quotas import quota_left, quota_limit
+from dispatch.targeting import Targeting
 from portal.lib.oslo import oslo_datetime, oslo_now, oslo_today
 from surveys.models import RespondentRole, Round, SurveyKind
 from surveys.selectors import kind_slug
@@ -42,6 +44,9 @@ class LeftOut:
     AR_SAME_DAY = "ar_same_day"
     NO_ADDRESS = "no_address"
     OPTED_OUT = "opted_out"
+    # A reminder limited to some groups: those outside them and those in them who have
+    # answered count together, so the preview tells no group's answered count (R-L7).
+    NOT_TARGETED = "not_targeted"
 
     LABELS = {
         ANSWERED: gettext_lazy("Already answered"),
@@ -53,6 +58,7 @@ class LeftOut:
         AR_SAME_DAY: gettext_lazy("Get an ÅR reminder the same day (left out at your choice)"),
         NO_ADDRESS: gettext_lazy("No valid address for the chosen channels"),
         OPTED_OUT: gettext_lazy("Opted out of SMS"),
+        NOT_TARGETED: gettext_lazy("Outside the chosen groups, or already answered"),
     }
 
 
@@ -73,6 +79,8 @@ class DispatchRequest:
     respondent_ids: frozenset[int] | None = None
     # The order form's one-time key (dispatch.forms.DispatchForm): None orders without one.
     order_key: uuid.UUID | None = None
+    # A reminder limited to some groups (dispatch.targeting); None: everyone.
+    targeting: Targeting | None = None
 
     @property
     def channels(self) -> list[str]:
@@ -87,7 +95,14 @@ def sender_label(sender: Sender, language: str) -> str:
 
 
 def variant_for(
-    round_: Round, sender: Sender, purpose: str, language: str, *, name: str, continues: bool
+    round_: Round,
+    sender: Sender,
+    purpose: str,
+    language: str,
+    *,
+    name: str,
+    continues: bool,
+    own: OwnText | None = None,
 ) -> Variant:
     return Variant(
         survey=kind_slug(round_.kind),
@@ -97,15 +112,20 @@ def variant_for(
         last_day=round_.last_answer_day,
         has_name=bool(name),
         continues_to_lbu=continues,
+        own=own,
     )
 
 
 class Variants:
     """variant_for with the round, sender and purpose of one dispatch fixed: each shape
-    (language, named or not, continuing to LBU or not) is made once."""
+    (language, named or not, continuing to LBU or not) is made once. `own_words` is the
+    dispatch's copy of the sender's own words (dispatch.own_words), by language."""
 
-    def __init__(self, round_: Round, sender: Sender, purpose: str) -> None:
+    def __init__(
+        self, round_: Round, sender: Sender, purpose: str, own_words: dict | None = None
+    ) -> None:
         self.round, self.sender, self.purpose = round_, sender, purpose
+        self.own_words = own_words or {}
         self._made: dict[tuple[str, bool, bool], Variant] = {}
 
     def __call__(self, language: str, *, name: str, continues: bool) -> Variant:
@@ -113,7 +133,13 @@ class Variants:
         variant = self._made.get(key)
         if variant is None:
             variant = self._made[key] = variant_for(
-                self.round, self.sender, self.purpose, language, name=name, continues=continues
+                self.round,
+                self.sender,
+                self.purpose,
+                language,
+                name=name,
+                continues=continues,
+                own=own_text(self.own_words, language),
             )
         return variant
 

@@ -237,7 +237,7 @@ def _rendered(dispatch: Dispatch, going: list[tuple], tokens: list[str]) -> list
     # The link's path around a token, found once for the chunk.
     before, after = link_path(_PLACEHOLDER).split(_PLACEHOLDER)
     before = site_url(before)
-    variants = Variants(round_, sender, dispatch.purpose)
+    variants = Variants(round_, sender, dispatch.purpose, dispatch.own_words)
     languages = language_codes()
     outgoing = []
     for (message_id, channel, person), token in zip(going, tokens, strict=True):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from dispatch.audience import audience
 from dispatch.models import Channel, Purpose, SmsOptOut
+from dispatch.own_words import own_words_snapshot
 from dispatch.rendering import Texts, Variant, first_name_of, sms_text, texts
 from dispatch.services.order_rules import (
     DispatchRequest,
@@ -28,6 +29,8 @@ from dispatch.services.order_rules import (
 )
 from dispatch.services.quotas import quota_left, quota_limit
 from dispatch.sms_segments import SmsLength, shape, sms_length
+from dispatch.targeting import FIELDS as GROUP_FIELDS
+from dispatch.targeting import GroupMatch, group_match, targeting_errors
 from portal.lib.client import language_codes, site_url
 from surveys.models import RespondentRole, SurveyKind
 from surveys.services.links import link_path, token_new
@@ -90,6 +93,9 @@ class Plan:
     sms_left: int = 0
     sms_limit: int = 0
     people: int = 0  # everyone the request named, before anyone was left out
+    # What the dispatch keeps: whom it was limited to, and the own words it is written with.
+    targeting: dict = field(default_factory=dict)
+    own_words: dict = field(default_factory=dict)
 
     @property
     def left_out_rows(self) -> list[tuple[str, str, int]]:
@@ -131,10 +137,20 @@ def dispatch_plan(request: DispatchRequest, *, now: datetime | None = None) -> P
     plan.sms_limit = quota_limit(round_, sender)
     plan.sms_left = quota_left(round_, sender)
 
+    plan.own_words = own_words_snapshot(sender, round_.kind)
+    match = None
+    if request.targeting is not None:
+        errors = targeting_errors(round_, sender, request.purpose, request.targeting)
+        plan.errors += errors
+        if not errors:
+            match = group_match(round_, sender, request.targeting)
+            plan.targeting = match.snapshot()
+
     people = audience(round_, sender)
     if request.respondent_ids is not None:
         people = people.filter(pk__in=request.respondent_ids)
-    rows = list(people.values_list(*_FIELDS, named=True).order_by("pk"))
+    fields = _FIELDS + GROUP_FIELDS if match is not None else _FIELDS
+    rows = list(people.values_list(*fields, named=True).order_by("pk"))
     plan.people = len(rows)
     known = _known(request, people, send_at)
 
@@ -142,7 +158,7 @@ def dispatch_plan(request: DispatchRequest, *, now: datetime | None = None) -> P
     first_of_language: dict[str, tuple] = {}
     sms_people: list[tuple] = []
     for row in rows:
-        recipient = _recipient(plan, known, row)
+        recipient = _recipient(plan, known, row, match)
         if recipient is None:
             continue
         plan.recipients.append(recipient)
@@ -181,9 +197,12 @@ def _known(request: DispatchRequest, people: QuerySet, send_at: datetime) -> _Kn
     return _Known(history, opted_out, ar_companies)
 
 
-def _recipient(plan: Plan, known: _Known, row) -> Recipient | None:
+def _recipient(plan: Plan, known: _Known, row, match: GroupMatch | None) -> Recipient | None:
     """The respondent as a recipient of the order, or None when left out (counted on the plan)."""
     request = plan.request
+    if match is not None and not match(row):
+        plan.left_out[LeftOut.NOT_TARGETED] += 1
+        return None
     reason, ar_same_day = left_out_reason(
         request,
         row.answered_at,
@@ -192,6 +211,8 @@ def _recipient(plan: Plan, known: _Known, row) -> Recipient | None:
         plan.send_at,
     )
     plan.ar_same_day += ar_same_day
+    if match is not None and reason == LeftOut.ANSWERED:
+        reason = LeftOut.NOT_TARGETED
     channels: list[str] = []
     if reason is None:
         if request.by_email and row.email_valid:
@@ -217,7 +238,7 @@ def _texts_preview(
     """One sample text per language, most recipients first, and the SMS lengths."""
     request = plan.request
     link = example_link()
-    variants = Variants(request.round, request.sender, request.purpose)
+    variants = Variants(request.round, request.sender, request.purpose, plan.own_words)
     for language, count in sorted(languages.items(), key=lambda item: -item[1]):
         row = first_of_language[language]
         variant, first_name, unit = _variant_of(variants, language, row)

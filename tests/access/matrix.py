@@ -200,6 +200,9 @@ MATRIX: dict[str, Row] = {
         "county_a", "county_dispatch", allowed="county_a", get=200, post=302, needs=SEND
     ),
     "county_dispatch_recorded": row("county_a", allowed="county_a", post=405, needs=SEND),
+    # The sender's own words: GET shows them, a POST without "save" previews (200).
+    "county_own_words": row("county_a", "kind", allowed="county_a", needs=SEND),
+    "office_own_words": row("office_a", "kind", allowed="office_a", needs=SEND),
     # "Prøv igjen" on safe failures: one POST with the form's key; without it, back to the page.
     "county_dispatch_retry": row(
         "county_a", "county_dispatch", allowed="county_a", get=405, post=302, needs=SEND
