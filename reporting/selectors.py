@@ -423,13 +423,17 @@ def results_distribution(
     ]
     if scope.level == "office":
         home = office_home_county(scope, publication)
-        figures = unit_figures(publication, unit_type="C", county=home) or {}
-        label = home.name if home is not None else str(_("County"))
-        first.append(
-            DistributionRow(
-                label, figure_of(item, figures.get(item.code), threshold), None, "county"
+        if home is not None:
+            figures = unit_figures(publication, unit_type="C", county=home) or {}
+            first.append(
+                DistributionRow(
+                    home.name,
+                    figure_of(item, figures.get(item.code), threshold),
+                    None,
+                    "county",
+                    county=home,
+                )
             )
-        )
     if scope.level != "national":
         national = unit_figures(publication, unit_type="N") or {}
         first.append(

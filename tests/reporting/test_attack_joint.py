@@ -5,6 +5,7 @@ the sample per report class the county saw while the round was open. No hidden c
 narrowed below the threshold, or below what the sample alone allows when that is less. Each
 relation of the audit is shown to be needed: without it a random round leaks."""
 
+import json
 import random
 
 import pytest
@@ -334,3 +335,45 @@ def _value_leaks(world, seeds) -> list:
 def test_the_counts_of_each_answer_narrow_no_small_group(questionnaires, world):
     assert _value_leaks(world, [3, 11]) == []
 
+
+
+def _distributions_of(client, user, org: dict, round_: Round) -> list[dict]:
+    """The answers by option of the attacked items, as the organisation downloads them."""
+    from reporting.items import items_of
+
+    prefix = f"/fylke/{org['county'].code}" if "county" in org else f"/kontor/{org['office'].orgnr}"
+    client.force_login(user)
+    documents = []
+    for item in items_of(round_.questionnaire):
+        if item.code not in ITEMS[1:]:
+            continue
+        url = f"{prefix}/resultater/{round_.year}/lu/tabeller/fordeling-{item.slug}.json"
+        response = client.get(url)
+        assert response.status_code == 200, url
+        documents.append(json.loads(response.content))
+    client.logout()
+    assert documents
+    return documents
+
+
+def test_the_answers_by_option_narrow_no_small_group_of_any_organisation(
+    client, published, world
+):
+    """The distribution downloads give every shown unit's count of each answer: read with
+    everything else the organisation downloads, value by value and with the answers table,
+    they narrow no small group, also to whoever knows the sample."""
+    threshold = settings.REPORTING_THRESHOLD
+    round_ = published.round
+    classes = sampled_classes(round_)
+    sample = sample_of(round_, classes)
+    attacked = 0
+    for name, user, org in _organisations(world)[1:]:
+        documents = downloads_of(client, user, round_.year, **org)
+        documents += _distributions_of(client, user, org, round_)
+        leaks = small_groups(round_, narrow_by_answers(documents, classes, threshold), threshold)
+        assert leaks == [], f"{name} narrows by option: {leaks[:5]}"
+        narrow, seen = narrow_joint(documents, classes, threshold, sample)
+        leaks = small_groups(round_, narrow, threshold)
+        assert leaks == [], f"{name} narrows from the distributions: {leaks[:5]}"
+        attacked += seen
+    assert attacked > 50
