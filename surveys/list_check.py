@@ -53,11 +53,11 @@ def leader_reason_text(choice: LeaderChoice | None, respondent: Respondent) -> s
         ),
         LeaderReason.LOWEST_REGISTER_ID: _(
             "As many apprentices (%(apprentices)s) and running contracts (%(contracts)s) as "
-            "another leader: the one with the lowest number in VIGO."
+            "another leader: the one with the lowest number in the register."
         ),
         LeaderReason.NONE_NAMED: _(
             "None of the company's %(candidates)s professional leaders is named on a running "
-            "contract: the one with the lowest number in VIGO."
+            "contract: the one with the lowest number in the register."
         ),
     }
     return words[choice.reason] % {

@@ -285,6 +285,7 @@ def quality_categories(county: County, dates: ReferenceDates) -> list[Category]:
     a download asks). Only rows still in the register are listed."""
     return [
         *_contact_categories(county, dates),
+        *_office_contact_categories(county, dates.units),
         *_register_categories(county, dates.units),
         _undeliverable_category(county, dates.units),
     ]
@@ -352,6 +353,14 @@ def _contact_categories(county: County, dates: ReferenceDates) -> list[Category]
             rows=checks.leaders_half_reachable(county, units),
             cells=_leader_cells,
         ),
+    ]
+
+
+def _office_contact_categories(county: County, units: date) -> list[Category]:
+    """Training offices whose managing director ÅR and the office's activation cannot reach,
+    or not by every channel."""
+    checks = register_checks
+    return [
         Category(
             key="kontor-kan-ikke-naas",
             title=gettext_lazy("Training offices whose managing director cannot be reached"),
