@@ -372,3 +372,15 @@ def test_the_samples_page_and_the_quality_report_link_to_the_list_check(
     assert f'href="{url}"' in samples.text
     quality = client_a.get(reverse("county_quality", args=[county_a.code]))
     assert f'href="{url}"' in quality.text
+
+
+def test_the_county_pages_of_lbu_and_ar_are_filtered_by_office_too(
+    ar_units_made, client_a, county_a
+):
+    ar = _url("county_list_check", county_a.code, "ar")
+    page = client_a.get(ar).text
+    assert "Kontor Vest" in page and "Selvstendig AS" in page and "Annet fylke AS" not in page
+    own = client_a.get(f"{ar}?kontor={ar_units_made.pk}").text
+    assert "Medlem AS" in own and "Dagny Leder" in own and "Selvstendig AS" not in own
+    lbu = client_a.get(_url("county_list_check", county_a.code, "lbu")).text
+    assert "Medlem AS" in lbu and "Bedriftens eneste faglige leder i registeret." in lbu
