@@ -17,6 +17,8 @@ professional leaders in the register, the one named on the running contracts of 
 distinct apprentices; on a tie the one named on the most running contracts, then the lowest
 register id. A leader named on a contract but registered for another company does not count
 for this one. A company without any leader in the register is left out (`no_leader`).
+`leader_choices` tells, by the same ranking, which of these decided for a company, so the county
+can check the leader on the list (surveys/list_check.py).
 
 The company's respondent carries a trade, because LBU is reported by trade: the company's trade
 with the most distinct apprentices with a running contract, on a tie the lowest trade code.
