@@ -1,11 +1,14 @@
 """What the register import hooks into the base, all of it here and nowhere else: its page in
-the national navigation. Called once, from RegistryImportConfig.ready()."""
+the national navigation, and when the extract the register holds was imported (the pages'
+"register as of"). Called once, from RegistryImportConfig.ready()."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal.front.panels import NavEntry, nav_register
 from portal.models import Role
+from portal.organisations.register_extract import extract_time_register
+from registry_import.selectors import last_extract_imported_at
 
 
 def connect() -> None:
@@ -18,3 +21,4 @@ def connect() -> None:
             priority=20,
         )
     )
+    extract_time_register(last_extract_imported_at)

@@ -106,14 +106,40 @@ def companies_not_in_nlr(county: County, reference_date: date) -> QuerySet[Compa
 def offices_not_in_nor(county: County, reference_date: date) -> QuerySet[TrainingOffice]:
     """Offices not registered in NOR that follow up a running contract of the county, or whose
     member company has one."""
+    return offices_of_running_contracts(county, reference_date).filter(nor_registered=False)
+
+
+def offices_of_running_contracts(
+    county: County, reference_date: date
+) -> QuerySet[TrainingOffice]:
+    """The offices in the register that follow up a running contract of the county, or whose
+    member company has one, with how many: those whose managing director answers ÅR (R-S3)
+    and activates the office's access."""
     running = running_contracts(reference_date, county)
     office_link = Q(training_office=OuterRef("pk")) | Q(company__training_office=OuterRef("pk"))
     return (
-        TrainingOffice.objects.filter(in_register=True, nor_registered=False)
+        TrainingOffice.objects.filter(in_register=True)
         .filter(Exists(running.filter(office_link)))
         .select_related("county")
         .annotate(running_contracts=_running_count(running, office_link))
         .order_by("name", "pk")
+    )
+
+
+def offices_unreachable(county: County, reference_date: date) -> QuerySet[TrainingOffice]:
+    """Offices whose managing director has neither a valid e-mail nor a valid mobile."""
+    return offices_of_running_contracts(county, reference_date).filter(unreachable())
+
+
+def offices_incomplete_contact(
+    county: County, reference_date: date
+) -> QuerySet[TrainingOffice]:
+    """Offices that can be reached but lack the managing director's name, a valid e-mail or a
+    valid mobile."""
+    return (
+        offices_of_running_contracts(county, reference_date)
+        .exclude(unreachable())
+        .filter(Q(manager_name="") | Q(email_valid=False) | Q(mobile_valid=False))
     )
 
 

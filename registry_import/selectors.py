@@ -14,7 +14,7 @@ decided from the dates on the reference date, not from today's status alone."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from typing import Protocol
 
 from dateutil.relativedelta import relativedelta
@@ -197,5 +197,16 @@ def extract_imported_since(day: date) -> ImportRun | None:
             status__in=_SUCCESSFUL, dry_run=False, finished_at__gte=oslo_datetime(day)
         )
         .order_by("-finished_at")
+        .first()
+    )
+
+
+def last_extract_imported_at() -> datetime | None:
+    """When the extract the register now holds was imported: the end of the latest import that
+    succeeded (not a dry run; one that changed nothing counts, the register matched it)."""
+    return (
+        ImportRun.objects.filter(status__in=_SUCCESSFUL, dry_run=False, finished_at__isnull=False)
+        .order_by("-finished_at")
+        .values_list("finished_at", flat=True)
         .first()
     )

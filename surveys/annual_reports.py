@@ -40,9 +40,14 @@ def ar_rounds() -> list[Round]:
 
 
 def ar_units(
-    round_: Round, *, county: County | None = None, office: TrainingOffice | None = None
+    round_: Round,
+    *,
+    county: County | None = None,
+    office: TrainingOffice | None = None,
+    with_office: bool = False,
 ) -> QuerySet[Respondent]:
-    """The round's ÅR respondents the county or the office may see, by name."""
+    """The round's ÅR respondents the county or the office may see, by name; `with_office`:
+    the office's own respondent too (its contact, for the list check)."""
     respondents = Respondent.objects.filter(round=round_)
     if county is not None:
         respondents = respondents.filter(
@@ -50,9 +55,9 @@ def ar_units(
             | (~Q(role=RespondentRole.OFFICE) & Q(county=county))
         )
     elif office is not None:
-        respondents = respondents.filter(training_office=office).exclude(
-            role=RespondentRole.OFFICE
-        )
+        respondents = respondents.filter(training_office=office)
+        if not with_office:
+            respondents = respondents.exclude(role=RespondentRole.OFFICE)
     else:
         return Respondent.objects.none()
     return (

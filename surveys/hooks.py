@@ -108,6 +108,16 @@ def _navigation() -> None:
     )
     nav_register(
         NavEntry(
+            "office_list_check",
+            _("Check the lists"),
+            lambda scope: scope.route("list_check_latest"),
+            roles=OFFICE,
+            priority=15,
+            needs=Need.PERSONAL_DATA,
+        )
+    )
+    nav_register(
+        NavEntry(
             "response_rates",
             _("Response rates"),
             lambda scope: scope.route("response_rates"),

@@ -172,6 +172,20 @@ def _company_cells(company: Company) -> list[Any]:
     ]
 
 
+def _office_contact_cells(office: TrainingOffice) -> list[Any]:
+    return [
+        office.name,
+        office.orgnr,
+        office.county.name,
+        office.manager_name or _("Missing"),
+        office.email,
+        contact_status(office.email, office.email_valid),
+        office.mobile,
+        contact_status(office.mobile, office.mobile_valid),
+        office.running_contracts,  # type: ignore[attr-defined]  # annotated by the query
+    ]
+
+
 def _office_cells(office: TrainingOffice) -> list[Any]:
     running = office.running_contracts  # type: ignore[attr-defined]  # annotated by the query
     return [office.name, office.orgnr, office.county.name, running]
@@ -204,6 +218,17 @@ COMPANY_HEADERS = [
     gettext_lazy("Organisation number"),
     gettext_lazy("Located in"),
     gettext_lazy("Training office"),
+    gettext_lazy("Running contracts"),
+]
+OFFICE_CONTACT_HEADERS = [
+    gettext_lazy("Training office"),
+    gettext_lazy("Organisation number"),
+    gettext_lazy("Located in"),
+    gettext_lazy("Managing director"),
+    gettext_lazy("E-mail"),
+    gettext_lazy("E-mail status"),
+    gettext_lazy("Mobile"),
+    gettext_lazy("Mobile status"),
     gettext_lazy("Running contracts"),
 ]
 OFFICE_HEADERS = [
@@ -260,6 +285,7 @@ def quality_categories(county: County, dates: ReferenceDates) -> list[Category]:
     a download asks). Only rows still in the register are listed."""
     return [
         *_contact_categories(county, dates),
+        *_office_contact_categories(county, dates.units),
         *_register_categories(county, dates.units),
         _undeliverable_category(county, dates.units),
     ]
@@ -326,6 +352,42 @@ def _contact_categories(county: County, dates: ReferenceDates) -> list[Category]
             headers=LEADER_HEADERS,
             rows=checks.leaders_half_reachable(county, units),
             cells=_leader_cells,
+        ),
+    ]
+
+
+def _office_contact_categories(county: County, units: date) -> list[Category]:
+    """Training offices whose managing director ÅR and the office's activation cannot reach,
+    or not by every channel."""
+    checks = register_checks
+    return [
+        Category(
+            key="kontor-kan-ikke-naas",
+            title=gettext_lazy("Training offices whose managing director cannot be reached"),
+            sheet_title=gettext_lazy("Offices unreachable"),
+            description=gettext_lazy(
+                "Training offices with running contracts whose managing director has neither a "
+                "valid e-mail address nor a valid mobile number: Årlig rapportering and the "
+                "office's access to the portal cannot reach them."
+            ),
+            headers=OFFICE_CONTACT_HEADERS,
+            rows=checks.offices_unreachable(county, units),
+            cells=_office_contact_cells,
+        ),
+        Category(
+            key="kontor-kontaktdata",
+            title=gettext_lazy(
+                "Training offices missing a managing director, an e-mail or a mobile"
+            ),
+            sheet_title=gettext_lazy("Offices, contact missing"),
+            description=gettext_lazy(
+                "Training offices with running contracts that can be reached, but whose "
+                "managing director's name, valid e-mail address or valid mobile number is "
+                "missing: Årlig rapportering and the office's activation need all three."
+            ),
+            headers=OFFICE_CONTACT_HEADERS,
+            rows=checks.offices_incomplete_contact(county, units),
+            cells=_office_contact_cells,
         ),
     ]
 

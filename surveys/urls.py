@@ -2,6 +2,7 @@ from django.urls import path
 
 from surveys.views import (
     annual_reports,
+    list_check,
     materials,
     office_report,
     quality,
@@ -28,6 +29,32 @@ urlpatterns = [
         "fylke/<str:code>/utvalg/<int:year>/<str:kind>/utelatt/",
         samples.county_exclusions_page,
         name="county_exclusions",
+    ),
+    # The list check: a round's whole list with each respondent's contact data
+    path(
+        "fylke/<str:code>/utvalg/<int:year>/<str:kind>/sjekk/",
+        list_check.county_list_check,
+        name="county_list_check",
+    ),
+    path(
+        "fylke/<str:code>/utvalg/<int:year>/<str:kind>/sjekk/last-ned/<str:fmt>/",
+        list_check.county_list_check_download,
+        name="county_list_check_download",
+    ),
+    path(
+        "kontor/<str:orgnr>/utvalg/",
+        list_check.office_list_check_latest,
+        name="office_list_check_latest",
+    ),
+    path(
+        "kontor/<str:orgnr>/utvalg/<int:year>/<str:kind>/sjekk/",
+        list_check.office_list_check,
+        name="office_list_check",
+    ),
+    path(
+        "kontor/<str:orgnr>/utvalg/<int:year>/<str:kind>/sjekk/last-ned/<str:fmt>/",
+        list_check.office_list_check_download,
+        name="office_list_check_download",
     ),
     path("fylke/<str:code>/kvalitet/", quality.quality_report, name="county_quality"),
     path(

@@ -271,6 +271,7 @@ NAV = {
     "county_contact",
     "dispatch",
     "office_annual_report",
+    "office_list_check",
     "quality",
     "register_import",
     "reporting-research",

@@ -25,6 +25,7 @@ from surveys.quality import (
     quality_reference_dates,
     quality_workbook,
 )
+from surveys.selectors import kind_slug, rounds_of_year
 
 QUALITY_PAGE_SIZE = 100
 
@@ -58,6 +59,10 @@ def quality_report(request: HtmxRequest, county: County) -> HttpResponse:
             units_reference_date=dates.units,
             sections=sections,
             xlsx_url=reverse("county_quality_xlsx", args=[county.code]),
+            list_checks=[
+                (reverse("county_list_check", args=[county.code, year, kind_slug(r.kind)]), r)
+                for r in rounds_of_year(year)
+            ],
         )
         audit_record(
             AuditAction.VIEW_IDENTIFIED, request=request, target=f"{_('Quality report')} {year}"

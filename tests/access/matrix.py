@@ -112,6 +112,22 @@ MATRIX: dict[str, Row] = {
     ),
     "county_samples": row("county_a", "year", allowed="county_a", needs=PERSONAL_DATA),
     "county_exclusions": row("county_a", "year", "kind", allowed="county_a", needs=PERSONAL_DATA),
+    # The list check: a round's whole list with contact data, the county's and the office's own.
+    "county_list_check": row(
+        "county_a", "year", "kind", allowed="county_a", post=405, needs=PERSONAL_DATA
+    ),
+    "county_list_check_download": row(
+        "county_a", "year", "kind", "fmt", allowed="county_a", post=405, needs=PERSONAL_DATA
+    ),
+    "office_list_check_latest": row(
+        "office_a", allowed="office_a", get=302, post=405, needs=PERSONAL_DATA
+    ),
+    "office_list_check": row(
+        "office_a", "year", "kind", allowed="office_a", post=405, needs=PERSONAL_DATA
+    ),
+    "office_list_check_download": row(
+        "office_a", "year", "kind", "fmt", allowed="office_a", post=405, needs=PERSONAL_DATA
+    ),
     "office_annual_report": row("office_a", allowed="office_a"),
     # Response rates (R-D5): the county's and the office's own, read-only.
     "county_response_rates": row("county_a", allowed="county_a", post=405, needs=SEND),

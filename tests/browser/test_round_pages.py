@@ -89,3 +89,32 @@ def test_the_county_chooses_lbu_without_javascript(
     assert "Vestland kjører ikke LBU i 2030." in page.content()
     choice = RoundCounty.objects.get(round__year=2030, round__kind="LBU", county=county_a)
     assert not choice.participates
+
+
+def test_the_list_check_pages_meet_wcag_aa_on_a_phone(
+    page_factory, rounds_with_samples, county_a, county_a_admin
+):
+    page = page_factory(width=360)
+    log_in(page, county_a_admin.email, PASSWORD)
+    page.goto("/fylke/46/utvalg/2030/")
+    follow(page.get_by_role("link", name="Sjekk listen for Lærlingundersøkelsen", exact=False))
+    assert page.url.endswith("/fylke/46/utvalg/2030/lu/sjekk/")
+    for kind in ("lu", "lbu", "ar"):
+        page.goto(f"/fylke/46/utvalg/2030/{kind}/sjekk/")
+        assert axe_violations(page) == []
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert "Vestland Bygg AS" in page.content()
+    assert page.console_errors == []
+
+
+def test_the_list_check_is_filtered_without_javascript(
+    page_factory, rounds_with_samples, county_a, county_a_admin
+):
+    page = page_factory(javascript=False)
+    log_in(page, county_a_admin.email, PASSWORD)
+    page.goto("/fylke/46/utvalg/2030/ar/sjekk/")
+    unreachable = "Kan ikke nås (verken gyldig e-post eller gyldig mobil)"
+    page.get_by_label("Kan nås").select_option(label=unreachable)
+    follow(page.get_by_role("button", name="Vis"))
+    assert "nas=nei" in page.url
+    assert "Ingen på listen passer." in page.content()

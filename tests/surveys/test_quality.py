@@ -282,6 +282,68 @@ class TestUnregisteredUnits:
         assert listed(client_a, county_a, "kontor-utenfor-nor") == []
 
 
+# --- The training offices' managing director, e-mail and mobile (ÅR, activation) ------------
+
+
+class TestOfficeContacts:
+    def test_an_office_whose_managing_director_cannot_be_reached_is_listed(
+        self, client_a, county_a
+    ):
+        office = rows.office(
+            county_a, name="Uten kontakt OK", email="feil@", email_valid=False, mobile=""
+        )
+        running(rows.apprentice(), rows.company(county_a, office=office))
+        assert listed(client_a, county_a, "kontor-kan-ikke-naas") == ["Uten kontakt OK"]
+        assert listed(client_a, county_a, "kontor-kontaktdata") == []
+        header, row = csv_rows(client_a, county_a, "kontor-kan-ikke-naas")
+        assert header[3:8] == ["Daglig leder", "E-post", "E-poststatus", "Mobil", "Mobilstatus"]
+        assert row[4:9] == ["feil@", "Ugyldig", "", "Mangler", "1"]
+
+    def test_an_office_missing_the_director_or_one_channel_is_listed_apart(
+        self, client_a, county_a
+    ):
+        no_mobile = rows.office(county_a, name="A Uten mobil OK")  # e-mail only
+        no_name = rows.office(
+            county_a, name="B Uten leder OK", manager_name="", mobile="+4741000001",
+            mobile_valid=True,
+        )
+        complete = rows.office(
+            county_a, name="C Komplett OK", mobile="+4741000002", mobile_valid=True
+        )
+        for office in (no_mobile, no_name, complete):
+            running(rows.apprentice(), rows.company(county_a), office=office)
+        assert listed(client_a, county_a, "kontor-kontaktdata") == [
+            "A Uten mobil OK",
+            "B Uten leder OK",
+        ]
+        assert listed(client_a, county_a, "kontor-kan-ikke-naas") == []
+        by_name = {r[0]: r for r in csv_rows(client_a, county_a, "kontor-kontaktdata")[1:]}
+        assert by_name["B Uten leder OK"][3] == "Mangler"
+        assert by_name["A Uten mobil OK"][7] == "Mangler"
+
+    def test_offices_without_running_contracts_or_of_other_counties_are_not_listed(
+        self, client_a, county_a, county_b
+    ):
+        rows.office(county_a, name="Ingen kontrakter OK", email_valid=False)
+        elsewhere = rows.office(county_b, name="Oslo OK", email_valid=False)
+        running(rows.apprentice(), rows.company(county_b, office=elsewhere))
+        assert listed(client_a, county_a, "kontor-kan-ikke-naas") == []
+        assert listed(client_a, county_a, "kontor-kontaktdata") == []
+
+    def test_the_page_and_the_workbook_count_the_offices_like_the_other_findings(
+        self, client_a, county_a
+    ):
+        office = rows.office(county_a, name="Telles OK", email_valid=False, mobile="")
+        running(rows.apprentice(), rows.company(county_a, office=office))
+        text = page(client_a, county_a)
+        assert "Opplæringskontorer der daglig leder ikke kan nås" in text
+        assert "Opplæringskontorer som mangler daglig leder, e-post eller mobil" in text
+        book = workbook(client_a, county_a)
+        assert "Kontor som ikke kan nås" in book.sheetnames
+        overview = {r[0]: r[1] for r in book["Oversikt"].iter_rows(values_only=True) if r}
+        assert overview["Opplæringskontorer der daglig leder ikke kan nås"] == 1
+
+
 # --- Scope: a county sees its own contracts' rows only --------------------------------------
 
 
@@ -378,6 +440,8 @@ def test_the_workbook_has_an_overview_and_a_sheet_per_category_with_norwegian_he
         "Lærlinger",
         "Faglige ledere",
         "Faglige ledere, én mangler",
+        "Kontor som ikke kan nås",
+        "Kontor, kontaktdata mangler",
         "Bedrifter uten faglig leder",
         "Bedrifter ikke i NLR",
         "Kontor ikke i NOR",

@@ -17,6 +17,8 @@ professional leaders in the register, the one named on the running contracts of 
 distinct apprentices; on a tie the one named on the most running contracts, then the lowest
 register id. A leader named on a contract but registered for another company does not count
 for this one. A company without any leader in the register is left out (`no_leader`).
+`leader_choices` tells, by the same ranking, which of these decided for a company, so the county
+can check the leader on the list (surveys/list_check.py).
 
 The company's respondent carries a trade, because LBU is reported by trade: the company's trade
 with the most distinct apprentices with a running contract, on a tie the lowest trade code.
@@ -33,6 +35,7 @@ work in Python; nothing is queried per row."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
@@ -284,7 +287,17 @@ class CompanyUnits:
 
 def _leaders_by_company(running, led, led_contracts) -> dict[int, tuple]:
     """Each company's leader (see the module's description): (id, name, contact...)."""
-    best: dict[int, tuple] = {}
+    return {
+        company_id: ranked[0][1]
+        for company_id, ranked in _leaders_ranked(running, led, led_contracts).items()
+    }
+
+
+def _leaders_ranked(running, led, led_contracts) -> dict[int, list[tuple]]:
+    """Each company's professional leaders in the register, the chosen one first: a list of
+    (key, (id, name, contact...)), where the key is (-apprentices, -running contracts, register
+    id, id) and the lowest key is chosen."""
+    ranked: dict[int, list[tuple]] = defaultdict(list)
     rows = (
         ProfessionalLeader.objects.filter(
             in_register=True, company_id__in=running.values("company_id")
@@ -305,9 +318,66 @@ def _leaders_by_company(running, led, led_contracts) -> dict[int, tuple]:
     for leader_id, register_id, company_id, first, last, *contact in rows:
         apprentices = len(led.get((company_id, leader_id), ()))
         key = (-apprentices, -led_contracts[(company_id, leader_id)], register_id, leader_id)
-        if company_id not in best or key < best[company_id][0]:
-            best[company_id] = (key, (leader_id, f"{first} {last}".strip(), *contact))
-    return {company_id: leader for company_id, (_key, leader) in best.items()}
+        ranked[company_id].append((key, (leader_id, f"{first} {last}".strip(), *contact)))
+    for candidates in ranked.values():
+        candidates.sort(key=lambda candidate: candidate[0])
+    return ranked
+
+
+class LeaderReason:
+    """Why a company's leader was chosen (R-S2): what decided between the candidates."""
+
+    ONLY = "only"  # the company's only professional leader in the register
+    MOST_APPRENTICES = "most_apprentices"  # named for more apprentices than any other
+    MOST_CONTRACTS = "most_contracts"  # as many apprentices, more running contracts
+    LOWEST_REGISTER_ID = "lowest_register_id"  # as many of both: the lowest register id
+    NONE_NAMED = "none_named"  # no leader named on a running contract: the lowest register id
+
+
+@dataclass(frozen=True)
+class LeaderChoice:
+    """The leader chosen for a company, why, and the figures that decided it."""
+
+    leader_id: int
+    reason: str
+    apprentices: int
+    contracts: int
+    candidates: int
+
+
+def leader_choices(reference_date: date, company_ids: Iterable[int]) -> dict[int, LeaderChoice]:
+    """The leader each of the companies gets on the reference date, by the same ranking as the
+    samples (`_leaders_ranked`), with the reason (LeaderReason): what the county checks."""
+    running = running_contracts(reference_date).filter(company_id__in=list(company_ids))
+    led: dict[tuple[int, int], set[int]] = defaultdict(set)
+    led_contracts: Counter[tuple[int, int]] = Counter()
+    for company_id, leader_id, apprentice_id in running.values_list(
+        "company_id", "professional_leader_id", "apprentice_id"
+    ).order_by():
+        if leader_id is not None:
+            led[(company_id, leader_id)].add(apprentice_id)
+            led_contracts[(company_id, leader_id)] += 1
+    choices = {}
+    for company_id, ranked in _leaders_ranked(running, led, led_contracts).items():
+        (apprentices, contracts, *_rest), (leader_id, *_leader) = ranked[0]
+        if len(ranked) == 1:
+            reason = LeaderReason.ONLY
+        elif apprentices == 0 and contracts == 0:
+            reason = LeaderReason.NONE_NAMED
+        elif apprentices < ranked[1][0][0]:
+            reason = LeaderReason.MOST_APPRENTICES
+        elif contracts < ranked[1][0][1]:
+            reason = LeaderReason.MOST_CONTRACTS
+        else:
+            reason = LeaderReason.LOWEST_REGISTER_ID
+        choices[company_id] = LeaderChoice(
+            leader_id=leader_id,
+            reason=reason,
+            apprentices=-apprentices,
+            contracts=-contracts,
+            candidates=len(ranked),
+        )
+    return choices
 
 
 def _trades_by_company(trained: dict[tuple[int, int], set[int]]) -> dict[int, int]:
