@@ -237,15 +237,53 @@ def test_more_random_rounds_leak_nothing_knowing_the_sample(seed, questionnaires
     assert attacked > 20
 
 
+OLD_STRUCTURE = ("12", "14", "03")  # 2019: Hordaland and Sogn og Fjordane beside Oslo
+
+
+@pytest.mark.parametrize("seed", [1, 5, 11])
 @pytest.mark.parametrize("level", [1, 2])
-def test_a_round_on_the_old_county_structure_leaks_nothing(level, questionnaires, world):
+def test_a_round_on_the_old_county_structure_leaks_nothing(seed, level, questionnaires, world):
     """2019: Hordaland and Sogn og Fjordane (Vestland from 2020) beside Oslo. The national
     figures and the counties of that year are one linked table, so no sum over the old
     counties pins a hidden one."""
-    round_ = random_round(5, world, year=2019, codes=("12", "14", "03"))
+    round_ = random_round(seed, world, year=2019, codes=OLD_STRUCTURE)
     narrow, attacked = _attack_everything(round_, level=level)
     assert narrow == []
     assert attacked > 10
+
+
+def _figures_apart(structure, counts, codes, threshold, *, real):
+    """The nation's figures audited as a table of their own, apart from the counties of the
+    year (what the relation prevents)."""
+    from reporting.suppression import structure_build
+
+    types = publishing.UNIT_TYPES_OF["LU"]
+    parts = []
+    for national in (True, False):
+        chosen = [t for t in types if t.startswith("N") == national]
+        part = structure_build(counts.classes, chosen)
+        parts.append((part, real(part, counts, codes, threshold)))
+    figures: list[dict] = [{} for _ in structure.cells]
+    for unit, cell in structure.cell_of_unit.items():
+        part, found = parts[0] if unit[0].startswith("N") else parts[1]
+        figures[cell] = found[part.cell_of_unit[unit]]
+    return figures
+
+
+@pytest.mark.parametrize("seed", [1, 11])
+def test_without_the_nation_tied_to_the_counties_of_its_year_an_old_round_leaks(
+    seed, questionnaires, world, monkeypatch
+):
+    """The structure relation is needed: with the national figures (and the nation by trade
+    and kind) suppressed apart from the old counties of 2019, a sum over those counties pins
+    a hidden one."""
+    real = publishing._figures
+    monkeypatch.setattr(
+        publishing, "_figures", lambda *a: _figures_apart(*a, real=real)
+    )
+    round_ = random_round(seed, world, year=2019, codes=OLD_STRUCTURE)
+    narrow, _attacked = _attack_everything(round_, level=1)
+    assert narrow
 
 
 def _leaks(world, seeds, *, level: int) -> bool:
@@ -333,7 +371,23 @@ def _value_leaks(world, seeds) -> list:
 
 
 def test_the_counts_of_each_answer_narrow_no_small_group(questionnaires, world):
-    assert _value_leaks(world, [3, 11]) == []
+    assert _value_leaks(world, [3, 11, 30, 31, 32]) == []
+
+
+def test_without_each_answers_counts_audited_a_random_round_leaks_by_option(
+    questionnaires, world, monkeypatch
+):
+    """The relation of the answer values is needed: audited on the counts alone, the count of
+    each answer a shown unit publishes narrows a hidden one."""
+    from reporting.suppression import pattern
+
+    real = pattern.item_pattern_compute
+    monkeypatch.setattr(
+        publishing,
+        "item_pattern_compute",
+        lambda *a, **kw: real(*a, **{**kw, "value_counts": None}),
+    )
+    assert _value_leaks(world, [30, 31, 32, 33])
 
 
 
