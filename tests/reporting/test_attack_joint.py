@@ -431,3 +431,85 @@ def test_the_answers_by_option_narrow_no_small_group_of_any_organisation(
         assert leaks == [], f"{name} narrows from the distributions: {leaks[:5]}"
         attacked += seen
     assert attacked > 50
+
+
+PDF_GROUPS = {
+    "Lærefag": "CT",
+    "Opplæringskontor": "CO",
+    "Lærebedrift": "CM",
+    "Lærling eller lærekandidat": "CK",
+}
+PDF_KINDS = {"Lærling": "apprentice", "Lærekandidat": "candidate"}
+
+
+def pdf_figures(text: str, county: County, round_: Round) -> dict:
+    """The counts the county's PDF report prints, read from its text as an attacker would:
+    the county's row of every index and question, and each index by trade, office, company
+    and kind. Units are named as the downloads name them."""
+    import re
+
+    from django.utils import translation
+
+    from reporting.items import items_of
+
+    with translation.override("nb"):
+        items = [i for i in items_of(round_.questionnaire) if i.code != "answers"]
+        labels = {str(i.label): i.code for i in items}
+    flat = re.sub(r"\s+", " ", text)
+    own = {"type": "C", "county": county.code}
+    figures = []
+    for label, code in labels.items():
+        found = re.search(re.escape(label) + r" (\*|\d+)\b", flat)
+        if found:
+            n = found.group(1)
+            figures.append({"unit": own, "item": code, "n": n if n == "*" else int(n)})
+    names = {
+        "CT": dict(Trade.objects.values_list("name", "code")),
+        "CO": dict(TrainingOffice.objects.values_list("name", "orgnr")),
+        "CM": dict(Company.objects.values_list("name", "orgnr")),
+        "CK": PDF_KINDS,
+    }
+    dimension = {"CT": "trade", "CO": "office", "CM": "company", "CK": "kind"}
+    lines = [line.strip() for line in text.split("\n")]
+    start = lines.index("Indekser fordelt på grupper")
+    item = group = None
+    for position in range(start, len(lines) - 1):
+        line = lines[position]
+        if line in labels and labels[line].startswith("index:"):
+            item, group = labels[line], None
+        elif line in PDF_GROUPS:
+            group = PDF_GROUPS[line]
+        elif item and group and line in names[group]:
+            n = lines[position + 1]
+            if n == "*" or n.isdigit():
+                unit = {"type": group, "county": county.code, dimension[group]: names[group][line]}
+                figures.append({"unit": unit, "item": item, "n": n if n == "*" else int(n)})
+    return {"tables": [{"figures": figures}]}
+
+
+def test_the_pdf_text_agrees_with_the_downloads_and_narrows_no_small_group(
+    client, published, world, django_capture_on_commit_callbacks
+):
+    """The county's PDF report read as text: every count it prints is the downloads' own
+    (two outputs that disagree fail), and read together with them it narrows no small group,
+    from the outputs alone or knowing the sample."""
+    from tests.reporting.test_outputs import _pdf_text
+
+    threshold = settings.REPORTING_THRESHOLD
+    round_ = published.round
+    classes = sampled_classes(round_)
+    name, user, org = next(o for o in _organisations(world) if o[2].get("county"))
+    client.force_login(user)
+    prefix = f"/fylke/{org['county'].code}/resultater/{round_.year}/lu/"
+    text, _reader = _pdf_text(client, prefix, django_capture_on_commit_callbacks)
+    client.logout()
+    printed = pdf_figures(text, org["county"], round_)
+    by_group = {f["unit"]["type"] for f in printed["tables"][0]["figures"]}
+    assert {"C", "CT", "CO", "CM", "CK"} <= by_group, by_group
+    hidden = [f for f in printed["tables"][0]["figures"] if f["n"] == "*"]
+    assert hidden, "the report hides some figures"
+    documents = [*downloads_of(client, user, round_.year, **org), printed]
+    for sample in (None, sample_of(round_, classes)):
+        narrow, _seen = narrow_joint(documents, classes, threshold, sample)
+        leaks = small_groups(round_, narrow, threshold)
+        assert leaks == [], f"{name} narrows from the PDF: {leaks[:5]}"
