@@ -513,3 +513,51 @@ def test_the_pdf_text_agrees_with_the_downloads_and_narrows_no_small_group(
         narrow, _seen = narrow_joint(documents, classes, threshold, sample)
         leaks = small_groups(round_, narrow, threshold)
         assert leaks == [], f"{name} narrows from the PDF: {leaks[:5]}"
+
+
+def test_the_demo_history_across_the_county_structures_leaks_nothing(
+    client, questionnaires, county_a
+):
+    """The demo's published history, 2018–2021: Vestland's administrator, with Hordaland and
+    Sogn og Fjordane as well, reaches the old counties before 2020 and Vestland after, beside
+    the public national figures of each year. Read together, on each year's structure, at both
+    levels, no small group narrows."""
+    from demo.history import load_demo_history
+    from reporting.models import Publication
+    from tests import register_rows as reg
+
+    for number in range(4):
+        office = reg.office(county_a, name=f"Kontor {number}")
+        for company_number in range(6):
+            company = reg.company(county_a, office=office, name=f"Firma {number}-{company_number}")
+            for _ in range(5):
+                reg.contract(reg.apprentice(), company)
+    load_demo_history(last_year=2021, first_year=2018)
+    user = User.objects.create_user("vestland@test.no", PASSWORD)
+    # A Vestland administrator given access to the old counties as well (R-A5): the most one
+    # organisation can hold across the two structures.
+    for code in ("46", "12", "14"):
+        Membership.objects.create(user=user, role=Role.COUNTY, county=County.objects.get(code=code))
+    give_two_factor(user)
+    threshold = settings.REPORTING_THRESHOLD
+    attacked = 0
+    years = set()
+    for publication in Publication.objects.filter(round__kind="LU").select_related("round"):
+        round_ = publication.round
+        documents = downloads_of(client, None, round_.year)
+        client.force_login(user)
+        codes = ("12", "14") if round_.year < 2020 else ("46",)
+        for code in codes:
+            response = client.get(f"/api/resultater/{round_.year}/lu/fylke/{code}.json")
+            assert response.status_code == 200, (round_.year, code)
+            documents.append(json.loads(response.content))
+        client.logout()
+        classes = sampled_classes(round_)
+        for sample in (None, sample_of(round_, classes)):
+            narrow, seen = narrow_joint(documents, classes, threshold, sample)
+            leaks = small_groups(round_, narrow, threshold)
+            assert leaks == [], f"{round_.year} narrows: {leaks[:5]}"
+            attacked += seen
+        years.add(round_.year)
+    assert years == {2018, 2019, 2020, 2021}
+    assert attacked > 20
