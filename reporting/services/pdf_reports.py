@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
@@ -128,8 +129,17 @@ def _count(figure: Figure | None) -> str:
     return HIDDEN if figure.hidden else str(figure.n)
 
 
+_HEADING = ParagraphStyle("heading", fontName=FONT_BOLD, fontSize=8.5, leading=10)
+_HEADING_RIGHT = ParagraphStyle("heading-right", parent=_HEADING, alignment=TA_RIGHT)
+
+
 def _table(rows: list[list[str]], widths: list[float]) -> Table:
-    table = Table(rows, colWidths=widths, repeatRows=1)
+    # Headings wrap within their column rather than run into the next one.
+    heading = [
+        Paragraph(escape(str(text)), _HEADING if column == 0 else _HEADING_RIGHT)
+        for column, text in enumerate(rows[0])
+    ]
+    table = Table([heading, *rows[1:]], colWidths=widths, repeatRows=1)
     table.setStyle(
         TableStyle(
             [
@@ -286,7 +296,7 @@ def _index_tables(overview, styles: dict[str, ParagraphStyle]) -> list:
                 _mean(row.last_year),
             ]
         )
-    story.append(_table(rows, [62 * mm, 20 * mm, 20 * mm, 22 * mm, 18 * mm, 22 * mm]))
+    story.append(_table(rows, [54 * mm, 16 * mm, 28 * mm, 22 * mm, 18 * mm, 22 * mm]))
     story.append(Paragraph(_("Questions"), styles["h1"]))
     rows = [[_("Question"), _("Answers"), _("Mean or share yes"), _("National")]]
     for row in overview.questions:
@@ -338,7 +348,7 @@ def _breakdowns(
                         _mean(unit.national),
                     ]
                 )
-            story.append(_table(lines, [90 * mm, 22 * mm, 22 * mm, 22 * mm]))
+            story.append(_table(lines, [86 * mm, 20 * mm, 28 * mm, 22 * mm]))
     return story
 
 

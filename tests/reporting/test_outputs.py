@@ -169,3 +169,49 @@ def test_the_research_export_is_national_only(client, published, county_a_admin)
         == 404
     )
     assert not ResearchExport.objects.exists()
+
+
+def test_the_pdf_table_headers_are_laid_out_in_order_without_overlap(
+    client, published, county_a_admin, django_capture_on_commit_callbacks
+):
+    """Each header row of the report's tables reads in order, each heading starting to the
+    right of where the one before it ends (by the font's own widths), in the pages' words."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from reporting.services.pdf_reports import FONT, FONT_BOLD
+
+    client.force_login(county_a_admin)
+    text, reader = _pdf_text(
+        client, "/fylke/46/resultater/2024/lu/", django_capture_on_commit_callbacks
+    )
+    assert "Invitert" in text and "Spurt" not in text
+    placed: list[tuple[float, float, str, str, float]] = []
+
+    def visit(chunk, cm, tm, font, size):
+        if chunk.strip():
+            bold = "Bold" in str((font or {}).get("/BaseFont", ""))
+            scale = tm[0] * cm[0] or 1
+            placed.append((tm[4] * cm[0] + cm[4], tm[5] * cm[3] + cm[5], chunk.strip(),
+                           FONT_BOLD if bold else FONT, size * scale))
+
+    rows = {
+        "Indeks": ["Indeks", "Svar", "Gjennomsnitt", "Nasjonalt", "Mål", "I fjor"],
+        "Enhet": ["Enhet", "Invitert", "Svar", "Svarprosent"],
+        "Lærefag": ["Lærefag", "Svar", "Gjennomsnitt", "Nasjonalt"],
+    }
+    checked = set()
+    for page in reader.pages:
+        placed.clear()
+        page.extract_text(visitor_text=visit)
+        for first, headings in rows.items():
+            starts = [p for p in placed if p[2] == first]
+            for start in starts:
+                row = sorted((p for p in placed if abs(p[1] - start[1]) < 1), key=lambda p: p[0])
+                words = [p[2] for p in row]
+                if words[: len(headings)] != headings:
+                    continue
+                for before, after in zip(row, row[1 : len(headings)], strict=False):
+                    end = before[0] + stringWidth(before[2], before[3], before[4])
+                    assert after[0] >= end - 0.5, f"{before[2]!r} runs into {after[2]!r}: {row}"
+                checked.add(first)
+    assert checked == set(rows)
