@@ -1,7 +1,7 @@
 from anymail import urls as anymail_urls
 from django.urls import URLPattern, include, path
 
-from dispatch import support_views, views, webhooks
+from dispatch import board_views, support_views, views, webhooks
 
 
 def _anymail_guarded() -> list[URLPattern]:
@@ -86,6 +86,17 @@ urlpatterns = [
         "kontor/<str:orgnr>/utsendelser/<int:year>/samling/",
         views.office_gathering,
         name="office_gathering",
+    ),
+    # The county's board of its training offices (dispatch/office_board.py).
+    path(
+        "fylke/<str:code>/kontorer/",
+        board_views.county_office_board,
+        name="county_office_board",
+    ),
+    path(
+        "fylke/<str:code>/kontorer/<str:fmt>/",
+        board_views.county_office_board_download,
+        name="county_office_board_download",
     ),
     # Support lookup: one respondent's messages, and their personal link sent again.
     path(

@@ -4,7 +4,8 @@ each with its date, the days left and a link to the page where it is done.
 Links to other apps' pages are found through the navigation registry (portal.front.panels.nav_url)
 by key, so the calendar names the page without importing the app: "quality" (the register's
 quality report), "dispatch" (sending and reminders), "results" (published results),
-"response_rates" and "office_annual_report" (this app's)."""
+"office_board" (the county's board of its training offices), "response_rates" and
+"office_annual_report" (this app's)."""
 
 from __future__ import annotations
 
@@ -110,6 +111,17 @@ def calendar_steps(scope: Scope, rounds: dict[str, Round]) -> list[Step]:
                 opens + FIRST_REMINDER_AFTER,
                 last_day,
                 nav_url(scope, "response_rates") if dispatch is None else dispatch,
+            )
+        )
+    offices = nav_url(scope, "office_board") if scope.role == Role.COUNTY else None
+    if offices is not None:
+        steps.append(
+            Step(
+                "office_board",
+                _("Follow up the training offices: users, dispatches and answers"),
+                opens,
+                last_day,
+                offices,
             )
         )
     if scope.role == Role.OFFICE:

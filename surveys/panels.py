@@ -1,6 +1,6 @@
 """The surveys' panels on the organisations' front pages (portal.front.panels), registered in
 surveys/hooks.py: the rounds waiting for their extract, what to do now from the round calendar,
-and the response rates."""
+the response rates, and the Directorate's table of every county's response rates."""
 
 from __future__ import annotations
 
@@ -12,13 +12,13 @@ from django.conf import settings
 from django.db.models import Exists
 from django.http import HttpRequest
 
-from portal.accounts.access import Scope
+from portal.accounts.access import Need, Scope, user_scopes
 from portal.lib.oslo import oslo_today
 from portal.models import County, Role
 from surveys.calendar import calendar_panel_context
 from surveys.models import Respondent, RespondentRole, Round, SurveyKind
 from surveys.quality import ReferenceDates, quality_categories, quality_reference_dates
-from surveys.rate_tables import KindRates, kind_rates, newest_rounds
+from surveys.rate_tables import KindRates, counties_rates, kind_rates, newest_rounds
 from surveys.services.samples import rounds_waiting_for_extract, waiting_message
 
 
@@ -97,6 +97,53 @@ def rates_panel(request: HttpRequest, scope: Scope) -> dict | None:
         "url": scope.route("response_rates"),
         "threshold": settings.REPORTING_THRESHOLD,
     }
+
+
+@dataclass(frozen=True)
+class CountyRates:
+    county: County
+    url: str | None  # the county's front page, when the user may see the county's pages
+    rates: KindRates
+
+
+def national_rates_panel(request: HttpRequest, scope: Scope) -> dict | None:
+    """The Directorate's table: every county's response rate per survey of the newest year,
+    beside last year's on the same date, hidden as the county's own pages hide them; in a
+    bounded number of queries whatever the number of counties (rate_tables.counties_rates)."""
+    rounds = newest_rounds()
+    if not rounds:
+        return None
+    today = oslo_today()
+    year = rounds[0].year
+    every_county = {c.code: c for c in County.objects.all()}
+    counties = list(County.objects.existing_in(year).order_by("code"))
+    last_rounds = {
+        r.kind: r for r in Round.objects.filter(year=year - 1, kind__in=[r.kind for r in rounds])
+    }
+    # The counties the user may open: those they hold a membership of (user_scopes, read once).
+    urls = {
+        s.county.pk: s.url
+        for s in user_scopes(request)
+        if s.county is not None and s.may(Need.MEMBER)
+    }
+    surveys = []
+    for round_ in rounds:
+        by_county = counties_rates(
+            round_,
+            counties,
+            today=today,
+            last_round=last_rounds.get(round_.kind),
+            every_county=every_county,
+        )
+        surveys.append(
+            {
+                "round": round_,
+                "as_of": min(today, round_.last_answer_day),
+                "compared": round_.kind in last_rounds,
+                "rows": [CountyRates(c, urls.get(c.pk), by_county[c.pk]) for c in counties],
+            }
+        )
+    return {"surveys": surveys, "threshold": settings.REPORTING_THRESHOLD}
 
 
 # --- Steps of the survey year done from the data (portal.front.panels.step_check_register) -----
