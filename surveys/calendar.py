@@ -177,9 +177,12 @@ class CalendarRow:
     days_left: int
 
 
-def calendar_panel_context(scope: Scope, today: date | None = None) -> dict | None:
-    """The panel's rows, the current step first among those of now; None without rounds."""
-    rounds = {r.kind: r for r in newest_rounds()}
+def calendar_panel_context(
+    scope: Scope, today: date | None = None, newest: list[Round] | None = None
+) -> dict | None:
+    """The panel's rows, the current step first among those of now; None without rounds.
+    `newest`: the newest year's rounds when the caller has read them already."""
+    rounds = {r.kind: r for r in (newest if newest is not None else newest_rounds())}
     if not rounds:
         return None
     year = next(iter(rounds.values())).year
