@@ -85,6 +85,15 @@ def _preparation_steps(scope: Scope, lu: Round, opens: date) -> list[Step]:
     return steps
 
 
+def _office_board_step(scope: Scope, opens: date, last_day: date) -> list[Step]:
+    """The county's board of its training offices, when an app offers it."""
+    url = nav_url(scope, "office_board") if scope.role == Role.COUNTY else None
+    if url is None:
+        return []
+    title = _("Follow up the training offices: users, dispatches and answers")
+    return [Step("office_board", title, opens, last_day, url)]
+
+
 def calendar_steps(scope: Scope, rounds: dict[str, Round]) -> list[Step]:
     """The year's steps for the organisation, in date order. `rounds` by kind."""
     lu = rounds.get(SurveyKind.LU) or next(iter(rounds.values()))
@@ -111,17 +120,6 @@ def calendar_steps(scope: Scope, rounds: dict[str, Round]) -> list[Step]:
                 opens + FIRST_REMINDER_AFTER,
                 last_day,
                 nav_url(scope, "response_rates") if dispatch is None else dispatch,
-            )
-        )
-    offices = nav_url(scope, "office_board") if scope.role == Role.COUNTY else None
-    if offices is not None:
-        steps.append(
-            Step(
-                "office_board",
-                _("Follow up the training offices: users, dispatches and answers"),
-                opens,
-                last_day,
-                offices,
             )
         )
     if scope.role == Role.OFFICE:
@@ -154,6 +152,8 @@ def calendar_steps(scope: Scope, rounds: dict[str, Round]) -> list[Step]:
             nav_url(scope, "response_rates") or nav_url(scope, "rounds"),
         )
     )
+    # After following the rates: the same season, the offices one by one.
+    steps.extend(_office_board_step(scope, opens, last_day))
     steps.append(
         Step(
             "results",
