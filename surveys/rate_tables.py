@@ -205,7 +205,9 @@ def counties_counts(
     if not is_protected(round_.kind):
         every = response_counts(round_)
         return {
-            county.pk: ScopeCounts(round_, None, [c for c in every if c.county_id == county.pk], None)
+            county.pk: ScopeCounts(
+                round_, None, [c for c in every if c.county_id == county.pk], None
+            )
             for county in counties
         }
     every = class_counts(round_)

@@ -120,6 +120,7 @@ def response_totals(
 def response_totals_by_county(round_: Round) -> dict[int, tuple[int, int]]:
     """County id → (sampled, answered) of the round: response_totals of every county in one
     query."""
+    rows: QuerySet
     if _from_tallies(round_):
         rows = (
             ResponseTally.objects.filter(round=round_)
@@ -130,7 +131,9 @@ def response_totals_by_county(round_: Round) -> dict[int, tuple[int, int]]:
         rows = (
             Respondent.objects.filter(round=round_)
             .values_list("county_id")
-            .annotate(sampled=Count("id"), answered=Count("id", filter=Q(answered_at__isnull=False)))
+            .annotate(
+                sampled=Count("id"), answered=Count("id", filter=Q(answered_at__isnull=False))
+            )
         )
     return {county_id: (s or 0, a or 0) for county_id, s, a in rows.order_by()}
 
@@ -138,6 +141,7 @@ def response_totals_by_county(round_: Round) -> dict[int, tuple[int, int]]:
 def answers_per_day_by_county(round_: Round) -> dict[int, dict[date, int]]:
     """County id → answers_per_day of the county (its answers per day in Norway, or for a
     closed round its periods), every county in one query."""
+    rows: QuerySet
     if _from_tallies(round_):
         rows = (
             ResponseTallyDay.objects.filter(round=round_)

@@ -64,7 +64,9 @@ def dispatch_to(round_, county, respondents, *, state=MessageState.SENT, cancell
         state=DispatchState.CANCELLED if cancelled else DispatchState.DONE,
     )
     for respondent in respondents:
-        Message.objects.create(dispatch=dispatch, respondent=respondent, channel="email", state=state)
+        Message.objects.create(
+            dispatch=dispatch, respondent=respondent, channel="email", state=state
+        )
     return dispatch
 
 
@@ -93,11 +95,11 @@ def autumn(county_a, county_b, office_a, office_b, office_c, office_a_admin):
     # that keeps office C's count from being worked out of the total.
     independent = ReportClass.objects.create(round=lu, county=county_a)
     for i in range(12):
-        respondent_make(
-            lu, county_a, report_class=independent, answered_at=now if i < 6 else None
-        )
+        respondent_make(lu, county_a, report_class=independent, answered_at=now if i < 6 else None)
     apprentices(lu, county_b, office_b, 8, 8)
-    respondent_make(ar, county_a, role=RespondentRole.OFFICE, training_office=office_a, answered_at=now)
+    respondent_make(
+        ar, county_a, role=RespondentRole.OFFICE, training_office=office_a, answered_at=now
+    )
     respondent_make(ar, county_a, role=RespondentRole.OFFICE, training_office=office_c)
     for i in range(3):
         respondent_make(
@@ -140,7 +142,9 @@ def test_an_office_under_the_threshold_is_hidden_as_the_rate_pages_hide_it(
     c = by_name(office_board(county_a))[office_c.name]
     assert (c.lu.sampled, c.lu.answered, c.lu.rate) == (6, None, None)
     # The same row, with the same reason, as on the county's response-rate page.
-    page_row = next(r for r in rate_rows(autumn[0], by="office", county=county_a) if r.key == office_c.pk)
+    page_row = next(
+        r for r in rate_rows(autumn[0], by="office", county=county_a) if r.key == office_c.pk
+    )
     assert (c.lu.answered, c.lu.reason) == (page_row.answered, page_row.reason)
 
 
@@ -174,10 +178,16 @@ def test_the_page_sorts_without_javascript_and_is_logged(
     assert f'value="kontor-{office_c.orgnr}"' in body
     assert f'value="kontor-{office_a.orgnr}"' not in body
     entry = AuditEntry.objects.get(action=AuditAction.VIEW_IDENTIFIED)
-    assert (entry.county_id, entry.user_id, entry.detail["rows"]) == (county_a.pk, county_a_admin.pk, 2)
+    assert (entry.county_id, entry.user_id, entry.detail["rows"]) == (
+        county_a.pk,
+        county_a_admin.pk,
+        2,
+    )
 
 
-def test_the_offered_action_gives_the_office_its_user(client, county_a_admin, county_a, autumn, office_c):
+def test_the_offered_action_gives_the_office_its_user(
+    client, county_a_admin, county_a, autumn, office_c
+):
     client.force_login(county_a_admin)
     response = client.post(
         reverse("county_users", args=[county_a.code]),

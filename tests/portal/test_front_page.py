@@ -193,7 +193,8 @@ def test_the_directorate_sees_every_countys_rates_beside_last_year(
     body = client.get(reverse("national_dashboard")).content.decode()
     panel = body[body.index('id="panel-national-rates"') :]
     table = panel[: panel.index("</table>")]
-    vestland = table[table.index(f'<a href="{reverse("county_dashboard", args=[county_a.code])}">') :]
+    link = f'<a href="{reverse("county_dashboard", args=[county_a.code])}">'
+    vestland = table[table.index(link) :]
     vestland = vestland[: vestland.index("</tr>")]
     assert '<td class="num">10</td><td class="num">60 %</td><td class="num">30 %</td>' in (
         vestland.replace("\n", "").replace("  ", "")
