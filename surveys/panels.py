@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Exists, Subquery
 from django.http import HttpRequest
 
@@ -115,6 +116,9 @@ def rates_panel(request: HttpRequest, scope: Scope) -> dict | None:
     }
 
 
+NATIONAL_RATES_SECONDS = 60
+
+
 @dataclass(frozen=True)
 class CountyRates:
     county: County
@@ -125,7 +129,8 @@ class CountyRates:
 def national_rates_panel(request: HttpRequest, scope: Scope) -> dict | None:
     """The Directorate's table: every county's response rate per survey of the newest year,
     beside last year's on the same date, hidden as the county's own pages hide them; in a
-    bounded number of queries whatever the number of counties (rate_tables.counties_rates)."""
+    bounded number of queries whatever the number of counties (rate_tables.counties_rates),
+    and kept a minute in the cache."""
     rounds = _newest(request)
     if not rounds:
         return None
@@ -143,19 +148,29 @@ def national_rates_panel(request: HttpRequest, scope: Scope) -> dict | None:
     }
     surveys = []
     for round_ in rounds:
-        by_county = counties_rates(
-            round_,
-            counties,
-            today=today,
-            last_round=last_rounds.get(round_.kind),
-            every_county=every_county,
+        last_round = last_rounds.get(round_.kind)
+        # Kept a minute, as the rate pages refresh: reading every county's classes is the
+        # costly part of the Directorate's front page at national scale.
+        key = (
+            f"national-rates:{round_.pk}:{last_round.pk if last_round else 0}:{today}:"
+            f"{settings.REPORTING_THRESHOLD}"
         )
+        by_county = cache.get(key)
+        if by_county is None:
+            by_county = counties_rates(
+                round_, counties, today=today, last_round=last_round, every_county=every_county
+            )
+            cache.set(key, by_county, NATIONAL_RATES_SECONDS)
         surveys.append(
             {
                 "round": round_,
                 "as_of": min(today, round_.last_answer_day),
                 "compared": round_.kind in last_rounds,
-                "rows": [CountyRates(c, urls.get(c.pk), by_county[c.pk]) for c in counties],
+                "rows": [
+                    CountyRates(c, urls.get(c.pk), by_county[c.pk])
+                    for c in counties
+                    if c.pk in by_county
+                ],
             }
         )
     return {"surveys": surveys, "threshold": settings.REPORTING_THRESHOLD}
