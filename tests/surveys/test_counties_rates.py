@@ -56,7 +56,7 @@ def lu_this_and_last(county_a, county_b):
 
 
 def test_the_bulk_figures_are_each_countys(lu_this_and_last, county_a, county_b):
-    lu, last = lu_this_and_last
+    _lu, last = lu_this_and_last
     totals = response_totals_by_county(last)
     per_day = answers_per_day_by_county(last)
     for county in (county_a, county_b):
