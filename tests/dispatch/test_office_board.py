@@ -97,7 +97,7 @@ def autumn(county_a, county_b, office_a, office_b, office_c, office_a_admin):
     for i in range(12):
         respondent_make(lu, county_a, report_class=independent, answered_at=now if i < 6 else None)
     apprentices(lu, county_b, office_b, 8, 8)
-    respondent_make(
+    own_ar = respondent_make(
         ar, county_a, role=RespondentRole.OFFICE, training_office=office_a, answered_at=now
     )
     respondent_make(ar, county_a, role=RespondentRole.OFFICE, training_office=office_c)
@@ -115,6 +115,7 @@ def autumn(county_a, county_b, office_a, office_b, office_c, office_a_admin):
     dispatch_to(lu, county_a, a[:1] + c)
     dispatch_to(lu, county_a, a, cancelled=True)
     dispatch_to(lu, county_a, c, state=MessageState.FAILED)
+    dispatch_to(ar, county_a, [own_ar])  # ÅR to office A itself
     return lu, ar
 
 
@@ -128,7 +129,7 @@ def test_one_row_per_office_of_the_county(autumn, county_a, office_a, office_c):
     a, c = rows[office_a.name], rows[office_c.name]
     assert (a.users, c.users) == (1, 0)
     assert (a.lu_dispatches, c.lu_dispatches) == (2, 1)
-    assert (a.ar_dispatches, c.ar_dispatches) == (0, 0)
+    assert (a.ar_dispatches, c.ar_dispatches) == (1, 0)
     assert (a.lu.sampled, a.lu.answered, round(a.lu.rate)) == (10, 6, 60)
     assert (a.ar_office, a.ar_members_answered, a.ar_members) == (True, 1, 3)
     assert (c.ar_office, c.ar_members) == (False, 0)
@@ -212,7 +213,7 @@ def test_csv_and_excel(client, county_a_admin, county_a, autumn, office_a, offic
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert rows[0][0] == "Opplæringskontor"
     assert [r[0] for r in rows[1:]] == [office_a.name, office_c.name]
-    assert rows[1][2:8] == ["1", "2", "0", "10", "6", "60"]
+    assert rows[1][2:8] == ["1", "2", "1", "10", "6", "60"]
     assert rows[2][6:8] == ["*", "*"] and rows[2][8].startswith("Færre enn 5")
     assert rows[1][9:] == ["Svart", "1", "3"]
     response = client.get(f"{base}xlsx/")
@@ -264,3 +265,16 @@ def test_the_board_is_in_the_county_navigation_and_steps(client, county_a_admin,
     client.force_login(county_a_admin)
     body = client.get(reverse("county_dashboard", args=[county_a.code])).content.decode()
     assert body.count(f'href="{board_url(county_a)}"') >= 2  # navigation and the step
+
+
+def test_without_rounds_the_board_lists_the_offices_and_their_users(
+    client, county_a_admin, county_a, office_a, office_c, office_a_admin
+):
+    board = office_board(county_a)
+    assert (board.lu_round, board.ar_round, board.year) == (None, None, None)
+    assert {(r.name, r.users, r.lu) for r in board.rows} == {
+        (office_a.name, 1, None),
+        (office_c.name, 0, None),
+    }
+    client.force_login(county_a_admin)
+    assert client.get(board_url(county_a)).status_code == 200
