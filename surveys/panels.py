@@ -141,11 +141,8 @@ def national_rates_panel(request: HttpRequest, scope: Scope) -> dict | None:
     counties = [c for code, c in every_county.items() if counterparts(code, year) == (code,)]
     last_rounds = _rounds_read(request)[1]
     # The counties the user may open: those they hold a membership of (user_scopes, read once).
-    urls = {
-        s.county.pk: s.url
-        for s in user_scopes(request)
-        if s.county is not None and s.may(Need.MEMBER)
-    }
+    held = user_scopes(request) if hasattr(request, "user") else []
+    urls = {s.county.pk: s.url for s in held if s.county is not None and s.may(Need.MEMBER)}
     surveys = []
     for round_ in rounds:
         last_round = last_rounds.get(round_.kind)
