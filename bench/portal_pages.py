@@ -1,5 +1,6 @@
 """Portal page benchmark: server time and queries of every page a county, a training office and
-the national administrator use, at national scale.
+the national administrator use, at national scale: among them the county's board of its
+training offices and the national front page with every county's response rates.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal .venv/bin/python bench/portal_pages.py
 
@@ -201,6 +202,8 @@ def pages(county, office, year: int) -> dict[str, list[str]]:
         ],
         "county": [
             reverse("county_dashboard", args=[code]),
+            reverse("county_office_board", args=[code]),
+            reverse("county_office_board", args=[code]) + "?sorter=lu-svarprosent",
             rates,
             f"{rates}?undersokelse=lu&etter=bedrift&sorter=prosent&rekkefolge=synkende",
             f"{rates}?undersokelse=lbu&etter=fag",

@@ -32,6 +32,7 @@ from surveys.services.rewrite import personal_tables_register
 from surveys.signals import personal_data_purging, results_published, round_closing
 
 SENDERS = frozenset({Role.COUNTY, Role.OFFICE})
+COUNTY = frozenset({Role.COUNTY})
 
 
 def connect() -> None:
@@ -63,6 +64,15 @@ def connect() -> None:
             roles=SENDERS,
             priority=20,
             needs=Need.SEND,
+        )
+    )
+    nav_register(
+        NavEntry(
+            "office_board",
+            _("Training offices"),
+            lambda scope: scope.route("office_board"),
+            roles=COUNTY,
+            priority=21,
         )
     )
     nav_register(

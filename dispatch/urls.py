@@ -1,7 +1,7 @@
 from anymail import urls as anymail_urls
 from django.urls import URLPattern, include, path
 
-from dispatch import own_words_views, support_views, views, webhooks
+from dispatch import board_views, own_words_views, support_views, views, webhooks
 
 
 def _anymail_guarded() -> list[URLPattern]:
@@ -97,6 +97,17 @@ urlpatterns = [
         "kontor/<str:orgnr>/utsendelser/egne-ord/<str:kind>/",
         own_words_views.office_own_words,
         name="office_own_words",
+    ),
+    # The county's board of its training offices (dispatch/office_board.py).
+    path(
+        "fylke/<str:code>/kontorer/",
+        board_views.county_office_board,
+        name="county_office_board",
+    ),
+    path(
+        "fylke/<str:code>/kontorer/<str:fmt>/",
+        board_views.county_office_board_download,
+        name="county_office_board_download",
     ),
     # Support lookup: one respondent's messages, and their personal link sent again.
     path(

@@ -2,13 +2,15 @@
 the national navigation, and when the extract the register holds was imported (the pages'
 "register as of"). Called once, from RegistryImportConfig.ready()."""
 
+from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal.front.panels import NavEntry, nav_register
 from portal.models import Role
 from portal.organisations.register_extract import extract_time_register
-from registry_import.selectors import last_extract_imported_at
+from registry_import.models import ImportRun
+from registry_import.selectors import extract_time_forget, last_extract_imported_at
 
 
 def connect() -> None:
@@ -22,3 +24,5 @@ def connect() -> None:
         )
     )
     extract_time_register(last_extract_imported_at)
+    for signal in (post_save, post_delete):
+        signal.connect(extract_time_forget, sender=ImportRun, dispatch_uid=f"extract-{signal}")

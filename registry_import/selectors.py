@@ -18,6 +18,7 @@ from datetime import date, datetime
 from typing import Protocol
 
 from dateutil.relativedelta import relativedelta
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 
 from portal.lib.oslo import oslo_datetime
@@ -201,12 +202,32 @@ def extract_imported_since(day: date) -> ImportRun | None:
     )
 
 
+_EXTRACT_TIME_KEY = "register-extract-imported-at"
+_EXTRACT_TIME_SECONDS = 60
+_NONE_YET = "none"
+
+
 def last_extract_imported_at() -> datetime | None:
     """When the extract the register now holds was imported: the end of the latest import that
-    succeeded (not a dry run; one that changed nothing counts, the register matched it)."""
-    return (
-        ImportRun.objects.filter(status__in=_SUCCESSFUL, dry_run=False, finished_at__isnull=False)
-        .order_by("-finished_at")
-        .values_list("finished_at", flat=True)
-        .first()
-    )
+    succeeded (not a dry run; one that changed nothing counts, the register matched it). Every
+    front page shows it, so it is kept in the cache until an import run changes
+    (`extract_time_forget`)."""
+    found = cache.get(_EXTRACT_TIME_KEY)
+    if found is None:
+        moment = (
+            ImportRun.objects.filter(
+                status__in=_SUCCESSFUL, dry_run=False, finished_at__isnull=False
+            )
+            .order_by("-finished_at")
+            .values_list("finished_at", flat=True)
+            .first()
+        )
+        found = _NONE_YET if moment is None else moment
+        cache.set(_EXTRACT_TIME_KEY, found, _EXTRACT_TIME_SECONDS)
+    return None if found == _NONE_YET else found
+
+
+def extract_time_forget(**_kwargs: object) -> None:
+    """Called whenever an import run is saved or deleted. (A page read between the save and its
+    commit keeps the time before it, at most _EXTRACT_TIME_SECONDS.)"""
+    cache.delete(_EXTRACT_TIME_KEY)

@@ -90,6 +90,29 @@ def _mark_label(x: float, width: float, text: str, y: float) -> str:
     return f'<text x="{x + 3:.1f}" y="{y:.1f}" font-size="10" fill="{INK}">{escape(text)}</text>'
 
 
+def _series_svg(s: TrendSeries, x, y, *, national: bool) -> list[str]:
+    """One series as a line with its points: the nation's dashed with squares, the unit's
+    solid with circles."""
+    points = [(p.year, p.figure.headline) for p in s.points if p.figure.headline is not None]
+    parts = []
+    if len(points) > 1:
+        path = " ".join(f"{x(yr):.1f},{y(v):.1f}" for yr, v in points)
+        line = (
+            f'stroke="{NATIONAL}" stroke-width="2" stroke-dasharray="6 3"'
+            if national
+            else f'stroke="{BAR}" stroke-width="2.5"'
+        )
+        parts.append(f'<polyline points="{path}" fill="none" {line}/>')
+    for yr, v in points:
+        parts.append(
+            f'<rect x="{x(yr) - 3:.1f}" y="{y(v) - 3:.1f}" width="6" height="6" '
+            f'fill="{NATIONAL}"/>'
+            if national
+            else f'<circle cx="{x(yr):.1f}" cy="{y(v):.1f}" r="4" fill="{BAR}"/>'
+        )
+    return parts
+
+
 def trend_chart(
     series: Sequence[TrendSeries],
     *,
@@ -101,10 +124,10 @@ def trend_chart(
     targets: dict[int, Any] | None = None,
     structure_year: int | None = None,
 ) -> SafeString:
-    """Years along, the figure up; each comparable series is its own line, never joined to
-    another, with a dashed mark and a label in words where the questions changed. The nation's
-    series as a dashed line beside the unit's, the unit's targets as short black marks, and a
-    dotted mark where the county structure changed (`structure_year`)."""
+    """Years along, the figure up; each comparable series its own line, never joined to
+    another, marked and labelled in words where the questions changed; the nation's series
+    dashed beside it, the unit's targets as short black marks, and a dotted mark where the
+    county structure changed (`structure_year`)."""
     targets = targets or {}
     years = sorted({p.year for s in [*series, *national] for p in s.points})
     if not years:
@@ -141,27 +164,9 @@ def trend_chart(
             f'fill="{INK}">{year}</text>'
         )
     for s in national:
-        points = [(p.year, p.figure.headline) for p in s.points if p.figure.headline is not None]
-        if len(points) > 1:
-            path = " ".join(f"{x(yr):.1f},{y(v):.1f}" for yr, v in points)
-            parts.append(
-                f'<polyline points="{path}" fill="none" stroke="{NATIONAL}" stroke-width="2" '
-                f'stroke-dasharray="6 3"/>'
-            )
-        for yr, v in points:
-            parts.append(
-                f'<rect x="{x(yr) - 3:.1f}" y="{y(v) - 3:.1f}" width="6" height="6" '
-                f'fill="{NATIONAL}"/>'
-            )
+        parts += _series_svg(s, x, y, national=True)
     for s in series:
-        points = [(p.year, p.figure.headline) for p in s.points if p.figure.headline is not None]
-        if len(points) > 1:
-            path = " ".join(f"{x(yr):.1f},{y(v):.1f}" for yr, v in points)
-            parts.append(
-                f'<polyline points="{path}" fill="none" stroke="{BAR}" stroke-width="2.5"/>'
-            )
-        for yr, v in points:
-            parts.append(f'<circle cx="{x(yr):.1f}" cy="{y(v):.1f}" r="4" fill="{BAR}"/>')
+        parts += _series_svg(s, x, y, national=False)
         changed = s.break_year or (s.points[0].year if s.points else None)
         if s.break_reason and changed is not None and years[0] < changed <= years[-1]:
             first = changed - 0.5
@@ -169,28 +174,21 @@ def trend_chart(
                 f'<line x1="{x(first):.1f}" y1="{top}" x2="{x(first):.1f}" '
                 f'y2="{height - bottom}" stroke="{NATIONAL}" stroke-width="2" '
                 f'stroke-dasharray="5 4"/>'
-                + _mark_label(
-                    x(first),
-                    width,
-                    _("new questions %(year)s") % {"year": changed},
-                    top - 4,
-                )
+                + _mark_label(x(first), width, _("new questions %(year)s") % {"year": changed}, 30)
             )
-    for year, value in sorted(targets.items()):
-        if years[0] <= year <= years[-1] and low <= float(value) <= high:
-            parts.append(
-                f'<line x1="{x(year) - 8:.1f}" y1="{y(float(value)):.1f}" '
-                f'x2="{x(year) + 8:.1f}" y2="{y(float(value)):.1f}" stroke="{INK}" '
-                f'stroke-width="3"/>'
-            )
+    parts += [
+        f'<line x1="{x(year) - 8:.1f}" y1="{y(float(value)):.1f}" x2="{x(year) + 8:.1f}" '
+        f'y2="{y(float(value)):.1f}" stroke="{INK}" stroke-width="3"/>'
+        for year, value in sorted(targets.items())
+        if years[0] <= year <= years[-1] and low <= float(value) <= high
+    ]
     if structure_year is not None and years[0] < structure_year <= years[-1]:
         at = x(structure_year - 0.5)
+        label = _("new counties %(year)s") % {"year": structure_year}
         parts.append(
             f'<line x1="{at:.1f}" y1="{top}" x2="{at:.1f}" y2="{height - bottom}" '
             f'stroke="{INK}" stroke-width="1.5" stroke-dasharray="2 3"/>'
-            + _mark_label(
-                at, width, _("new counties %(year)s") % {"year": structure_year}, top - 16
-            )
+            + _mark_label(at, width, label, top - 16)
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text is escaped above

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -19,6 +18,7 @@ from reporting.scopes import ResultScope
 from reporting.selectors import publications_of, results_overview
 from surveys.calendar import TARGETS_ASKED_BEFORE
 from surveys.models import Round, SurveyKind
+from surveys.panels import front_rounds
 
 
 def result_scope(scope: Scope) -> ResultScope:
@@ -50,7 +50,8 @@ def targets_due_panel(
 ) -> dict | None:
     """A warning on a county's or office's front page while the year's LU or LBU round opens
     within TARGETS_ASKED_BEFORE and it has set no target for that year (R-P5); None otherwise.
-    One query."""
+    Reads the page's rounds (surveys' front panels read them once), and one query only while a
+    round opens soon."""
     if scope.role not in (Role.COUNTY, Role.OFFICE):
         return None
     today = today or oslo_today()
@@ -58,19 +59,25 @@ def targets_due_panel(
     def midnight(day: date) -> datetime:
         return datetime.combine(day, time(), tzinfo=OSLO)
 
-    targets = Target.objects.filter(
-        year=OuterRef("year"), county=scope.county, office=scope.office
+    start = midnight(today + timedelta(days=1))
+    end = midnight(today + TARGETS_ASKED_BEFORE + timedelta(days=1))
+    newest, _last_year = front_rounds(request)
+    soon = sorted(
+        (
+            r
+            for r in newest
+            if r.kind in (SurveyKind.LU, SurveyKind.LBU) and start <= r.opens_at < end
+        ),
+        key=lambda r: r.opens_at,
     )
-    coming = (
-        Round.objects.filter(
-            kind__in=(SurveyKind.LU, SurveyKind.LBU),
-            opens_at__gte=midnight(today + timedelta(days=1)),
-            opens_at__lt=midnight(today + TARGETS_ASKED_BEFORE + timedelta(days=1)),
-        )
-        .exclude(Exists(targets))
-        .order_by("opens_at")
-        .first()
+    if not soon:
+        return None
+    set_for = set(
+        Target.objects.filter(
+            year__in={r.year for r in soon}, county=scope.county, office=scope.office
+        ).values_list("year", flat=True)
     )
+    coming = next((r for r in soon if r.year not in set_for), None)
     if coming is None:
         return None
     opens = coming.opens_at.astimezone(OSLO).date()

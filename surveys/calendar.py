@@ -4,7 +4,8 @@ each with its date, the days left and a link to the page where it is done.
 Links to other apps' pages are found through the navigation registry (portal.front.panels.nav_url)
 by key, so the calendar names the page without importing the app: "quality" (the register's
 quality report), "dispatch" (sending and reminders), "results" (published results),
-"response_rates" and "office_annual_report" (this app's)."""
+"office_board" (the county's board of its training offices), "response_rates" and
+"office_annual_report" (this app's)."""
 
 from __future__ import annotations
 
@@ -84,6 +85,15 @@ def _preparation_steps(scope: Scope, lu: Round, opens: date) -> list[Step]:
     return steps
 
 
+def _office_board_step(scope: Scope, opens: date, last_day: date) -> list[Step]:
+    """The county's board of its training offices, when an app offers it."""
+    url = nav_url(scope, "office_board") if scope.role == Role.COUNTY else None
+    if url is None:
+        return []
+    title = _("Follow up the training offices: users, dispatches and answers")
+    return [Step("office_board", title, opens, last_day, url)]
+
+
 def calendar_steps(scope: Scope, rounds: dict[str, Round]) -> list[Step]:
     """The year's steps for the organisation, in date order. `rounds` by kind."""
     lu = rounds.get(SurveyKind.LU) or next(iter(rounds.values()))
@@ -142,6 +152,8 @@ def calendar_steps(scope: Scope, rounds: dict[str, Round]) -> list[Step]:
             nav_url(scope, "response_rates") or nav_url(scope, "rounds"),
         )
     )
+    # After following the rates: the same season, the offices one by one.
+    steps.extend(_office_board_step(scope, opens, last_day))
     steps.append(
         Step(
             "results",
@@ -165,9 +177,12 @@ class CalendarRow:
     days_left: int
 
 
-def calendar_panel_context(scope: Scope, today: date | None = None) -> dict | None:
-    """The panel's rows, the current step first among those of now; None without rounds."""
-    rounds = {r.kind: r for r in newest_rounds()}
+def calendar_panel_context(
+    scope: Scope, today: date | None = None, newest: list[Round] | None = None
+) -> dict | None:
+    """The panel's rows, the current step first among those of now; None without rounds.
+    `newest`: the newest year's rounds when the caller has read them already."""
+    rounds = {r.kind: r for r in (newest if newest is not None else newest_rounds())}
     if not rounds:
         return None
     year = next(iter(rounds.values())).year

@@ -24,6 +24,7 @@ from registry_import.signals import import_succeeded
 from surveys.help_dates import help_calendar
 from surveys.panels import (
     calendar_panel,
+    national_rates_panel,
     office_report_done,
     quality_done,
     rates_panel,
@@ -65,6 +66,17 @@ def connect() -> None:
             "surveys/panels/rates.html",
             rates_panel,
             roles=COUNTY_AND_OFFICE,
+            priority=20,
+            needs=Need.SEND,
+        )
+    )
+    # The Directorate: every county's response rates beside last year's on the same date.
+    panel_register(
+        Panel(
+            "national_response_rates",
+            "surveys/panels/national_rates.html",
+            national_rates_panel,
+            roles=NATIONAL,
             priority=20,
             needs=Need.SEND,
         )

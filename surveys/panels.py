@@ -1,6 +1,6 @@
 """The surveys' panels on the organisations' front pages (portal.front.panels), registered in
 surveys/hooks.py: the rounds waiting for their extract, what to do now from the round calendar,
-and the response rates."""
+the response rates, and the Directorate's table of every county's response rates."""
 
 from __future__ import annotations
 
@@ -9,16 +9,19 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Exists
+from django.core.cache import cache
+from django.db.models import Exists, Subquery
 from django.http import HttpRequest
 
-from portal.accounts.access import Scope
+from portal.accounts.access import Need, Scope, user_scopes
 from portal.lib.oslo import oslo_today
 from portal.models import County, Role
+from portal.organisations.structure import counterparts
 from surveys.calendar import calendar_panel_context
 from surveys.models import Respondent, RespondentRole, Round, SurveyKind
 from surveys.quality import ReferenceDates, quality_categories, quality_reference_dates
-from surveys.rate_tables import KindRates, kind_rates, newest_rounds
+from surveys.rate_tables import KindRates, counties_rates, kind_rates
+from surveys.selectors import kind_order
 from surveys.services.samples import rounds_waiting_for_extract, waiting_message
 
 
@@ -33,8 +36,31 @@ def waiting_panel(request: HttpRequest, scope: Scope) -> dict | None:
     return {"notices": notices} if notices else None
 
 
+def _rounds_read(request: HttpRequest) -> tuple[list[Round], dict[str, Round]]:
+    """The newest year's rounds (as newest_rounds orders them) and the year before's by kind,
+    read in one query once for all the panels of one front page."""
+    found = getattr(request, "_front_rounds", None)
+    if found is None:
+        newest_year = Round.objects.order_by("-year").values("year")[:1]
+        both = list(Round.objects.filter(year__gte=Subquery(newest_year) - 1))
+        year = max((r.year for r in both), default=0)
+        newest = sorted((r for r in both if r.year == year), key=lambda r: kind_order(r.kind))
+        found = (newest, {r.kind: r for r in both if r.year == year - 1})
+        request._front_rounds = found  # type: ignore[attr-defined]  # per-request cache, private
+    return found
+
+
+def front_rounds(request: HttpRequest) -> tuple[list[Round], dict[str, Round]]:
+    """For other apps' front-page panels: the rounds every panel of the page shares."""
+    return _rounds_read(request)
+
+
+def _newest(request: HttpRequest) -> list[Round]:
+    return list(_rounds_read(request)[0])
+
+
 def calendar_panel(request: HttpRequest, scope: Scope) -> dict | None:
-    return calendar_panel_context(scope)
+    return calendar_panel_context(scope, newest=_newest(request))
 
 
 @dataclass(frozen=True)
@@ -69,16 +95,12 @@ def _open_on(round_: Round, today: date) -> bool:
 
 
 def rates_panel(request: HttpRequest, scope: Scope) -> dict | None:
-    rounds = newest_rounds()
+    rounds = _newest(request)
     if not rounds:
         return None
     today = oslo_today()
-    # Compared with last year only where there is a last year, found in one query.
-    last_year = set(
-        Round.objects.filter(
-            year=rounds[0].year - 1, kind__in=[r.kind for r in rounds]
-        ).values_list("kind", flat=True)
-    )
+    # Compared with last year only where there is a last year.
+    last_year = set(_rounds_read(request)[1])
     kinds = [
         kind_rates(
             r,
@@ -97,6 +119,63 @@ def rates_panel(request: HttpRequest, scope: Scope) -> dict | None:
         "url": scope.route("response_rates"),
         "threshold": settings.REPORTING_THRESHOLD,
     }
+
+
+NATIONAL_RATES_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class CountyRates:
+    county: County
+    url: str | None  # the county's front page, when the user may see the county's pages
+    rates: KindRates
+
+
+def national_rates_panel(request: HttpRequest, scope: Scope) -> dict | None:
+    """The Directorate's table: every county's response rate per survey of the newest year,
+    beside last year's on the same date, hidden as the county's own pages hide them; in a
+    bounded number of queries whatever the number of counties (rate_tables.counties_rates),
+    and kept a minute in the cache."""
+    rounds = _newest(request)
+    if not rounds:
+        return None
+    today = oslo_today()
+    year = rounds[0].year
+    every_county = {c.code: c for c in County.objects.order_by("code")}
+    # The counties of the year's structure: each that is itself in the year (County.in_year).
+    counties = [c for code, c in every_county.items() if counterparts(code, year) == (code,)]
+    last_rounds = _rounds_read(request)[1]
+    # The counties the user may open: those they hold a membership of (user_scopes, read once).
+    held = user_scopes(request) if hasattr(request, "user") else []
+    urls = {s.county.pk: s.url for s in held if s.county is not None and s.may(Need.MEMBER)}
+    surveys = []
+    for round_ in rounds:
+        last_round = last_rounds.get(round_.kind)
+        # Kept a minute, as the rate pages refresh: reading every county's classes is the
+        # costly part of the Directorate's front page at national scale.
+        key = (
+            f"national-rates:{round_.pk}:{last_round.pk if last_round else 0}:{today}:"
+            f"{settings.REPORTING_THRESHOLD}"
+        )
+        by_county = cache.get(key)
+        if by_county is None:
+            by_county = counties_rates(
+                round_, counties, today=today, last_round=last_round, every_county=every_county
+            )
+            cache.set(key, by_county, NATIONAL_RATES_SECONDS)
+        surveys.append(
+            {
+                "round": round_,
+                "as_of": min(today, round_.last_answer_day),
+                "compared": round_.kind in last_rounds,
+                "rows": [
+                    CountyRates(c, urls.get(c.pk), by_county[c.pk])
+                    for c in counties
+                    if c.pk in by_county
+                ],
+            }
+        )
+    return {"surveys": surveys, "threshold": settings.REPORTING_THRESHOLD}
 
 
 # --- Steps of the survey year done from the data (portal.front.panels.step_check_register) -----

@@ -14,7 +14,7 @@ saw its sample. ÅR is identified by law (R-L3) and shown in full."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Literal
@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from portal.lib.oslo import oslo_today
 from portal.models import Company, County, TrainingOffice
+from portal.organisations.structure import counterparts
 from registry_import.models import Trade
 from surveys.models import Round, SurveyKind
 from surveys.rate_disclosure import (
@@ -39,10 +40,12 @@ from surveys.response_counts import (
     ResponseCount,
     answered_by,
     answers_per_day,
+    answers_per_day_by_county,
     class_answers_per_day,
     class_counts,
     response_counts,
     response_totals,
+    response_totals_by_county,
 )
 from surveys.selectors import kind_order
 from surveys.services.tallies import periods
@@ -170,6 +173,19 @@ def scope_counts(
     scope: tuple[Literal["county", "office"], int] = (
         ("office", office.pk) if office is not None else ("county", county.pk if county else 0)
     )
+    return _disclosed(round_, scope, final, every, mine, office)
+
+
+def _disclosed(
+    round_: Round,
+    scope: tuple[Literal["county", "office"], int],
+    final: bool,
+    every: list[ResponseCount],
+    mine: list[ResponseCount],
+    office: TrainingOffice | None,
+) -> ScopeCounts:
+    """The scope's classes (`mine`) with what of them may be shown, asked of the hook with
+    `every` class the question needs (the whole round's once final, else the scope's)."""
     question = RateQuestion(
         round=round_,
         scope=scope,
@@ -177,6 +193,30 @@ def scope_counts(
         classes=tuple(ClassCount(_key(c), c.sampled, c.answered) for c in every),
     )
     return ScopeCounts(round_, office, mine, answered_disclosed(question), final)
+
+
+def counties_counts(
+    round_: Round, counties: Iterable[County], *, today: date | None = None
+) -> dict[int, ScopeCounts]:
+    """scope_counts of each county, from one read of the round's classes (the national table):
+    the same question of the hook for each county as its own pages ask."""
+    final = is_final(round_, today)
+    counties = list(counties)
+    if not is_protected(round_.kind):
+        every = response_counts(round_)
+        return {
+            county.pk: ScopeCounts(
+                round_, None, [c for c in every if c.county_id == county.pk], None
+            )
+            for county in counties
+        }
+    every = class_counts(round_)
+    result = {}
+    for county in counties:
+        mine = [c for c in every if c.county_id == county.pk]
+        asked = every if final else mine
+        result[county.pk] = _disclosed(round_, ("county", county.pk), final, asked, mine, None)
+    return result
 
 
 def _labels(model: type[Model], ids: Iterable[int | None]) -> dict[int, str]:
@@ -296,6 +336,11 @@ def _totals(round_: Round, counties: list[County] | None, office: TrainingOffice
         s, a = response_totals(round_, county=county, office=office)
         sampled += s
         answered += a
+    return _totals_of(round_, sampled, answered)
+
+
+def _totals_of(round_: Round, sampled: int, answered: int) -> Totals:
+    """Last year's total: hidden when fewer than the threshold were invited."""
     hidden = is_protected(round_.kind) and sampled < _threshold()
     return Totals(sampled, None if hidden else answered, PROTECT if hidden else "")
 
@@ -402,14 +447,81 @@ def _last_year(
         return
     last_counties = county.in_year(last_round.year) if county is not None else None
     last_totals = _totals(last_round, last_counties, office)
+    _compare(
+        result,
+        last_round,
+        last_totals,
+        lambda: _per_day(last_round, last_counties, office),
+        opens,
+        end,
+    )
+
+
+def _compare(
+    result: KindRates,
+    last_round: Round,
+    last_totals: Totals,
+    per_day_of: Callable[[], dict[date, int]],
+    opens: date,
+    end: date,
+) -> None:
+    """Last year's figure by the same date, and its curve, beside this year's."""
+    round_ = result.round
     result.last_round = last_round
     if last_totals.hidden or not last_totals.sampled:
         return
-    per_day = _per_day(last_round, last_counties, office)
+    per_day = per_day_of()
     last_totals.answered = answered_by(per_day, same_day_last_year(end))
     result.last_totals = last_totals
     whole = [opens + timedelta(days=n) for n in range((round_.last_answer_day - opens).days + 1)]
     result.last_curve = _curve(per_day, last_totals.sampled, whole, 1)
+
+
+def counties_rates(
+    round_: Round,
+    counties: list[County],
+    *,
+    today: date,
+    last_round: Round | None,
+    every_county: dict[str, County],
+) -> dict[int, KindRates]:
+    """kind_rates of each county without the curve of this year, in a bounded number of
+    queries (the round's classes, and last year's totals and answers per day by county): the
+    Directorate's table. A county merged or split since last year is compared with what it was
+    then (R-A5), from `every_county` by code."""
+    counts = counties_counts(round_, counties, today=today)
+    opens = oslo_today(round_.opens_at)
+    end = min(today, round_.last_answer_day)
+    last_sums: dict[int, tuple[int, int]] = {}
+    last_days: dict[int, dict[date, int]] = {}
+    if last_round is not None:
+        last_sums = response_totals_by_county(last_round)
+        last_days = answers_per_day_by_county(last_round)
+    rates = {}
+    for county in counties:
+        result = KindRates(round=round_, totals=scope_totals(counts[county.pk]), today=today)
+        rates[county.pk] = result
+        if last_round is None or result.totals.hidden:
+            continue
+        then = [
+            every_county[code].pk
+            for code in counterparts(county.code, last_round.year)
+            if code in every_county
+        ]
+        sampled = sum(last_sums.get(pk, (0, 0))[0] for pk in then)
+        answered = sum(last_sums.get(pk, (0, 0))[1] for pk in then)
+
+        def per_day(then: list[int] = then) -> dict[date, int]:
+            merged: dict[date, int] = defaultdict(int)
+            for pk in then:
+                for day, n in last_days.get(pk, {}).items():
+                    merged[day] += n
+            return dict(merged)
+
+        _compare(
+            result, last_round, _totals_of(last_round, sampled, answered), per_day, opens, end
+        )
+    return rates
 
 
 # --- The chart: server-rendered SVG ------------------------------------------------------------

@@ -117,6 +117,52 @@ def response_totals(
     return totals["sampled"] or 0, totals["answered"] or 0
 
 
+def response_totals_by_county(round_: Round) -> dict[int, tuple[int, int]]:
+    """County id → (sampled, answered) of the round: response_totals of every county in one
+    query."""
+    rows: QuerySet
+    if _from_tallies(round_):
+        rows = (
+            ResponseTally.objects.filter(round=round_)
+            .values_list("county_id")
+            .annotate(sampled=Sum("sampled"), answered=Sum("answered"))
+        )
+    else:
+        rows = (
+            Respondent.objects.filter(round=round_)
+            .values_list("county_id")
+            .annotate(
+                sampled=Count("id"), answered=Count("id", filter=Q(answered_at__isnull=False))
+            )
+        )
+    return {county_id: (s or 0, a or 0) for county_id, s, a in rows.order_by()}
+
+
+def answers_per_day_by_county(round_: Round) -> dict[int, dict[date, int]]:
+    """County id → answers_per_day of the county (its answers per day in Norway, or for a
+    closed round its periods), every county in one query."""
+    rows: QuerySet
+    if _from_tallies(round_):
+        rows = (
+            ResponseTallyDay.objects.filter(round=round_)
+            .values_list("county_id", "day", "answered")
+            .order_by("day")
+        )
+    else:
+        rows = (
+            Respondent.objects.filter(round=round_, answered_at__isnull=False)
+            .annotate(day=TruncDate("answered_at", tzinfo=OSLO))
+            .values_list("county_id", "day")
+            .annotate(n=Count("id"))
+            .order_by("day")
+        )
+    found: dict[int, dict[date, int]] = {}
+    for county_id, day, n in rows:
+        per_day = found.setdefault(county_id, {})
+        per_day[day] = per_day.get(day, 0) + n
+    return {county_id: {d: n for d, n in days.items() if n} for county_id, days in found.items()}
+
+
 def answers_per_day(
     round_: Round, *, county: County | None = None, office: TrainingOffice | None = None
 ) -> dict[date, int]:

@@ -152,6 +152,14 @@ def _questionnaires_read_again():
 
 
 @pytest.fixture(autouse=True)
+def _register_extract_time_read_again():
+    """The extract time is kept in the cache, which outlives a test's rolled-back rows."""
+    from registry_import.selectors import extract_time_forget
+
+    extract_time_forget()
+
+
+@pytest.fixture(autouse=True)
 def _language_of_the_thread_reset():
     """A request through the test client leaves its language active in this thread (as Django's
     own locale middleware does); the next test starts again from bokmål."""

@@ -263,7 +263,15 @@ def test_each_ready_only_calls_its_hooks_connect_and_nothing_else_calls_it():
 # What the hooks connect, as they did when each app still wired itself its own way, plus the
 # two-factor flag's receiver, which was connected only once the middleware's module had been
 # imported and is now connected at start-up.
-PANELS = {"calendar", "dispatch", "reporting-latest", "response_rates", "rounds_waiting"}
+PANELS = {
+    "calendar",
+    "dispatch",
+    "national_response_rates",
+    "reporting-latest",
+    "reporting-targets-due",
+    "response_rates",
+    "rounds_waiting",
+}
 NAV = {
     "ar_answers",
     "materials",
@@ -272,6 +280,7 @@ NAV = {
     "dispatch",
     "office_annual_report",
     "office_list_check",
+    "office_board",
     "quality",
     "register_import",
     "reporting-research",

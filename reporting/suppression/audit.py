@@ -455,9 +455,9 @@ def audit_run(
     `hideable`, only those cells may be hidden (the others' pattern is settled). With
     `companions`, hiding a cell also hides its companion (a figure worked out from it). With
     `sample_upper`, a primary's own sample is read from it rather than from `class_upper`
-    (when the programs' bounds are narrower than the sample), and with `cost_values` what
-    hiding a cell costs is read from those counts. Returns the primaries still
-    narrower than needed when nothing more could be hidden."""
+    (when the programs' bounds are narrower than the sample); with `cost_values` what hiding a
+    cell costs is read from those counts. Returns the primaries still too narrow when nothing
+    more could be hidden."""
     short: set[int] = set()
     if not primary:
         return short
@@ -467,6 +467,7 @@ def audit_run(
         np.bincount(layout.owner, weights=c[layout.flat], minlength=len(cells)) for c in columns
     ]
     values = np.sum(totals, axis=0) if len(columns) > 1 else totals[0]
+    costs = values if cost_values is None else cost_values
     # The columns with the most answers first: they usually settle a cell on their own.
     order = sorted(range(len(columns)), key=lambda v: -columns[v].sum())
     bounds = upper_bounds if len(columns) == 1 else {}
@@ -480,14 +481,7 @@ def audit_run(
             )
         return found
 
-    sample = class_upper if sample_upper is None else sample_upper
-
-    def needed(cell: int) -> float:
-        if sample is None:
-            return threshold - _EPSILON
-        ceiling = float(sample[list(cells[cell].members)].sum())
-        return min(threshold, ceiling) - _EPSILON
-
+    needed = _needed_of(structure, threshold, class_upper if sample_upper is None else sample_upper)
     primaries = sorted(primary, key=lambda i: (values[i], i))
     spreads = _Spreads(structure, primaries, columns)
     _explore(spreads, primaries, order, columns, system, needed, cells)
@@ -495,17 +489,14 @@ def audit_run(
     # The smallest first: they need the most help, and what is hidden for them often protects
     # the others.
     for cell in primaries:
-        j = spreads.index[cell]
-        if spreads.spread()[j] >= needed(cell):
+        if spreads.spread()[spreads.index[cell]] >= needed(cell):
             continue
         members = list(cells[cell].members)
         tried: set[int] = set()
         while True:
             width = 0.0
             binding: list[int] = []
-            for v in order:
-                if not columns[v].any():
-                    continue
+            for v in (v for v in order if columns[v].any()):
                 low, high, found, tables = system(v).interval(members)
                 spreads.add(v, tables)
                 width += high - low
@@ -518,17 +509,39 @@ def audit_run(
             if not candidates:
                 short.add(cell)
                 break  # everything around it is hidden already; nothing more to hide
-            costs = values if cost_values is None else cost_values
             pick = min(candidates, key=lambda c: cost(structure, costs, c))
             tried.add(pick)
-            for cell_hidden in (pick, (companions or {}).get(pick)):
-                if cell_hidden is None or cell_hidden in hidden:
-                    continue
-                hidden.add(cell_hidden)
-                for v, built in enumerate(systems):
-                    if built is not None and not built.relax(cell_hidden):
-                        systems[v] = None
+            _hide(pick, companions, hidden, systems)
     return short
+
+
+def _needed_of(structure: Structure, threshold: int, sample: np.ndarray | None):
+    """How wide a primary's interval must be: the threshold, or the whole range its sample
+    allows when that is less."""
+
+    def needed(cell: int) -> float:
+        if sample is None:
+            return threshold - _EPSILON
+        ceiling = float(sample[list(structure.cells[cell].members)].sum())
+        return min(threshold, ceiling) - _EPSILON
+
+    return needed
+
+
+def _hide(
+    pick: int,
+    companions: dict[int, int] | None,
+    hidden: set[int],
+    systems: list[_ColumnSystem | None],
+) -> None:
+    """Hides `pick` (and its companion) in the pattern and in every system built so far."""
+    for cell in (pick, (companions or {}).get(pick)):
+        if cell is None or cell in hidden:
+            continue
+        hidden.add(cell)
+        for v, built in enumerate(systems):
+            if built is not None and not built.relax(cell):
+                systems[v] = None
 
 
 def _explore(spreads, primaries, order, columns, system, needed, cells) -> None:
@@ -601,12 +614,7 @@ def spread_enough(
     totals = np.bincount(layout.owner, weights=column[layout.flat], minlength=len(cells_of))
     system = _ColumnSystem(structure, column, totals, hidden, {}, class_upper, class_lower)
 
-    def needed(cell: int) -> float:
-        if class_upper is None:
-            return threshold - _EPSILON
-        ceiling = float(class_upper[list(cells_of[cell].members)].sum())
-        return min(threshold, ceiling) - _EPSILON
-
+    needed = _needed_of(structure, threshold, class_upper)
     primaries = sorted(cells)
     if not primaries:
         return set()

@@ -181,31 +181,48 @@ def item_pattern_compute(
             cost_values=values,
         )
     if short:
-        joint_hidden = (
-            hidden
-            | {count + i for i in answers_hidden}
-            | {2 * count + i for i in hidden | answers_hidden}
+        hidden = _joint_audit(
+            joint, items, skipped, hidden, answers_hidden, short, threshold, upper, hideable
         )
-        ceilings = None
-        bounds: dict[int, int] = {}
-        if upper is not None:
-            ceilings = np.concatenate([upper, upper])
-            # The answers of each inner cell (its item count and its skips) are at most its
-            # sample.
-            bounds = {3 * count + i: int(u) for i, u in enumerate(upper)}
-        audit_run(
-            joint,
-            [np.concatenate([items, skipped])],
-            threshold,
-            joint_hidden,
-            short,
-            bounds,
-            ceilings,
-            hideable=hideable,
-            companions={i: 2 * count + i for i in range(count)},
-        )
-        hidden = {i for i in joint_hidden if i < count}
     return Pattern(hidden=hidden, primary=primary)
+
+
+def _joint_audit(
+    joint: Structure,
+    items: np.ndarray,
+    skipped: np.ndarray,
+    hidden: set[int],
+    answers_hidden: set[int],
+    short: set[int],
+    threshold: int,
+    upper: np.ndarray | None,
+    hideable: set[int],
+) -> set[int]:
+    """The joint programs for the primaries nothing else settled; the item's hidden cells."""
+    count = (len(joint.cells) - len(joint.classes) // 2) // 3  # see joint_structure
+    joint_hidden = (
+        hidden
+        | {count + i for i in answers_hidden}
+        | {2 * count + i for i in hidden | answers_hidden}
+    )
+    ceilings = None
+    bounds: dict[int, int] = {}
+    if upper is not None:
+        ceilings = np.concatenate([upper, upper])
+        # The answers of each inner cell (its item count and its skips) are at most its sample.
+        bounds = {3 * count + i: int(u) for i, u in enumerate(upper)}
+    audit_run(
+        joint,
+        [np.concatenate([items, skipped])],
+        threshold,
+        joint_hidden,
+        short,
+        bounds,
+        ceilings,
+        hideable=hideable,
+        companions={i: 2 * count + i for i in range(count)},
+    )
+    return {i for i in joint_hidden if i < count}
 
 
 def answers_settled(

@@ -129,6 +129,9 @@ MATRIX: dict[str, Row] = {
         "office_a", "year", "kind", "fmt", allowed="office_a", post=405, needs=PERSONAL_DATA
     ),
     "office_annual_report": row("office_a", allowed="office_a"),
+    # The county's board of its training offices (ÅR status identified): administrators only.
+    "county_office_board": row("county_a", allowed="county_a", post=405),
+    "county_office_board_download": row("county_a", "fmt", allowed="county_a", post=405),
     # Response rates (R-D5): the county's and the office's own, read-only.
     "county_response_rates": row("county_a", allowed="county_a", post=405, needs=SEND),
     "county_response_rates_download": row(

@@ -6,6 +6,7 @@ import io
 import json
 from collections import Counter
 from datetime import timedelta
+from itertools import pairwise
 
 import pytest
 from openpyxl import load_workbook
@@ -190,9 +191,9 @@ def test_the_pdf_table_headers_are_laid_out_in_order_without_overlap(
     def visit(chunk, cm, tm, font, size):
         if chunk.strip():
             bold = "Bold" in str((font or {}).get("/BaseFont", ""))
-            scale = tm[0] * cm[0] or 1
-            placed.append((tm[4] * cm[0] + cm[4], tm[5] * cm[3] + cm[5], chunk.strip(),
-                           FONT_BOLD if bold else FONT, size * scale))
+            x, y = tm[4] * cm[0] + cm[4], tm[5] * cm[3] + cm[5]
+            name = FONT_BOLD if bold else FONT
+            placed.append((x, y, chunk.strip(), name, size * (tm[0] * cm[0] or 1)))
 
     rows = {
         "Indeks": ["Indeks", "Svar", "Gjennomsnitt", "Nasjonalt", "Mål", "I fjor"],
@@ -210,7 +211,7 @@ def test_the_pdf_table_headers_are_laid_out_in_order_without_overlap(
                 words = [p[2] for p in row]
                 if words[: len(headings)] != headings:
                     continue
-                for before, after in zip(row, row[1 : len(headings)], strict=False):
+                for before, after in pairwise(row[: len(headings)]):
                     end = before[0] + stringWidth(before[2], before[3], before[4])
                     assert after[0] >= end - 0.5, f"{before[2]!r} runs into {after[2]!r}: {row}"
                 checked.add(first)
