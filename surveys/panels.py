@@ -17,6 +17,7 @@ from portal.accounts.access import Need, Scope, user_scopes
 from portal.lib.oslo import oslo_today
 from portal.models import County, Role
 from portal.organisations.structure import counterparts
+from registry_import.selectors import last_extract_imported_at
 from surveys.calendar import calendar_panel_context
 from surveys.models import Respondent, RespondentRole, Round, SurveyKind
 from surveys.quality import ReferenceDates, quality_categories, quality_reference_dates
@@ -122,6 +123,7 @@ def rates_panel(request: HttpRequest, scope: Scope) -> dict | None:
 
 
 NATIONAL_RATES_SECONDS = 60
+QUALITY_DONE_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -190,13 +192,20 @@ def quality_done(scope: Scope, rounds: Sequence[Round]) -> bool | None:
         dates = ReferenceDates(lu=by_kind[SurveyKind.LU], units=by_kind[SurveyKind.AR])
     else:
         dates = quality_reference_dates(rounds[0].year)
-    # One query: each list an EXISTS of its own.
-    lists = quality_categories(scope.county, dates)
-    found = County.objects.filter(pk=scope.county.pk).annotate(
-        **{f"list_{n}": Exists(category.rows.order_by()) for n, category in enumerate(lists)}
-    )
-    row = found.values(*(f"list_{n}" for n in range(len(lists)))).first() or {}
-    return not any(row.values())
+    # The lists change with the register, so the answer is kept (a minute at most) for the
+    # extract the register holds: at national scale the lists are the front page's costly part.
+    key = f"quality-done:{scope.county.pk}:{dates}:{last_extract_imported_at()}"
+    done = cache.get(key)
+    if done is None:
+        # One query: each list an EXISTS of its own.
+        lists = quality_categories(scope.county, dates)
+        found = County.objects.filter(pk=scope.county.pk).annotate(
+            **{f"list_{n}": Exists(category.rows.order_by()) for n, category in enumerate(lists)}
+        )
+        row = found.values(*(f"list_{n}" for n in range(len(lists)))).first() or {}
+        done = not any(row.values())
+        cache.set(key, done, QUALITY_DONE_SECONDS)
+    return done
 
 
 def office_report_done(scope: Scope, rounds: Sequence[Round]) -> bool | None:
