@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from dispatch.audience import Sender, audience
@@ -88,16 +89,49 @@ def targeting_errors(
             errors.append(_("Choose at least one trade."))
         elif set(targeting.trades) - {pk for pk, _name in choices["trades"]}:
             errors.append(_("Choose among the trades of your sample."))
-    elif targeting.by == BELOW:
+    if targeting.by in (OFFICES, TRADES) and not errors:
+        errors += _hidden_chosen(round_, sender, targeting)
+    if targeting.by == BELOW:
         if targeting.grouping not in GROUPINGS_OF_BELOW or (
             targeting.grouping == "office" and not sender.is_county
         ):
             errors.append(_("Choose training offices or trades."))
         if not 1 <= targeting.below <= 100:
             errors.append(_("Give a response rate from 1 to 100 per cent."))
-    else:
+    elif targeting.by not in (OFFICES, TRADES):
         errors.append(_("Choose whom to limit the reminder to."))
     return errors
+
+
+def _hidden_chosen(round_: Round, sender: Sender, targeting: Targeting) -> list[str]:
+    """A group whose response rate the rate pages hide cannot be chosen by name: the number of
+    reminders it gets, beside its sample, would tell how many in it have answered. Such groups
+    are reached together, by "below a response rate" (they are in doubt) or by all."""
+    if not is_protected(round_.kind):
+        return []
+    grouping = "office" if targeting.by == OFFICES else "trade"
+    rows = rate_rows(round_, by=grouping, county=sender.county, office=sender.office)
+    shown = {row.key for row in rows if not row.hidden}
+    chosen = set(targeting.offices if targeting.by == OFFICES else targeting.trades)
+    if chosen <= shown:
+        return []
+    if targeting.by == OFFICES:
+        return [
+            _(
+                "A training office whose response rate is hidden (fewer than %(k)s answers, or "
+                "hidden to protect another) cannot be chosen by name. Choose “below a response "
+                "rate”, which includes every group whose rate is hidden, or send to all."
+            )
+            % {"k": settings.REPORTING_THRESHOLD}
+        ]
+    return [
+        _(
+            "A trade whose response rate is hidden (fewer than %(k)s answers, or hidden to "
+            "protect another) cannot be chosen by name. Choose “below a response rate”, which "
+            "includes every group whose rate is hidden, or send to all."
+        )
+        % {"k": settings.REPORTING_THRESHOLD}
+    ]
 
 
 @dataclass

@@ -106,9 +106,7 @@ def test_the_rates_of_the_fixture_are_the_rate_pages_own(groups, county_a):
     [
         (None, 14),
         ("offices a", 4),
-        ("offices b c", 4),
-        ("trades t1", 10),
-        ("trades t2", 4),
+        ("offices a c", 5),
         # Office A (60 %) is below 70 %, office C (90 %) is not; office B's rate is hidden and
         # the classes that kept only the county are not shown apart: both in doubt, included.
         ("below 70", 4 + 3 + 6),
@@ -162,17 +160,17 @@ def test_the_dispatch_keeps_its_targeting_and_takes_one_sms_dispatch(
         sender,
         Purpose.REMINDER,
         sms=True,
-        targeting=_targeting(groups, "offices b c"),
+        targeting=_targeting(groups, "offices a c"),
     )
     # R-D8: one SMS dispatch, whatever its size.
     assert quota_used(groups.round, sender) == before + 1
-    assert dispatch.recipients == 4
+    assert dispatch.recipients == 5
     assert dispatch.targeting == {
         "by": OFFICES,
-        "groups": sorted([groups.office_b.name, groups.office_c.name]),
+        "groups": sorted([groups.office_a.name, groups.office_c.name]),
     }
     assert set(dispatch.messages.values_list("respondent__training_office", flat=True)) == {
-        groups.office_b.pk,
+        groups.office_a.pk,
         groups.office_c.pk,
     }
     entry = AuditEntry.objects.get(action=AuditAction.DISPATCH_CREATED)
@@ -199,6 +197,25 @@ def test_the_rule_of_thumb_applies_to_a_targeted_reminder(
     assert (len(plan.recipients), plan.left_out[LeftOut.CAP]) == (0, 4)
     plan = _reminder(groups, sender, only_a, send_at=later, now=now, beyond_rule_of_thumb=True)
     assert (len(plan.recipients), plan.beyond_rule_of_thumb) == (4, 4)
+
+
+@pytest.mark.parametrize("chosen", ["offices b", "offices b c", "trades t1", "trades t2"])
+def test_a_group_whose_rate_is_hidden_cannot_be_chosen_by_name(groups, county_a, chosen):
+    """Office B's rate is hidden (2 of 5 answered): reminders to it alone, or with office C
+    whose rate is shown, would tell how many in B have answered; so would the trades, which
+    the rate pages hide to protect it (T2 less office C is office B)."""
+    plan = _reminder(groups, Sender(county=county_a), _targeting(groups, chosen))
+    assert any("cannot be chosen by name" in e for e in plan.errors), plan.errors
+    with pytest.raises(Exception, match="cannot be chosen by name"):
+        dispatch_create(
+            request(
+                groups.round,
+                Sender(county=county_a),
+                Purpose.REMINDER,
+                targeting=_targeting(groups, chosen),
+            )
+        )
+    assert not Dispatch.objects.exists()
 
 
 def test_only_a_reminder_is_targeted(groups, county_a):
@@ -234,9 +251,9 @@ def test_an_office_cannot_target_another_office(groups, office_a):
     assert "A training office cannot limit a dispatch to training offices." in plan.errors
     plan = _reminder(groups, sender, Targeting(BELOW, grouping="office", below=50))
     assert plan.errors
-    # Its own trades it may choose: its apprentices who have not answered in them.
+    # Its own trades only, and only those whose rate its rate page shows (here none is).
     plan = _reminder(groups, sender, Targeting(TRADES, trades=(groups.t1.pk,)))
-    assert not plan.errors and len(plan.recipients) == 4
+    assert any("cannot be chosen by name" in e for e in plan.errors)
     plan = _reminder(groups, sender, Targeting(TRADES, trades=(groups.t2.pk,)))
     assert "Choose among the trades of your sample." in plan.errors
 
@@ -265,11 +282,11 @@ def test_the_county_form_offers_its_offices_and_trades_and_previews_the_count(
     assert "Vi anbefaler derfor å inkludere flest mulige" in page
     assert "skjult" in page  # what happens to groups whose rate is hidden
     response = client.post(
-        url, _form(groups, target=OFFICES, offices=[groups.office_b.pk, groups.office_c.pk])
+        url, _form(groups, target=OFFICES, offices=[groups.office_a.pk, groups.office_c.pk])
     )
     assert response.status_code == 200
     plan = response.context["plan"]
-    assert len(plan.recipients) == 4
+    assert len(plan.recipients) == 5
     assert "Begrenset til" in response.content.decode()
     # Another county's office is not a choice.
     response = client.post(url, _form(groups, target=OFFICES, offices=[groups.office_d.pk]))
