@@ -8,7 +8,8 @@ questions) and LBU rounds, on the county structure of each year, then measures:
 
 - publishing one national LU round (target under 30 s);
 - a county's results page and the national results page, median server time with Django's
-  test client (targets under 200 ms and 300 ms);
+  test client (targets under 200 ms and 300 ms), and the county's pages of the counties side by
+  side and of one index's answers by option (under 200 ms);
 - a county's PDF report (target under 3 s);
 
 each beside the time PostgreSQL takes for the single raw SQL aggregate of the same means (the
@@ -154,6 +155,21 @@ def measure(requests: int) -> bool:
         f"{raw_county * 1000:.1f} ms, ratio {county_time / raw_county:.1f}×"
     )
     ok &= county_time < TARGETS["county"]
+    for name, path in (
+        ("Counties side by side", f"/fylke/{county.code}/resultater/{year}/lu/fylkene/"),
+        (
+            "Answers by option of one index",
+            f"/fylke/{county.code}/resultater/{year}/lu/sporsmal/indeks-trivsel/fordeling/",
+        ),
+    ):
+        median_request(client, path, 3)
+        page_time = median_request(client, path, requests)
+        print(
+            f"{name} ({path}): median {page_time * 1000:.0f} ms "
+            f"(target < {TARGETS['county'] * 1000:.0f} ms); raw SQL means of the county "
+            f"{raw_county * 1000:.1f} ms, ratio {page_time / raw_county:.1f}×"
+        )
+        ok &= page_time < TARGETS["county"]
     client.force_login(national)
     url = f"/nasjonalt/resultater/{year}/lu/"
     median_request(client, url, 3)
