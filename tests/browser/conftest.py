@@ -108,3 +108,12 @@ def type_totp_code(page, email: str) -> None:
     cache.delete(f"allauth.mfa.totp.used?user={user_id}&code={code}")
     page.get_by_label("Kode fra autentiseringsappen, eller en gjenopprettingskode").fill(code)
     follow(page.get_by_role("button", name="Logg inn"))
+
+
+def screenshot(page, name: str) -> None:
+    """Keeps the page as it looks under var/screenshots/ (CI keeps the folder as artefacts)."""
+    from django.conf import settings
+
+    shots = settings.VAR_DIR / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(shots / name), full_page=True)

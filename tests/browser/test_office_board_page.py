@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from portal.models import Membership, TrainingOffice
-from tests.browser.conftest import axe_violations, follow, log_in
+from tests.browser.conftest import axe_violations, follow, log_in, screenshot
 from tests.conftest import PASSWORD
 from tests.dispatch.conftest import year_make
 
@@ -28,6 +28,7 @@ def test_the_board_on_a_phone(page_factory, year, county_a, county_a_admin, offi
     follow(page.locator("nav.org-nav").get_by_role("link", name="Opplæringskontorer", exact=True))
     assert page.get_by_role("heading", level=1).inner_text().startswith("Opplæringskontorer")
     assert axe_violations(page) == []
+    screenshot(page, "office-board-360.png")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     follow(page.get_by_role("link", name="LU svarprosent"))
     assert "sorter=lu-svarprosent" in page.url

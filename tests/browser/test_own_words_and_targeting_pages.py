@@ -7,7 +7,7 @@ import re
 import pytest
 
 from dispatch.models import Dispatch, OwnWords
-from tests.browser.conftest import axe_violations, follow, log_in
+from tests.browser.conftest import axe_violations, follow, log_in, screenshot
 from tests.conftest import PASSWORD
 from tests.dispatch.conftest import year_make
 
@@ -47,6 +47,7 @@ def test_own_words_are_previewed_and_saved_on_a_phone(
     follow(page.get_by_role("button", name="Forhåndsvis"))
     assert "Svaret ditt betyr mye for oss, (fornavn)." in page.content()
     _measured(page, javascript)
+    screenshot(page, f"own-words-preview-360{'' if javascript else '-nojs'}.png")
     follow(page.get_by_role("button", name="Lagre"))
     assert "De egne ordene deres er lagret." in page.content()
     assert OwnWords.objects.get().contact == "Spørsmål? Ring 55 00 00 00."
@@ -74,6 +75,7 @@ def test_a_targeted_reminder_is_sent_on_a_phone(
     follow(page.get_by_role("button", name="Forhåndsvisning"))
     assert "Begrenset til opplæringskontorer med svarprosent under 100" in page.content()
     _measured(page, javascript)
+    screenshot(page, f"targeted-reminder-preview-360{'' if javascript else '-nojs'}.png")
     follow(page.get_by_role("button", name="Gå videre til bekreftelse"))
     follow(page.get_by_role("button", name=re.compile("^Send til")))
     assert "Utsendelsen er bestilt." in page.content()

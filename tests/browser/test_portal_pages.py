@@ -11,7 +11,7 @@ from django.utils import timezone
 from portal.models import User
 from surveys.models import AnonymousResponse, IdentifiedResponse, ReportClass, RespondentRole
 from tests import register_rows as reg
-from tests.browser.conftest import axe_violations, follow, log_in
+from tests.browser.conftest import axe_violations, follow, log_in, screenshot
 from tests.conftest import PASSWORD
 from tests.surveys.factories import (
     ar_questionnaire,
@@ -81,6 +81,7 @@ def test_a_county_admin_logs_in_with_two_factors_and_follows_the_autumn(
     assert "Hva skal gjøres nå" in page.content()
     assert page.get_by_role("navigation", name="Sidene til 46 Vestland").is_visible()
     assert axe_violations(page) == []
+    screenshot(page, "county-front-page.png")
 
     page.get_by_role("navigation", name="Sidene til 46 Vestland").get_by_role(
         "link", name="Svarprosent"

@@ -4,7 +4,7 @@ the forms working without JavaScript."""
 import pytest
 
 from reporting.models import Target
-from tests.browser.conftest import axe_violations, follow, log_in
+from tests.browser.conftest import axe_violations, follow, log_in, screenshot
 from tests.conftest import PASSWORD
 from tests.reporting.conftest import (  # noqa: F401 - fixtures shared with the reporting tests
     fast_passwords,
@@ -90,6 +90,7 @@ def test_the_distribution_page_meets_wcag_aa_on_a_phone_and_a_desktop(
             page.goto(path)
             assert axe_violations(page) == [], (width, path)
             assert page.evaluate("document.documentElement.scrollWidth") <= width, (width, path)
+            screenshot(page, f"distribution-{path.split('/')[-3]}-{width}.png")
         assert page.console_errors == []
 
 

@@ -6,7 +6,7 @@ import pytest
 from surveys.models import Round, RoundCounty
 from surveys.services.samples import samples_build
 from tests import register_rows as reg
-from tests.browser.conftest import axe_violations, follow, log_in
+from tests.browser.conftest import axe_violations, follow, log_in, screenshot
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -102,6 +102,7 @@ def test_the_list_check_pages_meet_wcag_aa_on_a_phone(
     for kind in ("lu", "lbu", "ar"):
         page.goto(f"/fylke/46/utvalg/2030/{kind}/sjekk/")
         assert axe_violations(page) == []
+        screenshot(page, f"list-check-{kind}-360.png")
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert "Vestland Bygg AS" in page.content()
     assert page.console_errors == []
