@@ -185,3 +185,15 @@ def test_a_county_admin_adds_a_security_key_and_logs_in_with_it(page, county_a_a
         page.get_by_role("button", name="Bruk en sikkerhetsnøkkel").click()
     assert page.url.endswith("/fylke/46/")
     assert page.console_errors == []
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_the_ar_overview_meets_wcag_aa(page_factory, county_a_admin, open_year, width):
+    page = page_factory(width=width)
+    log_in(page, county_a_admin.email, PASSWORD)
+    response = page.goto("/fylke/46/arlig-rapportering/oversikt/")
+    assert response.status == 200
+    assert axe_violations(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    screenshot(page, f"ar-overview-{width}.png")
+    assert page.console_errors == []

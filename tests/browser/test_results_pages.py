@@ -123,3 +123,23 @@ def test_the_index_table_shows_last_year_and_the_target_at_1280_px(
         assert header.is_visible()
         box, frame = header.bounding_box(), region.bounding_box()
         assert box["x"] + box["width"] <= frame["x"] + frame["width"] + 1, name
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_the_county_results_trends_comparison_followup_and_ar_overview_meet_wcag_aa(
+    page_factory, two_years, county_a_admin, width
+):
+    page = page_factory(width=width)
+    log_in(page, county_a_admin.email, PASSWORD)
+    for path in [
+        "/fylke/46/resultater/2024/lu/",
+        "/fylke/46/resultater/lu/utvikling/?sporsmal=indeks-trivsel",
+        "/fylke/46/resultater/2024/lu/fylkene/",
+        "/fylke/46/resultater/2024/lu/oppfolging/",
+    ]:
+        response = page.goto(path)
+        assert response.status == 200, (response.status, path)
+        assert axe_violations(page) == [], (width, path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, (width, path)
+        screenshot(page, f"results-{path.strip('/').split('/')[-1].split('?')[0]}-{width}.png")
+    assert page.console_errors == []
