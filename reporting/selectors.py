@@ -227,9 +227,9 @@ def results_overview(scope: ResultScope, publication: Publication) -> Overview:
         response_target=targets.get(ANSWERS),
         home_county=home_county,
     )
-    if scope.level == "office":
+    if scope.office is not None and scope.office.county is not None:
         county_targets = targets_of(
-            ResultScope.of_county(scope.office.county),  # type: ignore[union-attr]
+            ResultScope.of_county(scope.office.county),
             publication.round.year,
             publication.round.kind,
         )

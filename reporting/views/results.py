@@ -237,13 +237,13 @@ def structure_changes(request: HttpRequest, scope: ResultScope, kind: str) -> li
         (True, county.valid_to.year + 1 if county.valid_to else None, county.successors),
     ):
         counties = list(related.order_by("code")) if year is not None else []
-        if counties:
+        if counties and year is not None:
             links = [
                 (c, ResultScope.of_county(c).url("results_trends", kind))
                 for c in counties
                 if c.code in allowed
             ]
-            changes.append(StructureChange(year, forward, counties, links))  # type: ignore[arg-type]
+            changes.append(StructureChange(year, forward, counties, links))
     return changes
 
 
