@@ -201,9 +201,11 @@ def _figures(
         )
 
     # Each item's pattern is its own problem; the solver works outside Python's lock, so the
-    # machine's cores share them.
+    # machine's cores share them. The items most people skip take longest: they start first.
+    skips = {code: int((answers.n - counts.items[code].n).sum()) for code in codes}
+    by_cost = sorted(codes, key=lambda code: -skips[code])
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-        patterns = dict(zip(codes, pool.map(item_pattern, codes), strict=True))
+        patterns = dict(zip(by_cost, pool.map(item_pattern, by_cost), strict=True))
     for code in codes:
         item = counts.items[code]
         pattern = patterns[code]

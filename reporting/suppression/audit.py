@@ -29,7 +29,7 @@ from reporting.suppression.linked_tables import Structure
 # How reluctantly a shown cell of each unit type is hidden as a secondary: the nation's figures
 # almost never, county and office totals seldom, the breakdowns by their size.
 TYPE_WEIGHT = {"N": 1e9, "C": 1e4, "O": 1e4, "NT": 50.0, "NK": 50.0}
-_EXPLORE_ROUNDS = 3  # random directions per part and column before the cell-by-cell check
+_EXPLORE_ROUNDS = 2  # random directions per part and column before the cell-by-cell check
 _TARGETED_ROUNDS = 3  # then directions pushing the cells still in doubt
 _EPSILON = 1e-6
 
