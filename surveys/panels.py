@@ -194,7 +194,11 @@ def quality_done(scope: Scope, rounds: Sequence[Round]) -> bool | None:
         dates = quality_reference_dates(rounds[0].year)
     # The lists change with the register, so the answer is kept (a minute at most) for the
     # extract the register holds: at national scale the lists are the front page's costly part.
-    key = f"quality-done:{scope.county.pk}:{dates}:{last_extract_imported_at()}"
+    extract = last_extract_imported_at()
+    key = (
+        f"quality-done:{scope.county.pk}:{dates.lu.isoformat()}:{dates.units.isoformat()}:"
+        f"{extract.timestamp() if extract else 0}"
+    )
     done = cache.get(key)
     if done is None:
         # One query: each list an EXISTS of its own.
