@@ -217,6 +217,9 @@ def pages(county, office, year: int) -> dict[str, list[str]]:
             reverse("county_list_check", args=[code, year, "lu"]),
             reverse("county_list_check", args=[code, year, "lbu"]),
             reverse("county_own_words", args=[code, "lu"]),
+            reverse("county_support_lookup", args=[code]) + "?q=sen",
+            reverse("county_support_person", args=[code, unit.pk]),
+            reverse("notification_settings"),
             reverse("county_users", args=[code]),
             reverse("county_audit", args=[code]),
             reverse("county_contact", args=[code]),
@@ -240,6 +243,7 @@ def pages(county, office, year: int) -> dict[str, list[str]]:
             reverse("office_dispatch_new", args=[orgnr, year, "lu"]),
             reverse("office_gathering", args=[orgnr, year]),
             reverse("office_list_check", args=[orgnr, year, "lu"]),
+            reverse("office_support_lookup", args=[orgnr]) + "?q=sen",
             reverse("office_results", args=[orgnr]),
         ],
     }

@@ -36,12 +36,20 @@ from surveys.services.rounds import default_calendar
 def correction_deadline(survey_year: int) -> datetime:
     """The deadline for corrections in VIGO of the survey year (R-C2): the LU round's, which the
     national administrator may have moved, or the national default of 30 September 12:00."""
-    deadline = (
-        Round.objects.filter(year=survey_year, kind=SurveyKind.LU)
-        .values_list("correction_deadline", flat=True)
-        .first()
+    return correction_deadlines([survey_year])[survey_year]
+
+
+def correction_deadlines(survey_years: list[int]) -> dict[int, datetime]:
+    """correction_deadline of each year, in one query."""
+    moved = dict(
+        Round.objects.filter(year__in=survey_years, kind=SurveyKind.LU)
+        .exclude(correction_deadline__isnull=True)
+        .values_list("year", "correction_deadline")
     )
-    return deadline or default_calendar(survey_year, SurveyKind.LU).correction_deadline
+    return {
+        year: moved.get(year) or default_calendar(year, SurveyKind.LU).correction_deadline
+        for year in survey_years
+    }
 
 
 @dataclass(frozen=True)
@@ -70,13 +78,14 @@ def deadline_countdown(now: datetime) -> Countdown:
     Whole days and whole hours left, rounded down, so the page never promises more time than
     there is."""
     year = now.astimezone(OSLO).year
-    deadline = correction_deadline(year)
+    deadlines = correction_deadlines([year, year + 1])
+    deadline = deadlines[year]
     passed = None
     # In UTC: Python subtracts two Oslo times on the wall clock, which is an hour off across a
     # change to or from summer time.
     if now.astimezone(UTC) >= deadline.astimezone(UTC):
         passed = deadline
-        deadline = correction_deadline(year + 1)
+        deadline = deadlines[year + 1]
     left = deadline.astimezone(UTC) - now.astimezone(UTC)
     return Countdown(deadline=deadline, days=left.days, hours=left.seconds // 3600, passed=passed)
 
@@ -90,14 +99,16 @@ class ReferenceDates:
     units: date
 
 
-def quality_reference_dates(survey_year: int) -> ReferenceDates:
+def quality_reference_dates(
+    survey_year: int, rounds: list[Round] | None = None
+) -> ReferenceDates:
     """The rounds' reference dates of the survey year, or the national default (1 October,
-    R-C3) for a round not yet created."""
-    dates = dict(
-        Round.objects.filter(year=survey_year, kind__in=[SurveyKind.LU, SurveyKind.AR])
-        .values_list("kind", "reference_date")
-        .order_by()
-    )
+    R-C3) for a round not yet created. `rounds`: the year's rounds when already read."""
+    if rounds is None:
+        found = Round.objects.filter(year=survey_year, kind__in=[SurveyKind.LU, SurveyKind.AR])
+        dates = dict(found.values_list("kind", "reference_date").order_by())
+    else:
+        dates = {r.kind: r.reference_date for r in rounds if r.year == survey_year}
     default = default_calendar(survey_year, SurveyKind.LU).reference_date
     return ReferenceDates(
         lu=dates.get(SurveyKind.LU, default), units=dates.get(SurveyKind.AR, default)

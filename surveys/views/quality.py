@@ -51,7 +51,8 @@ def quality_report(request: HtmxRequest, county: County) -> HttpResponse:
     context: dict[str, Any] = {"county": county, "countdown": countdown}
     if not request.htmx:  # htmx only refreshes the countdown
         year = _survey_year()
-        dates = quality_reference_dates(year)
+        rounds = rounds_of_year(year)
+        dates = quality_reference_dates(year, rounds)
         sections = [_section(request, c) for c in quality_categories(county, dates)]
         context.update(
             year=year,
@@ -61,7 +62,7 @@ def quality_report(request: HtmxRequest, county: County) -> HttpResponse:
             xlsx_url=reverse("county_quality_xlsx", args=[county.code]),
             list_checks=[
                 (reverse("county_list_check", args=[county.code, year, kind_slug(r.kind)]), r)
-                for r in rounds_of_year(year)
+                for r in rounds
             ],
         )
         audit_record(
