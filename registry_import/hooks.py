@@ -24,5 +24,9 @@ def connect() -> None:
         )
     )
     extract_time_register(last_extract_imported_at)
-    for signal in (post_save, post_delete):
-        signal.connect(extract_time_forget, sender=ImportRun, dispatch_uid=f"extract-{signal}")
+    post_save.connect(
+        extract_time_forget, sender=ImportRun, dispatch_uid="registry_import_extract_saved"
+    )
+    post_delete.connect(
+        extract_time_forget, sender=ImportRun, dispatch_uid="registry_import_extract_deleted"
+    )

@@ -151,8 +151,24 @@ def _questionnaires_read_again():
     questionnaire_questions.cache_clear()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cache_of_this_run_only():
+    """Rows of a new test database reuse the ids of an earlier run's, and the pages keep some
+    figures a minute under keys with ids in them: on Redis, which outlives a run, each run keeps
+    its own keys (every thread's cache, the live server's too, reads the prefix from
+    settings)."""
+    import uuid
+
+    from django.conf import settings as django_settings
+    from django.core.cache import caches
+
+    prefix = f"test-{uuid.uuid4().hex[:12]}"
+    django_settings.CACHES["default"]["KEY_PREFIX"] = prefix
+    caches["default"].key_prefix = prefix
+
+
 @pytest.fixture(autouse=True)
-def _cache_read_again():
+def _cache_read_again(_cache_of_this_run_only):
     """Front pages keep figures a minute in the cache, which outlives a test's rolled-back rows
     (whose ids the next test may reuse). The in-process cache is emptied; on Redis, which is
     also the broker, only the extract time is forgotten (PostgreSQL never reuses an id)."""

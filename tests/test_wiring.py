@@ -303,6 +303,8 @@ RECEIVERS = {
     "django.contrib.auth.signals.user_logged_in": {"audit_login"},
     "django.contrib.auth.signals.user_logged_out": {"audit_logout"},
     "django.contrib.auth.signals.user_login_failed": {"audit_login_failed"},
+    "django.db.models.signals.post_delete": {"registry_import_extract_deleted"},
+    "django.db.models.signals.post_save": {"registry_import_extract_saved"},
     "registry_import.signals.import_succeeded": {"surveys.samples_after_register_import"},
     "surveys.signals.personal_data_purging": {"dispatch_personal_data_purging"},
     "surveys.signals.results_published": {"dispatch_results_published"},
