@@ -146,16 +146,8 @@ def measure(requests: int) -> bool:
             TOTP.activate(admin, generate_totp_secret())
     client = Client()
     client.force_login(user)
-    url = f"/fylke/{county.code}/resultater/{year}/lu/"
-    median_request(client, url, 3)
-    county_time = median_request(client, url, requests)
-    print(
-        f"County results page ({url}): median {county_time * 1000:.0f} ms over {requests} "
-        f"(target < {TARGETS['county'] * 1000:.0f} ms); raw SQL means of the county "
-        f"{raw_county * 1000:.1f} ms, ratio {county_time / raw_county:.1f}×"
-    )
-    ok &= county_time < TARGETS["county"]
     for name, path in (
+        ("County results page", f"/fylke/{county.code}/resultater/{year}/lu/"),
         ("Counties side by side", f"/fylke/{county.code}/resultater/{year}/lu/fylkene/"),
         (
             "Answers by option of one index",
@@ -165,7 +157,7 @@ def measure(requests: int) -> bool:
         median_request(client, path, 3)
         page_time = median_request(client, path, requests)
         print(
-            f"{name} ({path}): median {page_time * 1000:.0f} ms "
+            f"{name} ({path}): median {page_time * 1000:.0f} ms over {requests} "
             f"(target < {TARGETS['county'] * 1000:.0f} ms); raw SQL means of the county "
             f"{raw_county * 1000:.1f} ms, ratio {page_time / raw_county:.1f}×"
         )
